@@ -1,0 +1,1 @@
+"""multinic network manager: models, allocation services and (later) the REST API."""

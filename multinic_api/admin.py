@@ -1,0 +1,133 @@
+"""Django admin registrations. Deleting instances and VIFs goes through the services, so the
+admin frees MACs and addresses exactly as the API does."""
+
+from django.contrib import admin
+
+from multinic_api.models import VIF, AllocationPool, FixedIP, Instance, Network, Project, Subnet
+from multinic_api.services import instances
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "id")
+    search_fields = ("name", "id")
+    filter_horizontal = ("members",)
+
+
+class SubnetInline(admin.TabularInline):
+    model = Subnet
+    fields = ("name", "cidr", "gateway_ip", "enable_dhcp", "ipv6_address_mode")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # subnets are created through services.subnets (pools, free ranges)
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ("name", "id", "project", "shared", "mtu", "physical_network")
+    list_filter = ("shared", "project")
+    search_fields = ("name", "id")
+    inlines = [SubnetInline]
+
+
+class AllocationPoolInline(admin.TabularInline):
+    model = AllocationPool
+    readonly_fields = ("start", "end")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subnet)
+class SubnetAdmin(admin.ModelAdmin):
+    list_display = ("name", "cidr", "network", "ip_version", "gateway_ip", "enable_dhcp")
+    list_filter = ("ip_version", "enable_dhcp", "ipv6_address_mode")
+    search_fields = ("name", "cidr", "id")
+    inlines = [AllocationPoolInline]
+    # Address plan fields are fixed once addresses may have been handed out from them.
+    readonly_fields = (
+        "network", "cidr", "ip_version", "gateway_ip", "dhcp_server", "ipv6_address_mode",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+class FixedIPInline(admin.TabularInline):
+    model = FixedIP
+    readonly_fields = ("subnet", "address")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class VIFInline(admin.TabularInline):
+    model = VIF
+    fields = ("position", "mac", "network", "tag", "vnic_type")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Instance)
+class InstanceAdmin(admin.ModelAdmin):
+    list_display = ("name", "uuid", "project", "availability_zone", "created")
+    list_filter = ("project", "availability_zone")
+    search_fields = ("name", "hostname", "uuid")
+    readonly_fields = ("uuid", "created")
+    inlines = [VIFInline]
+
+    def has_add_permission(self, request):
+        return False  # a launch allocates MACs and addresses: use the API or the dashboard
+
+    def delete_model(self, request, obj):
+        instances.delete_instance(obj)
+
+    def delete_queryset(self, request, queryset):
+        for instance in queryset:
+            instances.delete_instance(instance)
+
+
+@admin.register(VIF)
+class VIFAdmin(admin.ModelAdmin):
+    list_display = ("mac", "uuid", "instance", "position", "network", "tag", "vnic_type")
+    list_filter = ("vnic_type", "network")
+    search_fields = ("mac", "uuid", "instance__name")
+    readonly_fields = ("uuid", "mac", "instance", "network", "position", "created")
+    inlines = [FixedIPInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        instances.detach_interface(obj.instance, obj.uuid)
+
+    def delete_queryset(self, request, queryset):
+        for vif in queryset.select_related("instance"):
+            instances.detach_interface(vif.instance, vif.uuid)
+
+
+@admin.register(FixedIP)
+class FixedIPAdmin(admin.ModelAdmin):
+    list_display = ("address", "subnet", "vif")
+    search_fields = ("address",)
+    list_filter = ("subnet__ip_version",)
+    readonly_fields = ("vif", "subnet", "address")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # detach the interface instead, which frees the address

@@ -1,0 +1,50 @@
+"""Errors the domain services raise, each carrying the HTTP status a client should see.
+
+Services know nothing of HTTP, but every failure a client can cause is one of these, so the
+API layer maps them to a JSON error one-to-one and nothing a client sends becomes a 500.
+"""
+
+
+class MultinicError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(MultinicError):
+    status_code = 400
+    code = "bad_request"
+
+
+class Forbidden(MultinicError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(MultinicError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(MultinicError):
+    status_code = 409
+    code = "conflict"
+
+
+class MacAddressInUse(Conflict):
+    code = "mac_in_use"
+
+
+class MacGenerationFailed(Conflict):
+    code = "mac_generation_failed"
+
+
+class IpAddressInUse(Conflict):
+    code = "ip_in_use"
+
+
+class SubnetExhausted(Conflict):
+    code = "subnet_exhausted"

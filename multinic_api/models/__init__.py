@@ -1,0 +1,14 @@
+from .instances import VIF, FixedIP, Instance
+from .networks import AllocationPool, FreeRange, Network, Subnet
+from .tenancy import Project
+
+__all__ = [
+    "AllocationPool",
+    "FixedIP",
+    "FreeRange",
+    "Instance",
+    "Network",
+    "Project",
+    "Subnet",
+    "VIF",
+]

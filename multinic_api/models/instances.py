@@ -1,0 +1,80 @@
+import uuid
+
+from django.db import models
+
+
+class Instance(models.Model):
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=255)
+    hostname = models.CharField(max_length=63)
+    project = models.ForeignKey("Project", on_delete=models.PROTECT, related_name="instances")
+    availability_zone = models.CharField(max_length=255, default="nova")
+    metadata = models.JSONField(default=dict, blank=True)
+    key_name = models.CharField(max_length=255, null=True, blank=True)
+    public_key = models.TextField(null=True, blank=True)
+    # Base64 text, as Nova keeps it; decoded only when the config drive is written.
+    user_data = models.TextField(null=True, blank=True)
+    config_drive = models.BooleanField(default=False)
+    launch_index = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "uuid"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uuid})"
+
+
+class VIF(models.Model):
+    """A virtual interface: one NIC of an instance, on one network, at one position."""
+
+    class VnicType(models.TextChoices):
+        NORMAL = "normal", "normal"
+        BAREMETAL = "baremetal", "baremetal"
+
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mac = models.CharField("MAC address", max_length=17)  # normalised by services.macs
+    network = models.ForeignKey("Network", on_delete=models.PROTECT, related_name="vifs")
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="vifs")
+    position = models.PositiveSmallIntegerField(help_text="NIC order: 0 is eth0")
+    tag = models.CharField(max_length=255, null=True, blank=True, help_text="device role tag")
+    vif_type = models.CharField(max_length=32, default="bridge")
+    vnic_type = models.CharField(max_length=16, choices=VnicType.choices, default=VnicType.NORMAL)
+    # Bare-metal binding (filled in when a VIF is bound to a node's port or port group).
+    binding_host = models.CharField(max_length=255, null=True, blank=True)
+    binding_profile = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["instance", "position"]
+        verbose_name = "VIF"
+        constraints = [
+            # VIF rows are deleted, never soft-deleted, so every row is live.
+            models.UniqueConstraint(fields=["mac"], name="vif_unique_mac"),
+            models.UniqueConstraint(fields=["instance", "position"], name="vif_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mac} ({self.uuid})"
+
+
+class FixedIP(models.Model):
+    """One address of one subnet, held by one VIF."""
+
+    # PROTECT, so no cascade can drop an address without the allocator returning it to
+    # the subnet's free ranges: deletion goes through services.instances.
+    vif = models.ForeignKey(VIF, on_delete=models.PROTECT, related_name="fixed_ips")
+    subnet = models.ForeignKey("Subnet", on_delete=models.PROTECT, related_name="fixed_ips")
+    address = models.GenericIPAddressField()
+
+    class Meta:
+        ordering = ["vif", "subnet__ip_version", "id"]
+        verbose_name = "fixed IP"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subnet", "address"], name="fixedip_unique_address_per_subnet"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.address)

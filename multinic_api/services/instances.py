@@ -1,0 +1,254 @@
+"""Instances and their interfaces: launch, delete, attach and detach.
+
+A launch names networks in order; the order is the NIC order and is kept as each VIF's
+``position``. Everything a launch writes happens in one transaction, so a failure on any NIC
+leaves no instance, VIF or address behind.
+
+Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
+detach, delete), then VIF inserts (which wait only on other VIF inserts of the same MAC),
+then the subnets in id order (``ipam.lock_subnets``), then free ranges. No transaction waits
+for a MAC while it holds a subnet lock.
+"""
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import netaddr
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+
+from multinic_api.exceptions import Forbidden, InvalidInput, NotFound
+from multinic_api.models import VIF, Instance, Network, Project, Subnet
+from multinic_api.services import ipam, macs
+
+# Nova's device-tag rule: at most 60 characters, no "/" or ",".
+_TAG = re.compile(r"^[^,/]{1,60}$")
+_METADATA_ITEMS_MAX = 128
+
+
+@dataclass(frozen=True)
+class NicRequest:
+    """One requested NIC: a network, and optionally fixed IPs, a device tag and (admins) a MAC."""
+
+    network_id: Any
+    fixed_ips: Sequence[str] = ()
+    tag: str | None = None
+    mac: str | None = None
+
+
+@dataclass
+class _ResolvedNic:
+    network: Network
+    subnets: list[Subnet]
+    requested: dict[Any, netaddr.IPAddress] = field(default_factory=dict)
+    tag: str | None = None
+    mac: str | None = None
+
+
+def usable_networks(project: Project | None, is_admin: bool = False) -> QuerySet[Network]:
+    """Networks a project may attach to: its own and shared ones; admins may use any."""
+    networks = Network.objects.all()
+    if is_admin or project is None:
+        return networks
+    return networks.filter(Q(project=project) | Q(shared=True))
+
+
+def visible_instances(project: Project | None, is_admin: bool = False) -> QuerySet[Instance]:
+    instances = Instance.objects.all()
+    if is_admin or project is None:
+        return instances
+    return instances.filter(project=project)
+
+
+def launch_instance(
+    *,
+    project: Project,
+    name: str,
+    nics: Sequence[NicRequest],
+    is_admin: bool = False,
+    hostname: str | None = None,
+    availability_zone: str = "nova",
+    metadata: Mapping[str, str] | None = None,
+    key_name: str | None = None,
+    public_key: str | None = None,
+    user_data: str | None = None,
+    config_drive: bool = False,
+    launch_index: int = 0,
+) -> Instance:
+    """Create an instance with one VIF per requested NIC, all or nothing."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("An instance needs a name")
+    if len(name) > 255:
+        raise InvalidInput("An instance name may be at most 255 characters")
+    resolved = _resolve_nics(nics, project, is_admin)
+    instance_uuid = uuid.uuid4()
+    with transaction.atomic():
+        instance = Instance.objects.create(
+            uuid=instance_uuid,
+            name=name,
+            hostname=_hostname(hostname or name, instance_uuid),
+            project=project,
+            availability_zone=availability_zone or "nova",
+            metadata=_metadata(metadata),
+            key_name=key_name,
+            public_key=public_key,
+            user_data=user_data,
+            config_drive=bool(config_drive),
+            launch_index=launch_index,
+        )
+        _add_vifs(instance, resolved, first_position=0)
+    return instance
+
+
+def attach_interface(
+    instance: Instance,
+    nic: NicRequest,
+    *,
+    project: Project | None = None,
+    is_admin: bool = False,
+) -> VIF:
+    """Add a VIF at the next position after the instance's current last one."""
+    (resolved,) = _resolve_nics([nic], project or instance.project, is_admin)
+    with transaction.atomic():
+        _lock_instance(instance)
+        last = instance.vifs.aggregate(last=Max("position"))["last"]
+        (vif,) = _add_vifs(instance, [resolved], first_position=0 if last is None else last + 1)
+    return vif
+
+
+def detach_interface(instance: Instance, vif_uuid: Any) -> None:
+    """Remove one VIF and free its MAC and addresses for reuse."""
+    with transaction.atomic():
+        _lock_instance(instance)
+        vif = _get_vif(instance, vif_uuid)
+        _release_vifs([vif])
+
+
+def delete_instance(instance: Instance) -> None:
+    """Delete an instance, freeing every MAC and address it held."""
+    with transaction.atomic():
+        _lock_instance(instance)
+        _release_vifs(list(instance.vifs.all()))
+        instance.delete()
+
+
+def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int) -> list[VIF]:
+    vifs = []
+    for offset, nic in enumerate(nics):
+        position = first_position + offset
+
+        def insert(mac: str, nic: _ResolvedNic = nic, position: int = position) -> VIF:
+            return VIF.objects.create(
+                instance=instance, network=nic.network, position=position, tag=nic.tag, mac=mac
+            )
+
+        vifs.append(macs.insert_with_unique_mac(insert, VIF, nic.mac))
+    ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
+    for vif, nic in zip(vifs, nics, strict=True):
+        for subnet in nic.subnets:
+            ipam.allocate(vif, subnet, nic.requested.get(subnet.pk))
+    return vifs
+
+
+def _release_vifs(vifs: list[VIF]) -> None:
+    fixed_ips = [ip for vif in vifs for ip in vif.fixed_ips.select_related("subnet__network")]
+    ipam.lock_subnets(ip.subnet for ip in fixed_ips)
+    for fixed_ip in fixed_ips:
+        ipam.release(fixed_ip)
+    for vif in vifs:
+        vif.delete()
+
+
+def _lock_instance(instance: Instance) -> None:
+    locked = Instance.objects.select_for_update(no_key=True).filter(pk=instance.pk)
+    if not list(locked.values_list("pk", flat=True)):
+        raise NotFound(f"Instance {instance.pk} not found")
+
+
+def _get_vif(instance: Instance, vif_uuid: Any) -> VIF:
+    try:
+        return instance.vifs.get(uuid=_as_uuid(vif_uuid, "interface"))
+    except VIF.DoesNotExist:
+        raise NotFound(f"Interface {vif_uuid} not found on instance {instance.pk}") from None
+
+
+def _resolve_nics(
+    nics: Sequence[NicRequest], project: Project, is_admin: bool
+) -> list[_ResolvedNic]:
+    """Turn requests into networks, subnets and checked addresses: every 400/403/404 is
+    raised here, before the transaction writes anything."""
+    networks = usable_networks(project, is_admin)
+    resolved: list[_ResolvedNic] = []
+    seen_ips: set[netaddr.IPAddress] = set()
+    for index, nic in enumerate(nics):
+        where = f"NIC {index} (network {nic.network_id})"
+        network_uuid = _as_uuid(nic.network_id, "network")
+        try:
+            network = networks.get(pk=network_uuid)
+        except Network.DoesNotExist:
+            raise NotFound(f"Network {nic.network_id} not found") from None
+        if nic.mac is not None and not is_admin:
+            raise Forbidden(f"{where}: only an administrator may choose a MAC address")
+        if nic.tag is not None and not _TAG.match(nic.tag):
+            raise InvalidInput(
+                f"{where}: tag '{nic.tag}' must be 1 to 60 characters without '/' or ','"
+            )
+        subnets = list(network.subnets.select_related("network").order_by("ip_version", "cidr"))
+        item = _ResolvedNic(
+            network=network,
+            subnets=subnets,
+            tag=nic.tag,
+            mac=macs.normalize_mac(nic.mac) if nic.mac is not None else None,
+        )
+        for value in nic.fixed_ips:
+            address = ipam.parse_address(value)
+            subnet = next((s for s in subnets if address in s.ip_network), None)
+            if subnet is None:
+                raise InvalidInput(
+                    f"{where}: fixed IP {address} is in none of the network's subnets ("
+                    + (", ".join(s.cidr for s in subnets) or "it has none")
+                    + ")"
+                )
+            if subnet.pk in item.requested:
+                raise InvalidInput(
+                    f"{where}: more than one fixed IP requested on subnet {subnet.cidr}"
+                )
+            if address in seen_ips:
+                raise InvalidInput(f"Fixed IP {address} is requested more than once")
+            seen_ips.add(address)
+            item.requested[subnet.pk] = ipam.check_requested_address(subnet, str(address))
+        resolved.append(item)
+    return resolved
+
+
+def _as_uuid(value: Any, what: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(f"No {what} has the id '{value}'") from None
+
+
+def _hostname(text: str, instance_uuid: uuid.UUID) -> str:
+    """A DNS label from the display name, as Nova's sanitize_hostname makes it."""
+    hostname = re.sub(r"[ _]", "-", text.lower())
+    hostname = re.sub(r"[^a-z0-9.-]", "", hostname)[:63].strip(".-")
+    return hostname or f"server-{instance_uuid}"
+
+
+def _metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise InvalidInput("metadata must be an object of string keys and values")
+    if len(metadata) > _METADATA_ITEMS_MAX:
+        raise InvalidInput(f"metadata may have at most {_METADATA_ITEMS_MAX} items")
+    for key, value in metadata.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= 255:
+            raise InvalidInput("metadata keys must be strings of 1 to 255 characters")
+        if not isinstance(value, str) or len(value) > 255:
+            raise InvalidInput(f"metadata value for '{key}' must be a string of at most 255 characters")
+    return dict(metadata)

@@ -1,0 +1,239 @@
+"""Fixed-IP allocation: which addresses a subnet may hand out, and handing them out.
+
+Design
+------
+Every allocation must cost the same on a /24, a /8 with a million addresses taken, and an
+IPv6 /64. Two designs are ruled out by that: a row per possible address (nova-network's
+``fixed_ips``: 16.7 million rows for a /8, 2**64 for a /64) and loading the subnet's
+allocations into Python to diff against the pools (Neutron's in-memory ``IPSet``, NetBox
+before 4.6.3): both grow with size or fill. A gap search over the allocation table's index
+("first address whose successor is not allocated") does not load rows but still walks every
+allocation below the first gap, so it grows with fill.
+
+So each subnet keeps a **free-range table** (``FreeRange``): the inclusive runs of addresses
+that lie in its allocation pools, are not reserved, and are not allocated. Subnet creation
+writes at most a handful of rows (pools minus the reserved addresses). Then:
+
+- next free address: the lowest range (one index probe on ``(subnet, first)``), take its
+  first address, shrink or delete the range;
+- a requested address: the range with the greatest ``first <= address`` (one probe); the
+  address is free exactly when that range reaches it; split the range around it;
+- release: probe the neighbours at ``address - 1`` and ``address + 1`` and merge.
+
+Each is a constant number of B-tree probes, whatever the subnet's size or fill. Addresses
+are stored as fixed-width hex keys (``IPKeyField``) so IPv4 and IPv6 order correctly on
+SQLite and PostgreSQL alike.
+
+Concurrency: before touching a subnet's ranges a transaction takes a row lock on the subnet
+(``SELECT ... FOR NO KEY UPDATE``, which does not block the foreign-key checks of other
+inserts), always in subnet-id order, so allocators on one subnet queue and can never
+deadlock one another. After the lock, each statement sees everything the previous holder
+committed. SQLite has no row locks; its transactions are ``BEGIN IMMEDIATE`` (see
+settings), which serialises writers the same way. The final guard is the database's unique
+constraint on ``(subnet, address)``: should the ranges ever disagree with the allocations,
+the insert fails and the launch rolls back instead of sharing an address.
+
+SLAAC and DHCPv6-stateless subnets need none of this: the address is the modified EUI-64
+of the VIF's MAC (as netaddr computes it), unique because the MAC is, and still guarded by
+the same constraint. They keep no free ranges.
+"""
+
+from collections.abc import Iterable
+
+import netaddr
+from django.db import IntegrityError, transaction
+
+from multinic_api.exceptions import InvalidInput, IpAddressInUse, SubnetExhausted
+from multinic_api.fields import IP_KEY_LENGTH
+from multinic_api.models import VIF, FixedIP, FreeRange, Subnet
+
+
+def ip_key(address: int | netaddr.IPAddress) -> str:
+    """The sortable database key of an address (see ``IPKeyField``)."""
+    return format(int(address), f"0{IP_KEY_LENGTH}x")
+
+
+def key_to_int(key: str) -> int:
+    return int(key, 16)
+
+
+def reserved_addresses(
+    network: netaddr.IPNetwork,
+    gateway_ip: str | None = None,
+    dhcp_server: str | None = None,
+) -> dict[netaddr.IPAddress, str]:
+    """Addresses of a subnet that are never allocated, each with the reason why."""
+    reserved: dict[netaddr.IPAddress, str] = {}
+    if network.version == 4:
+        if network.prefixlen < 31:  # /31 (RFC 3021) and /32 use every address
+            reserved[network.network] = "the network address"
+            reserved[network.broadcast] = "the broadcast address"
+    else:
+        reserved[network.network] = "the subnet-router anycast address"
+    if gateway_ip:
+        reserved[netaddr.IPAddress(gateway_ip)] = "the gateway"
+    if dhcp_server:
+        reserved[netaddr.IPAddress(dhcp_server)] = "the DHCP server"
+    return reserved
+
+
+def subnet_reserved_addresses(subnet: Subnet) -> dict[netaddr.IPAddress, str]:
+    return reserved_addresses(subnet.ip_network, subnet.gateway_ip, subnet.dhcp_server)
+
+
+def free_ranges_for_pools(
+    pools: Iterable[netaddr.IPRange], reserved: Iterable[netaddr.IPAddress]
+) -> list[netaddr.IPRange]:
+    """The pools less the reserved addresses, as merged inclusive ranges."""
+    available = netaddr.IPSet()
+    for pool in pools:
+        available.add(pool)
+    for address in reserved:
+        available.remove(address)
+    return list(available.iter_ipranges())
+
+
+def lock_subnets(subnets: Iterable[Subnet]) -> None:
+    """Take the allocation lock of each subnet that keeps free ranges, in id order.
+
+    Must run inside the transaction that then allocates or releases.
+    """
+    ids = sorted({s.pk for s in subnets if not s.address_from_mac}, key=str)
+    if ids:
+        locked = Subnet.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+        list(locked.values_list("pk", flat=True))
+
+
+def check_requested_address(subnet: Subnet, value: str) -> netaddr.IPAddress:
+    """Validate a client's fixed IP for a subnet: a 400 unless the subnet could hand it out.
+
+    Whether it is still free is decided under the subnet lock, by ``allocate``.
+    """
+    label = _subnet_label(subnet)
+    if subnet.address_from_mac:
+        raise InvalidInput(
+            f"Subnet {label} assigns addresses from the MAC ({subnet.ipv6_address_mode}); "
+            "a fixed IP cannot be requested on it"
+        )
+    address = parse_address(value)
+    if address.version != subnet.ip_version or address not in subnet.ip_network:
+        raise InvalidInput(f"IP address {address} is not in subnet {label}")
+    reason = subnet_reserved_addresses(subnet).get(address)
+    if reason:
+        raise InvalidInput(f"IP address {address} is {reason} of subnet {label}")
+    pools = list(subnet.allocation_pools.all())
+    if not any(address in netaddr.IPRange(p.start, p.end) for p in pools):
+        listed = ", ".join(f"{p.start}-{p.end}" for p in pools) or "none"
+        raise InvalidInput(
+            f"IP address {address} is outside the allocation pools of subnet {label} ({listed})"
+        )
+    return address
+
+
+def parse_address(value: str) -> netaddr.IPAddress:
+    try:
+        # INET_PTON: no "10.1" shorthand or other legacy forms a person would not mean.
+        return netaddr.IPAddress(str(value).strip(), flags=netaddr.INET_PTON)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        raise InvalidInput(f"'{value}' is not an IP address") from None
+
+
+def allocate(vif: VIF, subnet: Subnet, requested: netaddr.IPAddress | None = None) -> FixedIP:
+    """Give ``vif`` an address on ``subnet``: the requested one, the EUI-64 one, or the next free.
+
+    The caller holds ``lock_subnets([subnet])`` and has validated ``requested`` with
+    ``check_requested_address``.
+    """
+    if subnet.address_from_mac:
+        address = netaddr.EUI(vif.mac).ipv6(subnet.ip_network.first)
+    elif requested is not None:
+        address = _take_requested(subnet, requested)
+    else:
+        address = _take_next_free(subnet)
+    try:
+        with transaction.atomic():
+            return FixedIP.objects.create(vif=vif, subnet=subnet, address=str(address))
+    except IntegrityError:
+        raise IpAddressInUse(
+            f"IP address {address} is already allocated on subnet {_subnet_label(subnet)}"
+        ) from None
+
+
+def release(fixed_ip: FixedIP) -> None:
+    """Free an address for reuse. The caller holds the lock of ``fixed_ip.subnet``."""
+    subnet = fixed_ip.subnet
+    address = netaddr.IPAddress(fixed_ip.address)
+    fixed_ip.delete()
+    if subnet.address_from_mac or address in subnet_reserved_addresses(subnet):
+        return
+    if not any(
+        address in netaddr.IPRange(p.start, p.end) for p in subnet.allocation_pools.all()
+    ):
+        return  # the pools changed since it was handed out; it is no longer ours to give
+    _return_to_free_ranges(subnet, int(address))
+
+
+def _take_next_free(subnet: Subnet) -> netaddr.IPAddress:
+    free = FreeRange.objects.filter(subnet=subnet).order_by("first").first()
+    if free is None:
+        raise SubnetExhausted(
+            f"No more IP addresses available on subnet {_subnet_label(subnet)} of network "
+            f"{subnet.network.name or subnet.network_id}"
+        )
+    taken = key_to_int(free.first)
+    if free.first == free.last:
+        free.delete()
+    else:
+        free.first = ip_key(taken + 1)
+        free.save(update_fields=["first"])
+    return netaddr.IPAddress(taken, subnet.ip_version)
+
+
+def _take_requested(subnet: Subnet, address: netaddr.IPAddress) -> netaddr.IPAddress:
+    wanted = int(address)
+    key = ip_key(wanted)
+    # Ranges do not overlap, so only the one starting at or before the address can hold it.
+    free = FreeRange.objects.filter(subnet=subnet, first__lte=key).order_by("-first").first()
+    if free is None or free.last < key:
+        raise IpAddressInUse(
+            f"IP address {address} is already allocated on subnet {_subnet_label(subnet)}"
+        )
+    first, last = key_to_int(free.first), key_to_int(free.last)
+    if first == last:
+        free.delete()
+    elif wanted == first:
+        free.first = ip_key(wanted + 1)
+        free.save(update_fields=["first"])
+    elif wanted == last:
+        free.last = ip_key(wanted - 1)
+        free.save(update_fields=["last"])
+    else:
+        free.last = ip_key(wanted - 1)
+        free.save(update_fields=["last"])
+        FreeRange.objects.create(subnet=subnet, first=ip_key(wanted + 1), last=ip_key(last))
+    return address
+
+
+def _return_to_free_ranges(subnet: Subnet, address: int) -> None:
+    key = ip_key(address)
+    left = FreeRange.objects.filter(subnet=subnet, first__lte=key).order_by("-first").first()
+    if left is not None and left.last >= key:
+        return  # already free: releasing twice must not create overlapping ranges
+    right = FreeRange.objects.filter(subnet=subnet, first=ip_key(address + 1)).first()
+    joins_left = left is not None and key_to_int(left.last) == address - 1
+    if joins_left and right is not None:
+        left.last = right.last
+        right.delete()
+        left.save(update_fields=["last"])
+    elif joins_left:
+        left.last = key
+        left.save(update_fields=["last"])
+    elif right is not None:
+        right.first = key
+        right.save(update_fields=["first"])
+    else:
+        FreeRange.objects.create(subnet=subnet, first=key, last=key)
+
+
+def _subnet_label(subnet: Subnet) -> str:
+    return f"{subnet.name} ({subnet.cidr})" if subnet.name else f"{subnet.id} ({subnet.cidr})"

@@ -1,0 +1,118 @@
+"""MAC addresses: generation, validation of requested ones, and insertion with retry.
+
+Generated MACs are the configured 3-octet prefix (``MULTINIC_MAC_PREFIX``, default
+``fa:16:3e``) plus three random octets, lowercase and colon-separated, as Nova and Neutron
+make them. Uniqueness is the database's job (``vif_unique_mac``): a generated MAC is not
+pre-checked, an insert that hits the constraint is retried with a fresh MAC, up to
+``MULTINIC_MAC_GENERATION_RETRIES`` times, then the caller gets a 409.
+"""
+
+import secrets
+from collections.abc import Callable
+from typing import TypeVar
+
+import netaddr
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, models, transaction
+
+from multinic_api.exceptions import InvalidInput, MacAddressInUse, MacGenerationFailed
+
+Row = TypeVar("Row", bound=models.Model)
+
+_DIALECT = netaddr.mac_unix_expanded  # "fa:16:3e:0a:0b:0c", lowercase, zero-padded
+_BROADCAST = "ff:ff:ff:ff:ff:ff"
+_ZERO = "00:00:00:00:00:00"
+
+
+def mac_prefix() -> list[int]:
+    """The configured prefix as three octets; a prefix that would make multicast MACs is refused."""
+    raw = str(settings.MULTINIC_MAC_PREFIX)
+    try:
+        octets = [int(part, 16) for part in raw.replace("-", ":").split(":")]
+    except ValueError:
+        octets = []
+    if len(octets) != 3 or not all(0 <= o <= 0xFF for o in octets):
+        raise ImproperlyConfigured(f"MULTINIC_MAC_PREFIX must be three hex octets, not {raw!r}")
+    if octets[0] & 0x01:
+        raise ImproperlyConfigured(
+            f"MULTINIC_MAC_PREFIX {raw!r} has the multicast bit set; guests would drop traffic"
+        )
+    return octets
+
+
+def random_suffix() -> list[int]:
+    """Three random octets (the part of a MAC that varies)."""
+    return list(secrets.token_bytes(3))
+
+
+def generate_mac() -> str:
+    return ":".join(f"{octet:02x}" for octet in mac_prefix() + random_suffix())
+
+
+def normalize_mac(value: str) -> str:
+    """Parse a MAC in any notation netaddr reads and return it lowercase colon-separated.
+
+    Rejects what cannot work as a NIC's own address: multicast (bit 0 of the first octet),
+    all-zero and broadcast.
+    """
+    text = str(value).strip()
+    try:
+        eui = netaddr.EUI(text, version=48, dialect=_DIALECT)
+    except (netaddr.AddrFormatError, TypeError, ValueError):
+        raise InvalidInput(
+            f"'{value}' is not a MAC address; use six octets such as fa:16:3e:12:34:56"
+        ) from None
+    mac = str(eui)
+    if mac == _ZERO:
+        raise InvalidInput(f"MAC address {mac} is all zeros and cannot identify a NIC")
+    if mac == _BROADCAST:
+        raise InvalidInput(f"MAC address {mac} is the broadcast address and cannot identify a NIC")
+    if eui.words[0] & 0x01:
+        raise InvalidInput(
+            f"MAC address {mac} is multicast (bit 0 of the first octet is set); "
+            "a NIC needs a unicast address"
+        )
+    return mac
+
+
+def insert_with_unique_mac(
+    insert: Callable[[str], Row], model: type[Row], requested_mac: str | None = None
+) -> Row:
+    """Insert a row with a MAC that no other row has, letting the database decide.
+
+    ``insert(mac)`` creates the row. Each attempt runs in a savepoint, so a collision rolls
+    back only that attempt and leaves the caller's transaction usable. A requested MAC gets
+    one attempt; a generated one is retried with fresh random octets.
+    """
+    if requested_mac is not None:
+        mac = normalize_mac(requested_mac)
+        row = _try_insert(insert, model, mac)
+        if row is None:
+            raise MacAddressInUse(f"MAC address {mac} is already in use by another interface")
+        return row
+
+    attempts = max(1, int(settings.MULTINIC_MAC_GENERATION_RETRIES))
+    for _ in range(attempts):
+        row = _try_insert(insert, model, generate_mac())
+        if row is not None:
+            return row
+    raise MacGenerationFailed(
+        f"Could not generate a unique MAC address in {attempts} attempts; the MAC prefix "
+        f"{settings.MULTINIC_MAC_PREFIX} may be nearly exhausted. Try again, or ask an "
+        "administrator to configure another prefix."
+    )
+
+
+def _try_insert(insert: Callable[[str], Row], model: type[Row], mac: str) -> Row | None:
+    """The inserted row, or None when the MAC is taken; other integrity errors propagate."""
+    try:
+        with transaction.atomic():
+            return insert(mac)
+    except IntegrityError:
+        # The failed statement waited for any concurrent holder of this MAC to commit, so a
+        # plain read now sees that row. If nobody holds the MAC, the error was another
+        # constraint's and is not ours to swallow.
+        if model._default_manager.filter(mac=mac).exists():
+            return None
+        raise

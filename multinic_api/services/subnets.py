@@ -1,0 +1,217 @@
+"""Creating networks and subnets, with every input checked before anything is written."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import netaddr
+from django.db import transaction
+
+from multinic_api.exceptions import InvalidInput
+from multinic_api.models import AllocationPool, FreeRange, Network, Project, Subnet
+from multinic_api.services import ipam
+
+AUTO = "auto"  # gateway_ip=AUTO: the subnet's first usable address, as Neutron picks it
+
+_ADDRESS_MODES = {choice.value for choice in Subnet.IPv6AddressMode}
+
+
+def create_network(
+    project: Project,
+    name: str,
+    *,
+    shared: bool = False,
+    mtu: int = 1500,
+    physical_network: str | None = None,
+) -> Network:
+    if not 68 <= int(mtu) <= 65535:
+        raise InvalidInput(f"MTU {mtu} is out of range; use 68 to 65535 (1500 for Ethernet)")
+    return Network.objects.create(
+        project=project,
+        name=name,
+        shared=shared,
+        mtu=int(mtu),
+        physical_network=physical_network or None,
+    )
+
+
+def usable_range(network: netaddr.IPNetwork) -> netaddr.IPRange | None:
+    """Every address of a CIDR that could ever be handed out, before gateway and DHCP."""
+    first, last = network.first, network.last
+    if network.version == 4 and network.prefixlen < 31:
+        first, last = first + 1, last - 1
+    elif network.version == 6:
+        first += 1  # the subnet-router anycast address
+    if first > last:
+        return None
+    return netaddr.IPRange(first, last)
+
+
+def create_subnet(
+    network: Network,
+    cidr: str,
+    *,
+    name: str = "",
+    gateway_ip: str | None = AUTO,
+    allocation_pools: Sequence[Mapping[str, str]] | None = None,
+    dns_nameservers: Iterable[str] = (),
+    host_routes: Iterable[Mapping[str, str]] = (),
+    enable_dhcp: bool = True,
+    dhcp_server: str | None = None,
+    ipv6_address_mode: str | None = None,
+) -> Subnet:
+    """Create a subnet with its pools and free ranges.
+
+    ``allocation_pools`` is a list of ``{"start": ip, "end": ip}`` (default: the whole
+    usable range); ``host_routes`` a list of ``{"destination": cidr, "nexthop": ip}``.
+    """
+    net = _parse_cidr(cidr)
+    if ipv6_address_mode is not None:
+        if net.version != 6:
+            raise InvalidInput("ipv6_address_mode applies only to IPv6 subnets")
+        if ipv6_address_mode not in _ADDRESS_MODES:
+            raise InvalidInput(
+                f"Unknown ipv6_address_mode '{ipv6_address_mode}'; use one of "
+                + ", ".join(sorted(_ADDRESS_MODES))
+            )
+        if ipv6_address_mode != "dhcpv6-stateful" and net.prefixlen != 64:
+            raise InvalidInput(
+                f"A {ipv6_address_mode} subnet must be a /64: the address is the 64-bit "
+                "prefix plus the MAC's EUI-64 interface identifier"
+            )
+
+    gateway = _gateway(net, gateway_ip)
+    dhcp = None
+    if dhcp_server:
+        if not enable_dhcp:
+            raise InvalidInput("dhcp_server is set but enable_dhcp is false")
+        dhcp = _host_in(net, dhcp_server, "dhcp_server")
+        if dhcp == gateway:
+            raise InvalidInput(f"dhcp_server {dhcp} is also the gateway; use another address")
+
+    pools = _pools(net, allocation_pools)
+    reserved = ipam.reserved_addresses(net, gateway and str(gateway), dhcp and str(dhcp))
+
+    with transaction.atomic():
+        subnet = Subnet.objects.create(
+            network=network,
+            name=name,
+            cidr=str(net),
+            ip_version=net.version,
+            gateway_ip=str(gateway) if gateway else None,
+            enable_dhcp=enable_dhcp,
+            dhcp_server=str(dhcp) if dhcp else None,
+            dns_nameservers=_nameservers(dns_nameservers),
+            host_routes=_host_routes(net, host_routes),
+            ipv6_address_mode=ipv6_address_mode,
+        )
+        AllocationPool.objects.bulk_create(
+            AllocationPool(subnet=subnet, start=str(p[0]), end=str(p[-1])) for p in pools
+        )
+        if not subnet.address_from_mac:
+            FreeRange.objects.bulk_create(
+                FreeRange(subnet=subnet, first=ipam.ip_key(r.first), last=ipam.ip_key(r.last))
+                for r in ipam.free_ranges_for_pools(pools, reserved)
+            )
+    return subnet
+
+
+def _parse_cidr(cidr: str, *, allow_default: bool = False) -> netaddr.IPNetwork:
+    try:
+        net = netaddr.IPNetwork(str(cidr).strip())  # netaddr 1.x: strict by default
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        raise InvalidInput(f"'{cidr}' is not a CIDR such as 10.0.0.0/24 or 2001:db8::/64") from None
+    if "/" not in str(cidr):
+        raise InvalidInput(f"'{cidr}' has no prefix length; write it as {net.cidr}")
+    if net.ip != net.network:
+        raise InvalidInput(f"'{cidr}' has host bits set; did you mean {net.cidr}?")
+    if net.prefixlen == 0 and not allow_default:
+        raise InvalidInput("A subnet cannot be the whole address space (/0)")
+    return net.cidr
+
+
+def _host_in(net: netaddr.IPNetwork, value: str, field: str) -> netaddr.IPAddress:
+    address = ipam.parse_address(value)
+    if address.version != net.version or address not in net:
+        raise InvalidInput(f"{field} {address} is not in {net}")
+    usable = usable_range(net)
+    if usable is None or address not in usable:
+        raise InvalidInput(
+            f"{field} {address} is the network, broadcast or subnet-router anycast "
+            f"address of {net}"
+        )
+    return address
+
+
+def _gateway(net: netaddr.IPNetwork, gateway_ip: str | None) -> netaddr.IPAddress | None:
+    if gateway_ip is None or gateway_ip == "":
+        return None
+    if gateway_ip == AUTO:
+        usable = usable_range(net)
+        # A /31 or /32 (and an IPv6 /128) has no room for a router of its own.
+        if usable is None or usable.size < 2:
+            return None
+        return netaddr.IPAddress(usable.first, net.version)
+    return _host_in(net, gateway_ip, "gateway_ip")
+
+
+def _pools(
+    net: netaddr.IPNetwork, allocation_pools: Sequence[Mapping[str, str]] | None
+) -> list[netaddr.IPRange]:
+    if allocation_pools is None:
+        usable = usable_range(net)
+        return [usable] if usable is not None else []
+    pools: list[netaddr.IPRange] = []
+    for pool in allocation_pools:
+        try:
+            start, end = pool["start"], pool["end"]
+        except (KeyError, TypeError):
+            raise InvalidInput(
+                'Each allocation pool needs "start" and "end", e.g. '
+                '{"start": "10.0.0.10", "end": "10.0.0.99"}'
+            ) from None
+        first, last = ipam.parse_address(start), ipam.parse_address(end)
+        for address in (first, last):
+            if address.version != net.version or address not in net:
+                raise InvalidInput(f"Allocation pool address {address} is not in {net}")
+        if first > last:
+            raise InvalidInput(f"Allocation pool {first}-{last} ends before it starts")
+        pools.append(netaddr.IPRange(first, last))
+    ordered = sorted(pools, key=lambda r: r.first)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if after.first <= before.last:
+            raise InvalidInput(
+                f"Allocation pools {before[0]}-{before[-1]} and {after[0]}-{after[-1]} overlap"
+            )
+    return ordered
+
+
+def _nameservers(values: Iterable[str]) -> list[str]:
+    servers: list[str] = []
+    for value in values:
+        server = str(ipam.parse_address(value))
+        if server in servers:
+            raise InvalidInput(f"DNS name server {server} is listed twice")
+        servers.append(server)
+    return servers
+
+
+def _host_routes(
+    net: netaddr.IPNetwork, routes: Iterable[Mapping[str, Any]]
+) -> list[dict[str, str]]:
+    result = []
+    for route in routes:
+        try:
+            destination, nexthop = route["destination"], route["nexthop"]
+        except (KeyError, TypeError):
+            raise InvalidInput(
+                'Each host route needs "destination" and "nexthop", e.g. '
+                '{"destination": "192.168.0.0/24", "nexthop": "10.0.0.254"}'
+            ) from None
+        dest = _parse_cidr(destination, allow_default=True)
+        hop = ipam.parse_address(nexthop)
+        if dest.version != net.version or hop.version != net.version:
+            raise InvalidInput(
+                f"Host route {dest} via {hop} mixes IP versions with subnet {net}"
+            )
+        result.append({"destination": str(dest), "nexthop": str(hop)})
+    return result

@@ -1,0 +1,1 @@
+"""The multinic site: settings, URLs and (later) the Horizon plugin."""

@@ -1,0 +1,90 @@
+"""Settings for the standalone multinic site (API and dashboard on one server).
+
+SQLite is the embedded default so that ``make run`` needs nothing else; production points
+``DATABASE_URL`` at PostgreSQL (``postgres://user:pass@host/db``).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The fallback key is for the local demo only; any real deployment sets its own.
+SECRET_KEY = os.environ.get("MULTINIC_SECRET_KEY", "insecure-local-demo-key-change-me")
+DEBUG = os.environ.get("MULTINIC_DEBUG", "1") == "1"
+ALLOWED_HOSTS = os.environ.get("MULTINIC_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "multinic_api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "multinic_dashboard.urls"
+WSGI_APPLICATION = "multinic_dashboard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database_from_env() -> dict:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE takes SQLite's write lock at BEGIN, so two allocating transactions
+        # queue instead of failing with "database is locked" when both try to upgrade.
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
+    return config
+
+
+DATABASES = {"default": _database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = []  # the demo password is short on purpose; see README
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+LOGIN_URL = "admin:login"
+
+# --- multinic domain settings -------------------------------------------------------------
+# First three octets of every generated MAC. fa:16:3e is Nova's and Neutron's default:
+# locally administered (bit 1 set) and unicast (bit 0 clear).
+MULTINIC_MAC_PREFIX = os.environ.get("MULTINIC_MAC_PREFIX", "fa:16:3e")
+# How many fresh random MACs to try when the database reports a collision before giving up
+# with a 409. Neutron used 16 for years; a collision needs ~4,800 live VIFs to reach 50%.
+MULTINIC_MAC_GENERATION_RETRIES = int(os.environ.get("MULTINIC_MAC_GENERATION_RETRIES", "16"))
