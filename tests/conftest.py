@@ -1,0 +1,56 @@
+import pytest
+from django.conf import settings
+
+from multinic_api.models import Project
+from multinic_api.services import subnets
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests run when DATABASE_URL is PostgreSQL (``make test`` starts one);
+    otherwise they are deselected, and the summary says so."""
+    if _on_postgres():
+        return
+    selected = [item for item in items if "postgres" not in item.keywords]
+    deselected = [item for item in items if "postgres" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"multinic database: {engine}"
+
+
+@pytest.fixture
+def project(db):
+    return Project.objects.create(name="tenant-a")
+
+
+@pytest.fixture
+def other_project(db):
+    return Project.objects.create(name="tenant-b")
+
+
+@pytest.fixture
+def make_network(project):
+    def make(name="net", owner=None, shared=False, **kwargs):
+        return subnets.create_network(owner or project, name, shared=shared, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_subnet(make_network):
+    """A network with one subnet; returns the subnet."""
+
+    def make(cidr="10.0.0.0/24", network=None, **kwargs):
+        network = network or make_network(f"net-{cidr}")
+        return subnets.create_subnet(network, cidr, name=kwargs.pop("name", f"sub-{cidr}"),
+                                     **kwargs)
+
+    return make
