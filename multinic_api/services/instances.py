@@ -250,5 +250,7 @@ def _metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
         if not isinstance(key, str) or not 1 <= len(key) <= 255:
             raise InvalidInput("metadata keys must be strings of 1 to 255 characters")
         if not isinstance(value, str) or len(value) > 255:
-            raise InvalidInput(f"metadata value for '{key}' must be a string of at most 255 characters")
+            raise InvalidInput(
+                f"metadata value for '{key}' must be a string of at most 255 characters"
+            )
     return dict(metadata)
