@@ -7,6 +7,17 @@ from multinic_api.models import VIF, AllocationPool, FixedIP, Instance, Network,
 from multinic_api.services import instances
 
 
+class ReleasingDeleteMixin:
+    """Fixed IPs protect their VIF from a plain cascade; these admins delete through the
+    services, which release the addresses first, so the protection is not in the way."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        # Fixed IPs cannot be deleted on their own in the admin, but releasing them is
+        # exactly what the service does here.
+        return deleted, model_count, perms_needed - {FixedIP._meta.verbose_name}, []
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("name", "id")
@@ -82,7 +93,7 @@ class VIFInline(admin.TabularInline):
 
 
 @admin.register(Instance)
-class InstanceAdmin(admin.ModelAdmin):
+class InstanceAdmin(ReleasingDeleteMixin, admin.ModelAdmin):
     list_display = ("name", "uuid", "project", "availability_zone", "created")
     list_filter = ("project", "availability_zone")
     search_fields = ("name", "hostname", "uuid")
@@ -101,7 +112,7 @@ class InstanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(VIF)
-class VIFAdmin(admin.ModelAdmin):
+class VIFAdmin(ReleasingDeleteMixin, admin.ModelAdmin):
     list_display = ("mac", "uuid", "instance", "position", "network", "tag", "vnic_type")
     list_filter = ("vnic_type", "network")
     search_fields = ("mac", "uuid", "instance__name")

@@ -50,6 +50,10 @@ def _run_concurrently(work, attempts_per_thread):
     return results
 
 
+def _failures(results):
+    return [r for r in results if not isinstance(r, Instance)]
+
+
 @pytest.fixture
 def project():
     return Project.objects.create(name="race")
@@ -94,7 +98,7 @@ def test_concurrent_launches_with_two_nics_on_shared_subnets(project):
         )
 
     results = _run_concurrently(launch, attempts_per_thread=2)
-    assert all(isinstance(r, Instance) for r in results), [r for r in results if not isinstance(r, Instance)]
+    assert not _failures(results), _failures(results)
     for subnet in (sub_a, sub_b):
         assert_subnet_consistent(subnet)
     assert FixedIP.objects.count() == THREADS * 2 * 3
@@ -135,7 +139,7 @@ def test_mac_collisions_between_connections_are_resolved_by_the_constraint(proje
 
     with mock.patch.object(macs, "random_suffix", side_effect=narrow_suffix):
         results = _run_concurrently(launch, attempts_per_thread=2)
-    assert all(isinstance(r, Instance) for r in results), [r for r in results if not isinstance(r, Instance)]
+    assert not _failures(results), _failures(results)
     in_use = list(VIF.objects.values_list("mac", flat=True))
     assert len(in_use) == len(set(in_use)) == THREADS * 2
     assert draws["n"] > THREADS * 2  # some draws collided and were retried
