@@ -25,16 +25,21 @@ class ProjectAdmin(admin.ModelAdmin):
     filter_horizontal = ("members",)
 
 
-class SubnetInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows that only the services create (they allocate or build free ranges)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SubnetInline(ReadOnlyInline):
     model = Subnet
     fields = ("name", "cidr", "gateway_ip", "enable_dhcp", "ipv6_address_mode")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False  # subnets are created through services.subnets (pools, free ranges)
 
 
 @admin.register(Network)
@@ -45,14 +50,9 @@ class NetworkAdmin(admin.ModelAdmin):
     inlines = [SubnetInline]
 
 
-class AllocationPoolInline(admin.TabularInline):
+class AllocationPoolInline(ReadOnlyInline):
     model = AllocationPool
     readonly_fields = ("start", "end")
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Subnet)
@@ -70,26 +70,16 @@ class SubnetAdmin(admin.ModelAdmin):
         return False
 
 
-class FixedIPInline(admin.TabularInline):
+class FixedIPInline(ReadOnlyInline):
     model = FixedIP
     readonly_fields = ("subnet", "address")
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class VIFInline(admin.TabularInline):
+class VIFInline(ReadOnlyInline):
     model = VIF
     fields = ("position", "mac", "network", "tag", "vnic_type")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Instance)

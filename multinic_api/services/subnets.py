@@ -162,13 +162,8 @@ def _pools(
         return [usable] if usable is not None else []
     pools: list[netaddr.IPRange] = []
     for pool in allocation_pools:
-        try:
-            start, end = pool["start"], pool["end"]
-        except (KeyError, TypeError):
-            raise InvalidInput(
-                'Each allocation pool needs "start" and "end", e.g. '
-                '{"start": "10.0.0.10", "end": "10.0.0.99"}'
-            ) from None
+        start, end = _pair(pool, "allocation pool", "start", "end",
+                           '{"start": "10.0.0.10", "end": "10.0.0.99"}')
         first, last = ipam.parse_address(start), ipam.parse_address(end)
         for address in (first, last):
             if address.version != net.version or address not in net:
@@ -183,6 +178,13 @@ def _pools(
                 f"Allocation pools {before[0]}-{before[-1]} and {after[0]}-{after[-1]} overlap"
             )
     return ordered
+
+
+def _pair(item: Any, what: str, first: str, second: str, example: str) -> tuple[Any, Any]:
+    try:
+        return item[first], item[second]
+    except (KeyError, TypeError):
+        raise InvalidInput(f'Each {what} needs "{first}" and "{second}", e.g. {example}') from None
 
 
 def _nameservers(values: Iterable[str]) -> list[str]:
@@ -200,13 +202,8 @@ def _host_routes(
 ) -> list[dict[str, str]]:
     result = []
     for route in routes:
-        try:
-            destination, nexthop = route["destination"], route["nexthop"]
-        except (KeyError, TypeError):
-            raise InvalidInput(
-                'Each host route needs "destination" and "nexthop", e.g. '
-                '{"destination": "192.168.0.0/24", "nexthop": "10.0.0.254"}'
-            ) from None
+        destination, nexthop = _pair(route, "host route", "destination", "nexthop",
+                                     '{"destination": "192.168.0.0/24", "nexthop": "10.0.0.254"}')
         dest = _parse_cidr(destination, allow_default=True)
         hop = ipam.parse_address(nexthop)
         if dest.version != net.version or hop.version != net.version:
