@@ -251,7 +251,10 @@ def test_bad_nic_requests_are_400s(project, dual_stack, nics, message):
     ("kwargs", "message"),
     [
         ({"name": "  "}, "needs a name"),
-        ({"name": "x" * 256}, "at most 255"),
+        ({"name": "x" * 256}, "name may be at most 255"),
+        ({"availability_zone": "z" * 256}, "availability_zone may be at most 255"),
+        ({"key_name": "k" * 256}, "key_name may be at most 255"),
+        ({"launch_index": -1}, "non-negative"),
         ({"metadata": {"k": 5}}, "must be a string"),
         ({"metadata": ["k"]}, "must be an object"),
         ({"metadata": {str(i): "v" for i in range(129)}}, "at most 128"),
@@ -260,6 +263,12 @@ def test_bad_nic_requests_are_400s(project, dual_stack, nics, message):
 def test_bad_instance_fields_are_400s(project, kwargs, message):
     with pytest.raises(InvalidInput, match=message):
         _launch(project, **kwargs)
+
+
+def test_a_single_fixed_ip_given_as_a_string_is_one_address(project, dual_stack):
+    dual, _, _ = dual_stack
+    instance = _launch(project, NicRequest(dual.id, fixed_ips="10.0.0.42"))
+    assert "10.0.0.42" in instance.vifs.get().fixed_ips.values_list("address", flat=True)
 
 
 def test_mac_collision_during_launch_is_retried(project, dual_stack):

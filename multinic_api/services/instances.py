@@ -82,8 +82,12 @@ def launch_instance(
     name = (name or "").strip()
     if not name:
         raise InvalidInput("An instance needs a name")
-    if len(name) > 255:
-        raise InvalidInput("An instance name may be at most 255 characters")
+    for label, value in (("name", name), ("availability_zone", availability_zone),
+                         ("key_name", key_name)):
+        if value is not None and len(value) > 255:
+            raise InvalidInput(f"An instance {label} may be at most 255 characters")
+    if not isinstance(launch_index, int) or launch_index < 0:
+        raise InvalidInput("launch_index must be a non-negative integer")
     resolved = _resolve_nics(nics, project, is_admin)
     instance_uuid = uuid.uuid4()
     with transaction.atomic():
@@ -186,6 +190,7 @@ def _resolve_nics(
     seen_ips: set[netaddr.IPAddress] = set()
     for index, nic in enumerate(nics):
         where = f"NIC {index} (network {nic.network_id})"
+        fixed_ips = [nic.fixed_ips] if isinstance(nic.fixed_ips, str) else list(nic.fixed_ips)
         network_uuid = _as_uuid(nic.network_id, "network")
         try:
             network = networks.get(pk=network_uuid)
@@ -204,7 +209,7 @@ def _resolve_nics(
             tag=nic.tag,
             mac=macs.normalize_mac(nic.mac) if nic.mac is not None else None,
         )
-        for value in nic.fixed_ips:
+        for value in fixed_ips:
             address = ipam.parse_address(value)
             subnet = next((s for s in subnets if address in s.ip_network), None)
             if subnet is None:
