@@ -7,8 +7,9 @@ Runs on ``DATABASE_URL`` (PostgreSQL) or, without it, on a throwaway SQLite file
 bench`` runs both. Each case builds a subnet, fills it with bulk inserts (``bulk_create``
 of VIFs, fixed IPs and the matching free ranges, not through the allocator), then times
 ``attach_interface`` (a fresh MAC, the subnet lock, the next free address, one commit) N
-times and prints a table with each case's ratio to the empty /24. The target is a ratio of
-at most 1.2 everywhere: the cost of an allocation must not grow with size or fill.
+times per case, round-robin across the cases, and prints a table with each case's ratio to
+the empty /24. The target is a ratio of at most 1.2 everywhere: the cost of an allocation
+must not grow with size or fill.
 
 Filled addresses leave every tenth address free, so the free-range table of a filled subnet
 holds one row per hole (about fill/9 rows), as a long-lived subnet with churn would.
@@ -119,19 +120,29 @@ def fill(subnet, project, taken: int) -> int:
     return len(rows) + (top <= last)
 
 
-def time_allocations(subnet, project, count: int) -> list[float]:
+def time_allocations(subnets_by_case: list, project, count: int) -> list[list[float]]:
+    """Time ``count`` allocations per subnet, round-robin across the subnets, so that
+    whatever else the machine does (a checkpoint, an fsync stall) lands on every case alike
+    instead of on whichever case happened to be running."""
     from multinic_api.services import instances
     from multinic_api.services.instances import NicRequest
 
-    instance = instances.launch_instance(project=project, name=f"bench-{subnet.cidr}", nics=[])
-    nic = NicRequest(subnet.network_id)
-    for _ in range(5):  # warm caches and connections; not counted
-        instances.attach_interface(instance, nic)
-    timings = []
-    for _ in range(count):
-        start = time.perf_counter()
-        instances.attach_interface(instance, nic)
-        timings.append(time.perf_counter() - start)
+    targets = []
+    for subnet in subnets_by_case:
+        instance = instances.launch_instance(project=project, name=f"bench-{subnet.cidr}",
+                                             nics=[])
+        nic = NicRequest(subnet.network_id)
+        for _ in range(5):  # warm caches and connections; not counted
+            instances.attach_interface(instance, nic)
+        targets.append((instance, nic))
+    timings: list[list[float]] = [[] for _ in targets]
+    for round_number in range(count):
+        for index, (instance, nic) in enumerate(targets):
+            start = time.perf_counter()
+            instances.attach_interface(instance, nic)
+            timings[index].append(time.perf_counter() - start)
+        if (round_number + 1) % 50 == 0:
+            progress(f"  timed {round_number + 1}/{count} rounds")
     return timings
 
 
@@ -139,30 +150,31 @@ def run(cases: list[Case], allocations: int) -> list[dict]:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from multinic_api.models import FreeRange, Project
+    from multinic_api.models import Project
     from multinic_api.services import subnets
 
     call_command("migrate", verbosity=0)
     project, _ = Project.objects.get_or_create(name=f"bench-{uuid.uuid4().hex[:8]}")
-    results = []
+    built = []
     for case in cases:
         progress(f"{connection.vendor}: {case.label}")
         with transaction.atomic():
             network = subnets.create_network(project, f"bench {case.label}")
             subnet = subnets.create_subnet(network, case.cidr, gateway_ip=None,
                                            ipv6_address_mode=case.ipv6_address_mode)
-            ranges = fill(subnet, project, case.taken)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        timings = time_allocations(subnet, project, allocations)
+            built.append((case, subnet, fill(subnet, project, case.taken)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    timings = time_allocations([subnet for _, subnet, _ in built], project, allocations)
+    results = []
+    for (case, subnet, ranges), case_timings in zip(built, timings, strict=True):
         results.append({
             "backend": connection.vendor,
             "case": case.label,
             "taken": case.taken,
             "free_ranges": ranges,
-            "ranges_after": FreeRange.objects.filter(subnet=subnet).count(),
-            "median_ms": statistics.median(timings) * 1000,
-            "p90_ms": statistics.quantiles(timings, n=10)[-1] * 1000,
+            "median_ms": statistics.median(case_timings) * 1000,
+            "p90_ms": statistics.quantiles(case_timings, n=10)[-1] * 1000,
             "subnet": subnet,
         })
     base = results[0]["median_ms"]
