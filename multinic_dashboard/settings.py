@@ -23,6 +23,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here, not a CDN
     "multinic_api",
 ]
 
@@ -81,6 +86,36 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 
 LOGIN_URL = "admin:login"
 
+REST_FRAMEWORK = {
+    # The first class decides the WWW-Authenticate challenge, so anonymous callers get a
+    # 401 that names the token scheme rather than a bare 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "multinic_api.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "multinic API",
+    "DESCRIPTION": (
+        "Networks, subnets, instances and their ordered virtual interfaces. Errors are JSON "
+        '`{"detail": message, "code": code}` (plus `fields` for invalid input).'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 # --- multinic domain settings -------------------------------------------------------------
 # First three octets of every generated MAC. fa:16:3e is Nova's and Neutron's default:
 # locally administered (bit 1 set) and unicast (bit 0 clear).
@@ -88,3 +123,6 @@ MULTINIC_MAC_PREFIX = os.environ.get("MULTINIC_MAC_PREFIX", "fa:16:3e")
 # How many fresh random MACs to try when the database reports a collision before giving up
 # with a 409. Neutron used 16 for years; a collision needs ~4,800 live VIFs to reach 50%.
 MULTINIC_MAC_GENERATION_RETRIES = int(os.environ.get("MULTINIC_MAC_GENERATION_RETRIES", "16"))
+# The most NICs one launch may ask for (Nova's own ceiling comes from the hypervisor's PCI
+# slots; a few dozen is already far beyond any real guest).
+MULTINIC_MAX_NICS_PER_LAUNCH = int(os.environ.get("MULTINIC_MAX_NICS_PER_LAUNCH", "32"))

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="multinic/home.html"), name="home"),
     path("admin/", admin.site.urls),
+    path("api/", include("multinic_api.api.urls")),
 ]

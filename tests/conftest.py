@@ -3,6 +3,7 @@ from django.conf import settings
 
 from multinic_api.models import Project
 from multinic_api.services import subnets
+from tests.api_fixtures import Cloud
 
 
 def _on_postgres() -> bool:
@@ -24,6 +25,12 @@ def pytest_collection_modifyitems(config, items):
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"multinic database: {engine}"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create users by the dozen; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -54,3 +61,9 @@ def make_subnet(make_network):
                                      **kwargs)
 
     return make
+
+
+@pytest.fixture
+def cloud(db):
+    """Two tenants and an admin with API clients, and their networks (tests.api_fixtures)."""
+    return Cloud()

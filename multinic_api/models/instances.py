@@ -57,6 +57,11 @@ class VIF(models.Model):
     def __str__(self) -> str:
         return f"{self.mac} ({self.uuid})"
 
+    @property
+    def devname(self) -> str:
+        """The host-side device name, as Nova names taps: "tap" + the uuid, 14 characters."""
+        return f"tap{self.uuid}"[:14]
+
 
 class FixedIP(models.Model):
     """One address of one subnet, held by one VIF."""

@@ -43,7 +43,7 @@ from collections.abc import Iterable
 import netaddr
 from django.db import IntegrityError, transaction
 
-from multinic_api.exceptions import InvalidInput, IpAddressInUse, SubnetExhausted
+from multinic_api.exceptions import Conflict, InvalidInput, IpAddressInUse, SubnetExhausted
 from multinic_api.fields import IP_KEY_LENGTH
 from multinic_api.models import VIF, FixedIP, FreeRange, Subnet
 
@@ -101,7 +101,8 @@ def lock_subnets(subnets: Iterable[Subnet]) -> None:
     ids = sorted({s.pk for s in subnets if not s.address_from_mac}, key=str)
     if ids:
         locked = Subnet.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
-        list(locked.values_list("pk", flat=True))
+        if len(list(locked.values_list("pk", flat=True))) != len(ids):
+            raise Conflict("A subnet of this request was deleted meanwhile; try again")
 
 
 def check_requested_address(subnet: Subnet, value: str) -> netaddr.IPAddress:

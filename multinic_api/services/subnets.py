@@ -6,7 +6,7 @@ from typing import Any
 import netaddr
 from django.db import transaction
 
-from multinic_api.exceptions import InvalidInput
+from multinic_api.exceptions import Conflict, InvalidInput
 from multinic_api.models import AllocationPool, FreeRange, Network, Project, Subnet
 from multinic_api.services import ipam
 
@@ -32,6 +32,40 @@ def create_network(
         mtu=int(mtu),
         physical_network=physical_network or None,
     )
+
+
+def delete_network(network: Network) -> None:
+    """Delete a network and its subnets; refused while any interface is on it."""
+    with transaction.atomic():
+        Network.objects.select_for_update().filter(pk=network.pk).first()
+        in_use = network.vifs.count()
+        if in_use:
+            raise Conflict(
+                f"Network {network.name or network.id} has {in_use} interface(s); "
+                "detach them or delete their instances first"
+            )
+        for subnet in network.subnets.all():
+            _delete_subnet_locked(subnet)
+        network.delete()
+
+
+def delete_subnet(subnet: Subnet) -> None:
+    """Delete a subnet; refused while any address on it is allocated."""
+    with transaction.atomic():
+        _delete_subnet_locked(subnet)
+
+
+def _delete_subnet_locked(subnet: Subnet) -> None:
+    # FOR UPDATE conflicts with the allocators' FOR NO KEY UPDATE: a launch either
+    # finished first (and the count sees its addresses) or finds the subnet gone.
+    Subnet.objects.select_for_update().filter(pk=subnet.pk).first()
+    in_use = subnet.fixed_ips.count()
+    if in_use:
+        raise Conflict(
+            f"Subnet {subnet.name or subnet.id} ({subnet.cidr}) has {in_use} allocated "
+            "address(es); release them first"
+        )
+    subnet.delete()
 
 
 def usable_range(network: netaddr.IPNetwork) -> netaddr.IPRange | None:

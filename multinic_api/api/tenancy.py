@@ -1,0 +1,51 @@
+"""Who is asking, for which project, with what rights: derived once per request."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from rest_framework.exceptions import PermissionDenied
+
+from multinic_api.models import Project
+
+
+@dataclass(frozen=True)
+class Scope:
+    project: Project | None
+    is_admin: bool
+
+    def require_project(self) -> Project:
+        if self.project is None:
+            raise PermissionDenied(
+                "You are not a member of any project; ask an administrator to add you to one."
+            )
+        return self.project
+
+
+def request_scope(request) -> Scope:
+    """The caller's project and admin flag.
+
+    A project-scoped token (the Identity subset) fixes the project. Otherwise the
+    ``X-Project-Id`` header (an id or a name) picks one of the caller's projects, and
+    without it the first of them by name is used. Superusers are admins: they see all.
+    """
+    cached = getattr(request, "_multinic_scope", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    is_admin = bool(user.is_superuser)
+    project = getattr(request.auth, "project", None)
+    if project is None:
+        choices = Project.objects.all() if is_admin else Project.objects.filter(members=user)
+        wanted = request.headers.get("X-Project-Id")
+        if wanted:
+            project = choices.filter(Q(pk=wanted) | Q(name=wanted)).first()
+            if project is None:
+                raise PermissionDenied(f"You are not a member of project '{wanted}'.")
+        else:
+            project = (
+                Project.objects.filter(members=user).order_by("name").first()
+                if is_admin else choices.order_by("name").first()
+            )
+    scope = Scope(project=project, is_admin=is_admin)
+    request._multinic_scope = scope
+    return scope

@@ -1,0 +1,295 @@
+"""API views: authenticate, scope to the caller's project, call a service, serialise."""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from multinic_api import filtersets
+from multinic_api.api import serializers as s
+from multinic_api.api.tenancy import request_scope
+from multinic_api.models import VIF, FixedIP, Instance, Network, Project, Subnet
+from multinic_api.services import instances, macs, subnets
+
+
+class ErrorSerializer(s.serializers.Serializer):
+    detail = s.serializers.CharField()
+    code = s.serializers.CharField()
+    fields = s.serializers.DictField(required=False)
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    meaning = {400: "invalid input", 401: "not authenticated", 403: "not allowed",
+               404: "not found, or not yours", 409: "conflict: in use or exhausted"}
+    return {code: OpenApiResponse(ErrorSerializer, description=meaning[code]) for code in codes}
+
+
+class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """List, show, create and delete, over a queryset scoped to the caller by
+    ``get_scoped_queryset``. Schema generation runs without a user: ``queryset`` (the
+    unscoped model manager) only tells it the model."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset.none()
+        return self.get_scoped_queryset()
+
+
+class _PreviewRollback(Exception):
+    """Raised to undo a preview's writes after it has been rendered."""
+
+
+def _vif_queryset():
+    return VIF.objects.select_related("instance").prefetch_related(
+        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet"))
+    )
+
+
+def _instance_queryset():
+    return Instance.objects.prefetch_related(Prefetch("vifs", queryset=_vif_queryset()))
+
+
+def _nic_requests(items) -> list[instances.NicRequest]:
+    return [instances.NicRequest(network_id=n["network_id"], fixed_ips=n.get("fixed_ips", ()),
+                                 tag=n.get("tag"), mac=n.get("mac")) for n in items]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Networks you may attach to: your project's and shared ones",
+                       responses={200: s.NetworkSerializer, **errors(401)}),
+    retrieve=extend_schema(responses={200: s.NetworkSerializer, **errors(401, 404)}),
+    create=extend_schema(request=s.NetworkCreateSerializer,
+                         responses={201: s.NetworkSerializer, **errors(400, 401, 403)}),
+    destroy=extend_schema(responses={204: None, **errors(401, 403, 404, 409)}),
+)
+class NetworkViewSet(ScopedViewSet):
+    queryset = Network.objects.all()
+    serializer_class = s.NetworkSerializer
+    filterset_class = filtersets.NetworkFilterSet
+
+    def get_scoped_queryset(self):
+        scope = request_scope(self.request)
+        return instances.usable_networks(scope.project, scope.is_admin).prefetch_related(
+            "subnets").order_by("name", "id")
+
+    def create(self, request, *args, **kwargs):
+        scope = request_scope(request)
+        body = s.NetworkCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        admin_only = [f for f in ("shared", "physical_network", "project_id")
+                      if data.get(f) not in (None, False)]
+        if admin_only and not scope.is_admin:
+            raise PermissionDenied(f"Only an administrator may set {', '.join(admin_only)}.")
+        project = scope.require_project()
+        if data.get("project_id"):
+            project = Project.objects.filter(pk=data["project_id"]).first()
+            if project is None:
+                raise NotFound(f"Project {data['project_id']} not found.")
+        network = subnets.create_network(project, data["name"], shared=data["shared"],
+                                         mtu=data["mtu"],
+                                         physical_network=data.get("physical_network"))
+        return Response(s.NetworkSerializer(network).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, network):
+        scope = request_scope(self.request)
+        if not scope.is_admin and network.project_id != getattr(scope.project, "pk", None):
+            raise PermissionDenied("Only the owning project or an administrator may delete it.")
+        subnets.delete_network(network)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.SubnetSerializer, **errors(401)}),
+    retrieve=extend_schema(responses={200: s.SubnetSerializer, **errors(401, 404)}),
+    create=extend_schema(request=s.SubnetCreateSerializer,
+                         responses={201: s.SubnetSerializer, **errors(400, 401, 403, 404)}),
+    destroy=extend_schema(responses={204: None, **errors(401, 403, 404, 409)}),
+)
+class SubnetViewSet(ScopedViewSet):
+    queryset = Subnet.objects.all()
+    serializer_class = s.SubnetSerializer
+    filterset_class = filtersets.SubnetFilterSet
+
+    def get_scoped_queryset(self):
+        scope = request_scope(self.request)
+        networks = instances.usable_networks(scope.project, scope.is_admin)
+        return Subnet.objects.filter(network__in=networks).prefetch_related(
+            "allocation_pools").order_by("network", "ip_version", "cidr")
+
+    def _owned_network(self, network_id):
+        scope = request_scope(self.request)
+        network = instances.usable_networks(scope.project, scope.is_admin).filter(
+            pk=network_id).first()
+        if network is None:
+            raise NotFound(f"Network {network_id} not found.")
+        if not scope.is_admin and network.project_id != getattr(scope.project, "pk", None):
+            raise PermissionDenied("Only the network's project or an administrator may change "
+                                   "its subnets.")
+        return network
+
+    def create(self, request, *args, **kwargs):
+        body = s.SubnetCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        network = self._owned_network(data.pop("network_id"))
+        if "gateway_ip" not in data:
+            data["gateway_ip"] = subnets.AUTO
+        subnet = subnets.create_subnet(network, data.pop("cidr"), **data)
+        return Response(s.SubnetSerializer(subnet).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, subnet):
+        self._owned_network(subnet.network_id)
+        subnets.delete_subnet(subnet)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your project's instances (all, for admins)",
+                       responses={200: s.InstanceSerializer, **errors(401)}),
+    retrieve=extend_schema(responses={200: s.InstanceSerializer, **errors(401, 404)}),
+    create=extend_schema(summary="Launch: one VIF per requested NIC, in order, all or nothing",
+                         request=s.LaunchSerializer,
+                         responses={201: s.InstanceSerializer,
+                                    **errors(400, 401, 403, 404, 409)}),
+    destroy=extend_schema(summary="Delete, freeing every MAC and address",
+                          responses={204: None, **errors(401, 404)}),
+)
+class InstanceViewSet(ScopedViewSet):
+    queryset = Instance.objects.all()
+    serializer_class = s.InstanceSerializer
+    filterset_class = filtersets.InstanceFilterSet
+    lookup_field = "uuid"
+
+    def get_scoped_queryset(self):
+        scope = request_scope(self.request)
+        return _instance_queryset().filter(
+            pk__in=instances.visible_instances(scope.project, scope.is_admin)
+        ).order_by("-created", "uuid")
+
+    def _launch(self, request):
+        scope = request_scope(request)
+        body = s.LaunchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        nics = _nic_requests(data.pop("nics"))
+        instance = instances.launch_instance(project=scope.require_project(), nics=nics,
+                                             is_admin=scope.is_admin, **data)
+        return _instance_queryset().get(pk=instance.pk)
+
+    def create(self, request, *args, **kwargs):
+        instance = self._launch(request)
+        return Response(s.InstanceSerializer(instance).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Dry run of a launch: what it would allocate; nothing is kept",
+        description="Runs the real launch in a transaction that is then rolled back, so every "
+                    "error a launch would give is given here. Generated MACs are examples: the "
+                    "real launch draws new ones.",
+        request=s.LaunchSerializer,
+        responses={200: s.InstanceSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=False, methods=["post"])
+    def preview(self, request):
+        try:
+            with transaction.atomic():
+                data = s.InstanceSerializer(self._launch(request)).data
+                raise _PreviewRollback
+        except _PreviewRollback:
+            pass
+        return Response(data)
+
+    def perform_destroy(self, instance):
+        instances.delete_instance(instance)
+
+
+INSTANCE_UUID = OpenApiParameter("instance_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+@extend_schema(parameters=[INSTANCE_UUID])
+@extend_schema_view(
+    list=extend_schema(summary="An instance's interfaces in NIC order",
+                       responses={200: s.VIFSerializer, **errors(401, 404)}),
+    retrieve=extend_schema(responses={200: s.VIFSerializer, **errors(401, 404)}),
+    create=extend_schema(summary="Attach: a new VIF after the last one",
+                         request=s.InterfaceAttachSerializer,
+                         responses={201: s.VIFSerializer, **errors(400, 401, 403, 404, 409)}),
+    destroy=extend_schema(summary="Detach, freeing its MAC and addresses",
+                          responses={204: None, **errors(401, 404)}),
+)
+class InterfaceViewSet(ScopedViewSet):
+    queryset = VIF.objects.all()
+    serializer_class = s.VIFSerializer
+    lookup_field = "uuid"
+    lookup_url_kwarg = "vif_uuid"
+    pagination_class = None  # an instance has a handful of NICs, and their order matters
+
+    def get_instance(self) -> Instance:
+        scope = request_scope(self.request)
+        instance = instances.visible_instances(scope.project, scope.is_admin).filter(
+            pk=self.kwargs["instance_uuid"]).first()
+        if instance is None:
+            raise NotFound(f"Instance {self.kwargs['instance_uuid']} not found.")
+        return instance
+
+    def get_scoped_queryset(self):
+        return _vif_queryset().filter(instance=self.get_instance()).order_by("position")
+
+    def create(self, request, *args, **kwargs):
+        scope = request_scope(request)
+        instance = self.get_instance()
+        body = s.InterfaceAttachSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        (nic,) = _nic_requests([body.validated_data])
+        vif = instances.attach_interface(instance, nic, project=instance.project,
+                                         is_admin=scope.is_admin)
+        return Response(s.VIFSerializer(_vif_queryset().get(pk=vif.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, vif):
+        instances.detach_interface(vif.instance, vif.uuid)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Every VIF in the cloud (admin)",
+                       responses={200: s.VIFSerializer, **errors(401, 403)}),
+    retrieve=extend_schema(responses={200: s.VIFSerializer, **errors(401, 403, 404)}),
+)
+class VIFViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = VIF.objects.all()
+    serializer_class = s.VIFSerializer
+    permission_classes = [IsAdminUser]
+    filterset_class = filtersets.VIFFilterSet
+    lookup_field = "uuid"
+
+    def get_queryset(self):
+        return _vif_queryset().order_by("instance__created", "instance_id", "position")
+
+
+class MacOwnerSerializer(s.serializers.Serializer):
+    mac = s.serializers.CharField()
+    kind = s.serializers.CharField(help_text="what holds the MAC: vif")
+    vif = s.VIFSerializer()
+
+
+class MacOwnerView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(summary="Who holds a MAC (admin); any notation",
+                   responses={200: MacOwnerSerializer, **errors(400, 401, 403, 404)})
+    def get(self, request, mac):
+        normalised = macs.normalize_mac(mac)
+        vif = _vif_queryset().filter(mac=normalised).first()
+        if vif is None:
+            raise NotFound(f"No interface holds MAC {normalised}.")
+        return Response({"mac": normalised, "kind": "vif", "vif": s.VIFSerializer(vif).data})
