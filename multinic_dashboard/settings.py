@@ -91,6 +91,7 @@ REST_FRAMEWORK = {
     # 401 that names the token scheme rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
+        "multinic_api.api.authentication.KeystoneTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -123,6 +124,10 @@ MULTINIC_MAC_PREFIX = os.environ.get("MULTINIC_MAC_PREFIX", "fa:16:3e")
 # How many fresh random MACs to try when the database reports a collision before giving up
 # with a 409. Neutron used 16 for years; a collision needs ~4,800 live VIFs to reach 50%.
 MULTINIC_MAC_GENERATION_RETRIES = int(os.environ.get("MULTINIC_MAC_GENERATION_RETRIES", "16"))
+# Lifetime of an Identity v3 token (Keystone's default is one hour).
+MULTINIC_TOKEN_TTL_SECONDS = int(os.environ.get("MULTINIC_TOKEN_TTL_SECONDS", "3600"))
+# Region named in the service catalog.
+MULTINIC_REGION = os.environ.get("MULTINIC_REGION", "RegionOne")
 # The most NICs one launch may ask for (Nova's own ceiling comes from the hypervisor's PCI
 # slots; a few dozen is already far beyond any real guest).
 MULTINIC_MAX_NICS_PER_LAUNCH = int(os.environ.get("MULTINIC_MAX_NICS_PER_LAUNCH", "32"))

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="multinic/home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/", include("multinic_api.api.urls")),
+    path("identity/", include("multinic_api.openstack.identity.urls")),
 ]

@@ -1,0 +1,19 @@
+"""``X-Auth-Token`` authentication: the OpenStack header, checked against Identity tokens."""
+
+from rest_framework import authentication, exceptions
+
+from multinic_api.services import identity
+
+
+class KeystoneTokenAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        token = request.headers.get("X-Auth-Token")
+        if not token:
+            return None
+        record = identity.validate_token(token)
+        if record is None:
+            raise exceptions.AuthenticationFailed("The X-Auth-Token is unknown or expired.")
+        return record.user, record  # request.auth.project scopes the request
+
+    def authenticate_header(self, request):
+        return 'Keystone uri="/identity/v3"'

@@ -1,0 +1,94 @@
+"""Identity v3 tokens backed by Django users and projects: issue, validate, rescope.
+
+A token is 32 random bytes (URL-safe text) handed to the client once; the database keeps
+only its SHA-256 digest. Tokens expire after ``MULTINIC_TOKEN_TTL_SECONDS``.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from multinic_api.exceptions import MultinicError
+from multinic_api.models import AuthToken, Project
+
+DEFAULT_DOMAIN = {"id": "default", "name": "Default"}
+
+
+class NotAuthenticated(MultinicError):
+    status_code = 401
+    code = "unauthorized"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user, project: Project | None, methods: list[str]) -> tuple[str, AuthToken]:
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    record = AuthToken.objects.create(
+        digest=digest(token), user=user, project=project, methods=methods,
+        audit_id=secrets.token_urlsafe(16)[:22], issued_at=now,
+        expires_at=now + timedelta(seconds=settings.MULTINIC_TOKEN_TTL_SECONDS),
+    )
+    return token, record
+
+
+def validate_token(token: str | None) -> AuthToken | None:
+    """The live token record for a token string, or None (unknown, expired, user inactive)."""
+    if not token:
+        return None
+    record = (AuthToken.objects.select_related("user", "project")
+              .filter(digest=digest(token), expires_at__gt=timezone.now()).first())
+    if record is None or not record.user.is_active:
+        return None
+    return record
+
+
+def password_user(user_spec: Any, password: Any):
+    """The user a password-method request names (by name or id), if the password is right."""
+    if not isinstance(user_spec, dict) or not isinstance(password, str):
+        raise NotAuthenticated("The request you have made requires authentication.")
+    username = user_spec.get("name")
+    if username is None and user_spec.get("id"):
+        found = get_user_model().objects.filter(pk=_int_or_none(user_spec["id"])).first()
+        username = found.get_username() if found else None
+    user = authenticate(username=username, password=password) if username else None
+    if user is None:
+        raise NotAuthenticated("The request you have made requires authentication.")
+    return user
+
+
+def scoped_project(user, scope: Any) -> Project | None:
+    """The project a scope names, if the user may have it: members, and admins for any."""
+    if not scope:
+        return None
+    spec = scope.get("project") if isinstance(scope, dict) else None
+    if not isinstance(spec, dict) or not (spec.get("id") or spec.get("name")):
+        raise NotAuthenticated("Only project scope is supported: give project id or name.")
+    projects = Project.objects.all() if user.is_superuser else Project.objects.filter(
+        members=user)
+    wanted = Q(pk=spec["id"]) if spec.get("id") else Q(name=spec["name"])
+    project = projects.filter(wanted).first()
+    if project is None:
+        raise NotAuthenticated(f"User {user.get_username()} has no role on the requested "
+                               "project.")
+    return project
+
+
+def roles(user) -> list[dict[str, str]]:
+    names = ["reader", "member"] + (["admin"] if user.is_superuser else [])
+    return [{"id": name, "name": name} for name in names]
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
