@@ -131,3 +131,18 @@ MULTINIC_REGION = os.environ.get("MULTINIC_REGION", "RegionOne")
 # The most NICs one launch may ask for (Nova's own ceiling comes from the hypervisor's PCI
 # slots; a few dozen is already far beyond any real guest).
 MULTINIC_MAX_NICS_PER_LAUNCH = int(os.environ.get("MULTINIC_MAX_NICS_PER_LAUNCH", "32"))
+
+# The small fixed catalogue the Nova-compatible API and the image endpoint offer. Nothing is
+# booted from them; clients need real ids to look up on the way to creating a server.
+MULTINIC_FLAVORS = [
+    {"id": "1", "name": "m1.tiny", "ram": 512, "vcpus": 1, "disk": 1},
+    {"id": "2", "name": "m1.small", "ram": 2048, "vcpus": 1, "disk": 20},
+    {"id": "3", "name": "m1.medium", "ram": 4096, "vcpus": 2, "disk": 40},
+    {"id": "baremetal", "name": "baremetal", "ram": 65536, "vcpus": 16, "disk": 400},
+]
+MULTINIC_IMAGES = [
+    {"id": "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01", "name": "cirros-0.6.3-x86_64-disk",
+     "disk_format": "qcow2", "min_disk": 1, "min_ram": 128},
+    {"id": "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d02", "name": "debian-12-genericcloud-amd64",
+     "disk_format": "qcow2", "min_disk": 2, "min_ram": 512},
+]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("multinic_api.api.urls")),
     path("identity/", include("multinic_api.openstack.identity.urls")),
+    path("compute/", include("multinic_api.openstack.compute.urls")),
 ]

@@ -15,6 +15,9 @@ class Instance(models.Model):
     # Base64 text, as Nova keeps it; decoded only when the config drive is written.
     user_data = models.TextField(null=True, blank=True)
     config_drive = models.BooleanField(default=False)
+    # What the Nova-compatible API was asked to boot; the manager boots nothing itself.
+    image_ref = models.CharField(max_length=255, blank=True, default="")
+    flavor_ref = models.CharField(max_length=255, blank=True, default="")
     launch_index = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
 

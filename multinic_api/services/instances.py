@@ -77,6 +77,8 @@ def launch_instance(
     user_data: str | None = None,
     config_drive: bool = False,
     launch_index: int = 0,
+    image_ref: str = "",
+    flavor_ref: str = "",
 ) -> Instance:
     """Create an instance with one VIF per requested NIC, all or nothing."""
     name = (name or "").strip()
@@ -103,6 +105,8 @@ def launch_instance(
             user_data=user_data,
             config_drive=bool(config_drive),
             launch_index=launch_index,
+            image_ref=image_ref,
+            flavor_ref=flavor_ref,
         )
         _add_vifs(instance, resolved, first_position=0)
     return instance

@@ -1,0 +1,341 @@
+"""Nova-compatible compute subset under /compute/v2.1/ for python-novaclient, openstacksdk
+and the openstack CLI: versions, flavors, os-networks, servers and os-interface."""
+
+import base64
+import binascii
+import re
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db.models import Prefetch
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from multinic_api.api.authentication import KeystoneTokenAuthentication
+from multinic_api.api.tenancy import request_scope
+from multinic_api.exceptions import Conflict, InvalidInput, MultinicError, NotFound
+from multinic_api.models import VIF, FixedIP, Instance
+from multinic_api.openstack.compute import microversions, presenters
+from multinic_api.services import instances
+
+_FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
+                404: "itemNotFound", 405: "badMethod", 406: "notAcceptable",
+                409: "conflictingRequest", 413: "overLimit", 415: "badMediaType"}
+
+
+def nova_fault(exc, context):
+    """Nova's error body: {"<faultName>": {"code": N, "message": "..."}}."""
+    if isinstance(exc, MultinicError):
+        code, message = exc.status_code, exc.message
+    elif isinstance(exc, exceptions.ValidationError):
+        code, message = 400, f"Invalid input for field/attribute: {exc.detail}"
+    elif isinstance(exc, exceptions.APIException):
+        code, message = exc.status_code, str(exc.detail)
+    else:
+        return None
+    name = _FAULT_NAMES.get(code, "computeFault")
+    response = Response({name: {"code": code, "message": message}}, status=code)
+    if code == 401:
+        response["WWW-Authenticate"] = 'Keystone uri="{}"'.format(
+            context["request"].build_absolute_uri("/identity/v3"))
+    return response
+
+
+class ComputeView(APIView):
+    authentication_classes = [KeystoneTokenAuthentication, TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get_exception_handler(self):
+        return nova_fault
+
+    def initial(self, request, *args, **kwargs):
+        self.version = microversions.MIN_VERSION
+        super().initial(request, *args, **kwargs)
+        self.version = microversions.requested(request.headers)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        version = microversions.text(getattr(self, "version", microversions.MIN_VERSION))
+        response["OpenStack-API-Version"] = f"compute {version}"
+        response["X-OpenStack-Nova-API-Version"] = version
+        response["Vary"] = "OpenStack-API-Version, X-OpenStack-Nova-API-Version"
+        return response
+
+    @property
+    def scope(self):
+        return request_scope(self.request)
+
+    def body(self, key: str) -> dict:
+        data = self.request.data
+        if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+            raise InvalidInput(f'Expecting a JSON object with a "{key}" object')
+        return data[key]
+
+
+# --- versions --------------------------------------------------------------------------------
+
+def _version_body(request) -> dict:
+    return {
+        "id": "v2.1", "status": "CURRENT",
+        "version": microversions.text(microversions.MAX_VERSION),
+        "min_version": microversions.text(microversions.MIN_VERSION),
+        "updated": "2013-07-23T11:33:21Z",
+        "links": [{"rel": "self", "href": request.build_absolute_uri("/compute/v2.1/")}],
+        "media-types": [{"base": "application/json",
+                         "type": "application/vnd.openstack.compute+json;version=2.1"}],
+    }
+
+
+class VersionsView(ComputeView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response({"versions": [_version_body(request)]})
+
+
+class VersionView(VersionsView):
+    def get(self, request):
+        return Response({"version": _version_body(request)})
+
+
+# --- flavors, images, networks ---------------------------------------------------------------
+
+class FlavorsView(ComputeView):
+    detail = False
+
+    def get(self, request):
+        return Response({"flavors": [presenters.flavor(request, f, self.detail, self.version)
+                                     for f in presenters.flavors()]})
+
+
+class FlavorView(ComputeView):
+    def get(self, request, flavor_id):
+        item = presenters.find_flavor(flavor_id)
+        if item is None:
+            raise NotFound(f"Flavor {flavor_id} could not be found.")
+        return Response({"flavor": presenters.flavor(request, item, True, self.version)})
+
+
+class NetworksView(ComputeView):
+    def get(self, request):
+        networks = instances.usable_networks(self.scope.project, self.scope.is_admin)
+        return Response({"networks": [presenters.network(request, n)
+                                      for n in networks.prefetch_related("subnets")]})
+
+
+class NetworkView(ComputeView):
+    def get(self, request, network_id):
+        networks = instances.usable_networks(self.scope.project, self.scope.is_admin)
+        item = networks.filter(pk=_uuid_or_none(network_id)).first()
+        if item is None:
+            raise NotFound(f"Network {network_id} could not be found.")
+        return Response({"network": presenters.network(request, item)})
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+def _servers():
+    vifs = VIF.objects.select_related("network").prefetch_related(
+        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet")))
+    return Instance.objects.prefetch_related(Prefetch("vifs", queryset=vifs))
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+class ServerMixin:
+    def get_server(self, server_id) -> Instance:
+        found = _servers().filter(
+            pk=_uuid_or_none(server_id),
+            pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin),
+        ).first()
+        if found is None:
+            raise NotFound(f"Instance {server_id} could not be found.")
+        return found
+
+
+class ServersView(ComputeView):
+    detail = False
+
+    def get(self, request):
+        servers = _servers().filter(
+            pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin)
+        ).order_by("-created", "uuid")
+        name = request.query_params.get("name")
+        if name:
+            try:
+                re.compile(name)
+            except re.error:
+                raise InvalidInput(f"Invalid regular expression for name: {name}") from None
+            servers = servers.filter(name__regex=name)
+        marker = request.query_params.get("marker")
+        if marker:
+            anchor = servers.filter(pk=_uuid_or_none(marker)).first()
+            if anchor is None:
+                raise InvalidInput(f"marker [{marker}] not found")
+            servers = servers.filter(created__lte=anchor.created).exclude(pk=anchor.pk)
+        limit = request.query_params.get("limit")
+        if limit is not None:
+            if not limit.isdigit():
+                raise InvalidInput("limit must be a non-negative integer")
+            servers = servers[: int(limit)]
+        if self.detail:
+            body = [presenters.server(request, s, self.version) for s in servers]
+        else:
+            body = [presenters.server_brief(request, s) for s in servers]
+        return Response({"servers": body})
+
+    def post(self, request):
+        spec = self.body("server")
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput("Invalid input for field/attribute name: a non-empty string is "
+                               "required")
+        image_ref = spec.get("imageRef", "")
+        if image_ref and presenters.find_image(image_ref) is None:
+            raise InvalidInput(f"Image {image_ref} could not be found.")
+        flavor_ref = spec.get("flavorRef")
+        if flavor_ref is None or presenters.find_flavor(flavor_ref) is None:
+            raise InvalidInput(f"Flavor {flavor_ref} could not be found.")
+        for count in ("min_count", "max_count"):
+            if str(spec.get(count, 1)) != "1":
+                raise InvalidInput(f"{count} other than 1 is not supported: launch one server "
+                                   "per request")
+        user_data = spec.get("user_data")
+        if user_data is not None:
+            try:
+                base64.b64decode(user_data, validate=True)
+            except (binascii.Error, ValueError, TypeError):
+                raise InvalidInput("Invalid input for field/attribute user_data: it must be "
+                                   "base64") from None
+        metadata = spec.get("metadata")
+        config_drive = spec.get("config_drive", False)
+        if isinstance(config_drive, str):
+            config_drive = config_drive.lower() in ("true", "1", "yes")
+        instance = instances.launch_instance(
+            project=self.scope.require_project(),
+            name=name,
+            nics=self._nics(spec.get("networks", "auto")),
+            is_admin=self.scope.is_admin,
+            availability_zone=spec.get("availability_zone") or "nova",
+            metadata=metadata if metadata is not None else {},
+            key_name=spec.get("key_name"),
+            user_data=user_data,
+            config_drive=bool(config_drive),
+            image_ref=presenters.find_image(image_ref)["id"] if image_ref else "",
+            flavor_ref=presenters.find_flavor(flavor_ref)["id"],
+        )
+        body = {**presenters.server_brief(request, instance), "OS-DCF:diskConfig": "MANUAL",
+                "security_groups": [{"name": "default"}],
+                "adminPass": secrets.token_urlsafe(9)}
+        return Response({"server": body}, status=202)
+
+    def _nics(self, networks) -> list[instances.NicRequest]:
+        if networks == "none":
+            return []
+        if networks == "auto":
+            usable = list(instances.usable_networks(self.scope.project, self.scope.is_admin)
+                          .filter(subnets__isnull=False).distinct()[:2])
+            if not usable:
+                raise InvalidInput("No network is available for this project; create one or "
+                                   "pass networks")
+            if len(usable) > 1:
+                raise Conflict("Multiple possible networks found, use a Network ID to be more "
+                               "specific.")
+            return [instances.NicRequest(usable[0].id)]
+        if not isinstance(networks, list):
+            raise InvalidInput('Invalid input for field/attribute networks: a list, "auto" '
+                               'or "none" is required')
+        if len(networks) > settings.MULTINIC_MAX_NICS_PER_LAUNCH:
+            raise InvalidInput(f"At most {settings.MULTINIC_MAX_NICS_PER_LAUNCH} networks may "
+                               "be requested")
+        nics = []
+        for item in networks:
+            if not isinstance(item, dict):
+                raise InvalidInput("Each requested network must be an object with a uuid")
+            if item.get("port"):
+                raise InvalidInput("Ports are not supported here; request a network uuid")
+            unknown = set(item) - {"uuid", "fixed_ip", "tag", "port"}
+            if unknown:
+                raise InvalidInput(f"Unknown network attribute(s): {', '.join(sorted(unknown))}")
+            if not isinstance(item.get("uuid"), str):
+                raise InvalidInput("Each requested network needs a uuid")
+            fixed_ip = item.get("fixed_ip")
+            if fixed_ip is not None and not isinstance(fixed_ip, str):
+                raise InvalidInput("fixed_ip must be a string")
+            tag = item.get("tag")
+            if tag is not None and not isinstance(tag, str):
+                raise InvalidInput("tag must be a string")
+            if _uuid_or_none(item["uuid"]) is None:
+                raise InvalidInput(f"Bad networks format: network uuid is not in proper "
+                                   f"format ({item['uuid']})")
+            nics.append(instances.NicRequest(item["uuid"], fixed_ips=[fixed_ip] if fixed_ip
+                                             else [], tag=tag))
+        return nics
+
+
+class ServerView(ServerMixin, ComputeView):
+    def get(self, request, server_id):
+        return Response({"server": presenters.server(request, self.get_server(server_id),
+                                                     self.version)})
+
+    def delete(self, request, server_id):
+        instances.delete_instance(self.get_server(server_id))
+        return Response(status=204)
+
+
+class InterfacesView(ServerMixin, ComputeView):
+    def get(self, request, server_id):
+        server = self.get_server(server_id)
+        vifs = sorted(server.vifs.all(), key=lambda v: v.position)
+        return Response({"interfaceAttachments": [presenters.interface(v, self.version)
+                                                  for v in vifs]})
+
+    def post(self, request, server_id):
+        server = self.get_server(server_id)
+        spec = self.body("interfaceAttachment")
+        if spec.get("port_id"):
+            raise InvalidInput("Ports are not supported here; attach by net_id")
+        if not isinstance(spec.get("net_id"), str) or _uuid_or_none(spec["net_id"]) is None:
+            raise InvalidInput("net_id (a network uuid) is required")
+        fixed_ips = spec.get("fixed_ips") or []
+        if not isinstance(fixed_ips, list) or not all(
+                isinstance(f, dict) and isinstance(f.get("ip_address"), str) for f in fixed_ips):
+            raise InvalidInput('fixed_ips must be a list of {"ip_address": "..."}')
+        tag = spec.get("tag")
+        if tag is not None and not isinstance(tag, str):
+            raise InvalidInput("tag must be a string")
+        vif = instances.attach_interface(
+            server,
+            instances.NicRequest(spec["net_id"], fixed_ips=[f["ip_address"] for f in fixed_ips],
+                                 tag=tag),
+            project=server.project, is_admin=self.scope.is_admin,
+        )
+        vif = _servers().get(pk=server.pk).vifs.get(pk=vif.pk)
+        return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
+
+
+class InterfaceView(ServerMixin, ComputeView):
+    def _vif(self, server, port_id):
+        vif = next((v for v in server.vifs.all() if str(v.uuid) == str(port_id)), None)
+        if vif is None:
+            raise NotFound(f"Port {port_id} is not attached to instance {server.uuid}.")
+        return vif
+
+    def get(self, request, server_id, port_id):
+        vif = self._vif(self.get_server(server_id), port_id)
+        return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
+
+    def delete(self, request, server_id, port_id):
+        server = self.get_server(server_id)
+        instances.detach_interface(server, self._vif(server, port_id).uuid)
+        return Response(status=202)

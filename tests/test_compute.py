@@ -1,0 +1,165 @@
+"""The Nova-compatible subset, through the test client (the real clients are in
+test_openstack_clients.py)."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from multinic_api.models import VIF, Instance
+
+IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
+
+
+@pytest.fixture
+def nova(cloud):
+    """Alice's client, authenticated the OpenStack way, speaking microversion 2.96."""
+    client = APIClient()
+    response = client.post("/identity/v3/auth/tokens", {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "alice", "domain": {"id": "default"}, "password": "pw-alice"}}},
+        "scope": {"project": {"name": "project-a", "domain": {"id": "default"}}}}},
+        format="json")
+    client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
+    client.defaults["HTTP_OPENSTACK_API_VERSION"] = "compute 2.96"  # a request may override
+    return client
+
+
+def create(client, *networks, **extra):
+    body = {"server": {"name": "vm", "imageRef": IMAGE, "flavorRef": "1",
+                       "networks": list(networks), **extra}}
+    return client.post("/compute/v2.1/servers", body, format="json")
+
+
+def fault(response, status, name):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert list(body) == [name], body
+    assert body[name]["code"] == status and body[name]["message"]
+    return body[name]["message"]
+
+
+def test_version_discovery(cloud):
+    anon = APIClient()
+    versions = anon.get("/compute/").json()["versions"]
+    assert versions[0]["id"] == "v2.1" and versions[0]["min_version"] == "2.1"
+    version = anon.get("/compute/v2.1/").json()["version"]
+    assert version["version"] == "2.96"
+
+
+def test_microversion_headers(nova):
+    response = nova.get("/compute/v2.1/flavors")
+    assert response["OpenStack-API-Version"] == "compute 2.96"
+    response = nova.get("/compute/v2.1/flavors", HTTP_OPENSTACK_API_VERSION="compute 3.0")
+    fault(response, 406, "notAcceptable")
+    response = nova.get("/compute/v2.1/flavors", HTTP_OPENSTACK_API_VERSION="compute two")
+    fault(response, 400, "badRequest")
+    legacy = nova.get("/compute/v2.1/flavors", HTTP_OPENSTACK_API_VERSION="",
+                      HTTP_X_OPENSTACK_NOVA_API_VERSION="2.10")
+    assert legacy["X-OpenStack-Nova-API-Version"] == "2.10"
+
+
+def test_anonymous_is_401_in_nova_format(cloud):
+    fault(APIClient().get("/compute/v2.1/servers"), 401, "unauthorized")
+
+
+def test_flavors_and_networks(nova, cloud):
+    flavors = nova.get("/compute/v2.1/flavors/detail").json()["flavors"]
+    assert {f["name"] for f in flavors} >= {"m1.tiny", "m1.small"}
+    assert nova.get("/compute/v2.1/flavors/2").json()["flavor"]["ram"] == 2048
+    fault(nova.get("/compute/v2.1/flavors/nope"), 404, "itemNotFound")
+    labels = {n["label"] for n in nova.get("/compute/v2.1/os-networks").json()["networks"]}
+    assert labels == {"net-a", "shared"}
+    fault(nova.get(f"/compute/v2.1/os-networks/{cloud.net_b.id}"), 404, "itemNotFound")
+
+
+def test_create_show_list_delete_with_addresses_in_nic_order(nova, cloud):
+    response = create(nova, {"uuid": str(cloud.shared.id)},
+                      {"uuid": str(cloud.net_a.id), "fixed_ip": "10.0.0.42", "tag": "data"},
+                      config_drive=True, metadata={"role": "db"}, key_name="k")
+    assert response.status_code == 202, response.content
+    server_id = response.json()["server"]["id"]
+    server = nova.get(f"/compute/v2.1/servers/{server_id}").json()["server"]
+    assert list(server["addresses"]) == ["shared", "net-a"]
+    vifs = list(VIF.objects.filter(instance_id=server_id).order_by("position"))
+    assert [a["OS-EXT-IPS-MAC:mac_addr"] for a in server["addresses"]["shared"]] == [vifs[0].mac]
+    net_a = server["addresses"]["net-a"]
+    assert [(a["version"], a["OS-EXT-IPS-MAC:mac_addr"]) for a in net_a] == [
+        (4, vifs[1].mac), (6, vifs[1].mac)]
+    assert net_a[0]["addr"] == "10.0.0.42"
+    assert server["config_drive"] == "True" and server["metadata"] == {"role": "db"}
+    assert server["flavor"]["original_name"] == "m1.tiny"
+    assert server["image"]["id"] == IMAGE
+    listed = nova.get("/compute/v2.1/servers/detail").json()["servers"]
+    assert [s["id"] for s in listed] == [server_id]
+    by_name = nova.get("/compute/v2.1/servers?name=^v").json()["servers"]
+    assert [s["id"] for s in by_name] == [server_id]
+    assert nova.delete(f"/compute/v2.1/servers/{server_id}").status_code == 204
+    assert not Instance.objects.exists()
+    fault(nova.get(f"/compute/v2.1/servers/{server_id}"), 404, "itemNotFound")
+
+
+def test_os_interface_list_attach_show_detach(nova, cloud):
+    server_id = create(nova, {"uuid": str(cloud.net_a.id)}).json()["server"]["id"]
+    url = f"/compute/v2.1/servers/{server_id}/os-interface"
+    (first,) = nova.get(url).json()["interfaceAttachments"]
+    assert first["net_id"] == str(cloud.net_a.id) and first["port_state"] == "ACTIVE"
+    attached = nova.post(url, {"interfaceAttachment": {
+        "net_id": str(cloud.shared.id), "fixed_ips": [{"ip_address": "192.0.2.3"}],
+        "tag": "extra"}}, format="json")
+    assert attached.status_code == 200, attached.content
+    body = attached.json()["interfaceAttachment"]
+    assert body["fixed_ips"][0]["ip_address"] == "192.0.2.3" and body["tag"] == "extra"
+    assert [i["port_id"] for i in nova.get(url).json()["interfaceAttachments"]] == [
+        first["port_id"], body["port_id"]]
+    assert nova.get(f"{url}/{body['port_id']}").json()["interfaceAttachment"] == body
+    assert nova.delete(f"{url}/{first['port_id']}").status_code == 202
+    assert [i["port_id"] for i in nova.get(url).json()["interfaceAttachments"]] == [
+        body["port_id"]]
+    fault(nova.delete(f"{url}/{first['port_id']}"), 404, "itemNotFound")
+
+
+@pytest.mark.parametrize(
+    ("networks", "extra", "status", "name"),
+    [
+        ([{"uuid": "not-a-uuid"}], {}, 400, "badRequest"),
+        ([{"port": "p"}], {}, 400, "badRequest"),
+        ([{"uuid": "NET_B"}], {}, 404, "itemNotFound"),
+        ([{"uuid": "NET_A", "fixed_ip": "10.0.0.255"}], {}, 400, "badRequest"),
+        ([{"uuid": "NET_A"}], {"flavorRef": "nope"}, 400, "badRequest"),
+        ([{"uuid": "NET_A"}], {"imageRef": "nope"}, 400, "badRequest"),
+        ([{"uuid": "NET_A"}], {"user_data": "%%%"}, 400, "badRequest"),
+        ([{"uuid": "NET_A"}], {"max_count": 3}, 400, "badRequest"),
+        ("everything", {}, 400, "badRequest"),
+    ],
+)
+def test_bad_server_requests(nova, cloud, networks, extra, status, name):
+    ids = {"NET_A": str(cloud.net_a.id), "NET_B": str(cloud.net_b.id)}
+    if isinstance(networks, list):
+        networks = [{k: ids.get(v, v) for k, v in n.items()} for n in networks]
+    body = {"server": {"name": "vm", "imageRef": IMAGE, "flavorRef": "1",
+                       "networks": networks, **extra}}
+    fault(nova.post("/compute/v2.1/servers", body, format="json"), status, name)
+    assert not Instance.objects.exists()
+
+
+def test_networks_auto_and_none(nova, cloud):
+    message = fault(create_raw(nova, "auto"), 409, "conflictingRequest")
+    assert "Multiple possible networks" in message
+    response = create_raw(nova, "none")
+    assert response.status_code == 202
+    assert not VIF.objects.exists()
+
+
+def create_raw(client, networks):
+    return client.post("/compute/v2.1/servers", {"server": {
+        "name": "vm", "imageRef": IMAGE, "flavorRef": "1", "networks": networks}},
+        format="json")
+
+
+def test_other_projects_servers_are_404(nova, cloud):
+    theirs = cloud.b.post("/api/instances/", {"name": "x", "nics": [
+        {"network_id": str(cloud.net_b.id)}]}, format="json").json()["uuid"]
+    fault(nova.get(f"/compute/v2.1/servers/{theirs}"), 404, "itemNotFound")
+    fault(nova.delete(f"/compute/v2.1/servers/{theirs}"), 404, "itemNotFound")
+    fault(nova.get(f"/compute/v2.1/servers/{theirs}/os-interface"), 404, "itemNotFound")
+    assert nova.get("/compute/v2.1/servers").json()["servers"] == []
+    assert Instance.objects.filter(pk=theirs).exists()
