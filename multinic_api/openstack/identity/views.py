@@ -73,6 +73,7 @@ def _catalog(request) -> list[dict]:
         }
 
     return [service("compute", "nova", "/compute/v2.1"),
+            service("image", "glance", "/image"),
             service("identity", "keystone", "/identity/v3")]
 
 

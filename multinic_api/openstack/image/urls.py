@@ -1,0 +1,10 @@
+from django.urls import path
+
+from multinic_api.openstack.image import views
+
+app_name = "image"
+urlpatterns = [
+    path("", views.VersionsView.as_view(), name="versions"),
+    path("v2/images", views.ImagesView.as_view(), name="images"),
+    path("v2/images/<str:image_id>", views.ImageDetailView.as_view(), name="image"),
+]

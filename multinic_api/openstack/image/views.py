@@ -1,0 +1,61 @@
+"""A read-only Image v2 subset (Glance's shapes) over ``MULTINIC_IMAGES``: the openstack CLI
+resolves ``--image NAME`` here before it creates a server. Nothing is stored or served."""
+
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from multinic_api.api.authentication import KeystoneTokenAuthentication
+from multinic_api.openstack.compute import presenters
+
+_CREATED = "2026-01-01T00:00:00Z"
+
+
+def image_body(item: dict) -> dict:
+    ident = item["id"]
+    return {
+        "id": ident, "name": item["name"], "status": "active", "visibility": "public",
+        "protected": False, "os_hidden": False, "container_format": "bare",
+        "disk_format": item.get("disk_format", "qcow2"), "size": item.get("size", 0),
+        "virtual_size": None, "min_disk": item.get("min_disk", 0),
+        "min_ram": item.get("min_ram", 0), "checksum": None, "os_hash_algo": None,
+        "os_hash_value": None, "owner": None, "created_at": _CREATED, "updated_at": _CREATED,
+        "tags": [], "self": f"/v2/images/{ident}", "file": f"/v2/images/{ident}/file",
+        "schema": "/v2/schemas/image",
+    }
+
+
+class ImageView(APIView):
+    authentication_classes = [KeystoneTokenAuthentication, TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+class VersionsView(ImageView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response({"versions": [{
+            "id": "v2.16", "status": "CURRENT",
+            "links": [{"rel": "self", "href": request.build_absolute_uri("/image/v2/")}],
+        }]}, status=300)
+
+
+class ImagesView(ImageView):
+    def get(self, request):
+        items = presenters.images()
+        name = request.query_params.get("name")
+        if name is not None:
+            items = [i for i in items if i["name"] == name]
+        return Response({"images": [image_body(i) for i in items],
+                         "schema": "/v2/schemas/images", "first": "/v2/images"})
+
+
+class ImageDetailView(ImageView):
+    def get(self, request, image_id):
+        item = presenters.find_image(image_id)
+        if item is None:
+            return Response({"code": 404, "title": "Not Found",
+                             "message": f"No image found with ID {image_id}"}, status=404)
+        return Response(image_body(item))
