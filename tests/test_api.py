@@ -356,3 +356,11 @@ def test_openapi_schema_and_docs_are_served(cloud):
     assert "409" in paths["/api/instances/"]["post"]["responses"]
     for page in ("/api/docs/", "/api/redoc/"):
         assert cloud.anonymous.get(page).status_code == 200
+
+
+def test_openapi_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/instances/preview/" in target.read_text()

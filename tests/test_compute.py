@@ -163,3 +163,16 @@ def test_other_projects_servers_are_404(nova, cloud):
     fault(nova.get(f"/compute/v2.1/servers/{theirs}/os-interface"), 404, "itemNotFound")
     assert nova.get("/compute/v2.1/servers").json()["servers"] == []
     assert Instance.objects.filter(pk=theirs).exists()
+
+
+def test_image_subset_lists_shows_and_filters_by_name(nova):
+    versions = APIClient().get("/image/")
+    assert versions.status_code == 300
+    assert versions.json()["versions"][0]["links"][0]["href"].endswith("/image/v2/")
+    images = nova.get("/image/v2/images").json()["images"]
+    assert IMAGE in {i["id"] for i in images}
+    named = nova.get("/image/v2/images?name=cirros-0.6.3-x86_64-disk").json()["images"]
+    assert [i["id"] for i in named] == [IMAGE]
+    assert nova.get(f"/image/v2/images/{IMAGE}").json()["status"] == "active"
+    assert nova.get("/image/v2/images/nope").status_code == 404
+    assert APIClient().get("/image/v2/images").status_code == 401

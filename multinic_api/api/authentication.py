@@ -1,5 +1,6 @@
 """``X-Auth-Token`` authentication: the OpenStack header, checked against Identity tokens."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from multinic_api.services import identity
@@ -17,3 +18,14 @@ class KeystoneTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Keystone uri="/identity/v3"'
+
+
+class KeystoneTokenScheme(OpenApiAuthenticationExtension):
+    """Documents X-Auth-Token in the OpenAPI schema."""
+
+    target_class = KeystoneTokenAuthentication
+    name = "keystoneToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "X-Auth-Token",
+                "description": "A token from POST /identity/v3/auth/tokens (X-Subject-Token)"}

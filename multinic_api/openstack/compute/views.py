@@ -46,6 +46,7 @@ def nova_fault(exc, context):
 
 
 class ComputeView(APIView):
+    schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = [KeystoneTokenAuthentication, TokenAuthentication]
     permission_classes = [IsAuthenticated]
 
