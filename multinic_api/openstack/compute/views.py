@@ -9,7 +9,6 @@ import uuid
 
 from django.conf import settings
 from django.db.models import Prefetch
-from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -17,9 +16,10 @@ from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import request_scope
-from multinic_api.exceptions import Conflict, InvalidInput, MultinicError, NotFound
+from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import VIF, FixedIP, Instance
 from multinic_api.openstack.compute import microversions, presenters
+from multinic_api.openstack.faults import fault_handler
 from multinic_api.services import instances
 
 _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
@@ -27,22 +27,12 @@ _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
                 409: "conflictingRequest", 413: "overLimit", 415: "badMediaType"}
 
 
-def nova_fault(exc, context):
+def _nova_body(code: int, message: str) -> dict:
     """Nova's error body: {"<faultName>": {"code": N, "message": "..."}}."""
-    if isinstance(exc, MultinicError):
-        code, message = exc.status_code, exc.message
-    elif isinstance(exc, exceptions.ValidationError):
-        code, message = 400, f"Invalid input for field/attribute: {exc.detail}"
-    elif isinstance(exc, exceptions.APIException):
-        code, message = exc.status_code, str(exc.detail)
-    else:
-        return None
-    name = _FAULT_NAMES.get(code, "computeFault")
-    response = Response({name: {"code": code, "message": message}}, status=code)
-    if code == 401:
-        response["WWW-Authenticate"] = 'Keystone uri="{}"'.format(
-            context["request"].build_absolute_uri("/identity/v3"))
-    return response
+    return {_FAULT_NAMES.get(code, "computeFault"): {"code": code, "message": message}}
+
+
+nova_fault = fault_handler(_nova_body)
 
 
 class ComputeView(APIView):

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api.exceptions import MultinicError
+from multinic_api.openstack.faults import fault_handler
 from multinic_api.services import identity
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -15,20 +15,12 @@ _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 VERSION_ID = "v3.14"
 
 
-def _keystone_error(exc, context):
+def _keystone_body(code: int, message: str) -> dict:
     """Keystone's error body: {"error": {"code", "message", "title"}}."""
-    if isinstance(exc, MultinicError):
-        code, message = exc.status_code, exc.message
-    elif isinstance(exc, exceptions.APIException):
-        code, message = exc.status_code, str(exc.detail)
-    else:
-        return None
-    response = Response({"error": {"code": code, "message": message,
-                                   "title": _TITLES.get(code, "Error")}}, status=code)
-    if code == 401:
-        response["WWW-Authenticate"] = 'Keystone uri="{}"'.format(
-            context["request"].build_absolute_uri("/identity/v3"))
-    return response
+    return {"error": {"code": code, "message": message, "title": _TITLES.get(code, "Error")}}
+
+
+_keystone_error = fault_handler(_keystone_body)
 
 
 class IdentityView(APIView):

@@ -1,0 +1,30 @@
+"""What the OpenStack faces share about errors: status and message of an exception, and the
+Keystone challenge that tells a client where to get a token."""
+
+from collections.abc import Callable
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from multinic_api.exceptions import MultinicError
+
+
+def fault_handler(body: Callable[[int, str], dict]) -> Callable:
+    """A DRF exception handler that answers with ``body(status, message)``."""
+
+    def handle(exc, context):
+        if isinstance(exc, MultinicError):
+            code, message = exc.status_code, exc.message
+        elif isinstance(exc, exceptions.ValidationError):
+            code, message = 400, f"Invalid input for field/attribute: {exc.detail}"
+        elif isinstance(exc, exceptions.APIException):
+            code, message = exc.status_code, str(exc.detail)
+        else:
+            return None  # a bug, not a client error
+        response = Response(body(code, message), status=code)
+        if code == 401:
+            response["WWW-Authenticate"] = 'Keystone uri="{}"'.format(
+                context["request"].build_absolute_uri("/identity/v3"))
+        return response
+
+    return handle
