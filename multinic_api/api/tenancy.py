@@ -20,6 +20,13 @@ class Scope:
             )
         return self.project
 
+    def require_owner(self, network, action: str) -> None:
+        """Shared networks are usable by all, but only their project (or an admin) changes them."""
+        if not self.is_admin and network.project_id != getattr(self.project, "pk", None):
+            raise PermissionDenied(
+                f"Only the network's project or an administrator may {action}."
+            )
+
 
 def request_scope(request) -> Scope:
     """The caller's project and admin flag.

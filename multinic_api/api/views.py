@@ -104,9 +104,7 @@ class NetworkViewSet(ScopedViewSet):
         return Response(s.NetworkSerializer(network).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, network):
-        scope = request_scope(self.request)
-        if not scope.is_admin and network.project_id != getattr(scope.project, "pk", None):
-            raise PermissionDenied("Only the owning project or an administrator may delete it.")
+        request_scope(self.request).require_owner(network, "delete it")
         subnets.delete_network(network)
 
 
@@ -134,9 +132,7 @@ class SubnetViewSet(ScopedViewSet):
             pk=network_id).first()
         if network is None:
             raise NotFound(f"Network {network_id} not found.")
-        if not scope.is_admin and network.project_id != getattr(scope.project, "pk", None):
-            raise PermissionDenied("Only the network's project or an administrator may change "
-                                   "its subnets.")
+        scope.require_owner(network, "change its subnets")
         return network
 
     def create(self, request, *args, **kwargs):
