@@ -128,6 +128,9 @@ def test_os_interface_list_attach_show_detach(nova, cloud):
         ([{"uuid": "NET_A"}], {"imageRef": "nope"}, 400, "badRequest"),
         ([{"uuid": "NET_A"}], {"user_data": "%%%"}, 400, "badRequest"),
         ([{"uuid": "NET_A"}], {"max_count": 3}, 400, "badRequest"),
+        ([{"uuid": "NET_A"}], {"availability_zone": 7}, 400, "badRequest"),
+        ([{"uuid": "NET_A"}], {"key_name": {"k": 1}}, 400, "badRequest"),
+        ([{"uuid": "NET_A"}], {"metadata": "x"}, 400, "badRequest"),
         ("everything", {}, 400, "badRequest"),
     ],
 )
@@ -176,3 +179,39 @@ def test_image_subset_lists_shows_and_filters_by_name(nova):
     assert nova.get(f"/image/v2/images/{IMAGE}").json()["status"] == "active"
     assert nova.get("/image/v2/images/nope").status_code == 404
     assert APIClient().get("/image/v2/images").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[], None, 5, "server", {"server": []}, {"server": None},
+     {"server": {"name": ["x"], "flavorRef": "1"}},
+     {"server": {"name": "x", "flavorRef": [], "imageRef": {"a": 1}}},
+     {"server": {"name": "x", "flavorRef": "1", "networks": [None]}},
+     {"server": {"name": "x", "flavorRef": "1", "networks": [{"uuid": 5}]}},
+     {"server": {"name": "x", "flavorRef": "1", "networks": [{"uuid": "NET", "fixed_ip": 1}]}},
+     {"server": {"name": "x", "flavorRef": "1", "networks": {"uuid": "x"}}},
+     {"server": {"name": "x", "flavorRef": "1", "user_data": 12}},
+     {"server": {"name": "x", "flavorRef": "1", "networks": "none", "metadata": {"k": 1}}}],
+)
+def test_no_create_body_is_a_server_error(nova, cloud, body):
+    if isinstance(body, dict) and isinstance(body.get("server"), dict):
+        for net in body["server"].get("networks") or []:
+            if isinstance(net, dict) and net.get("uuid") == "NET":
+                net["uuid"] = str(cloud.net_a.id)
+    response = nova.post("/compute/v2.1/servers", body, format="json")
+    assert 400 <= response.status_code < 500, response.content
+    assert not Instance.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{"interfaceAttachment": {"net_id": 5}},
+                                  {"interfaceAttachment": {"net_id": "NET", "fixed_ips": "x"}},
+                                  {"interfaceAttachment": {"net_id": "NET", "tag": 5}},
+                                  {"interfaceAttachment": []}, []])
+def test_no_attach_body_is_a_server_error(nova, cloud, body):
+    server_id = create(nova, {"uuid": str(cloud.net_a.id)}).json()["server"]["id"]
+    if isinstance(body, dict) and isinstance(body.get("interfaceAttachment"), dict):
+        if body["interfaceAttachment"].get("net_id") == "NET":
+            body["interfaceAttachment"]["net_id"] = str(cloud.net_a.id)
+    response = nova.post(f"/compute/v2.1/servers/{server_id}/os-interface", body, format="json")
+    assert response.status_code == 400, response.content
+    assert VIF.objects.count() == 1

@@ -81,6 +81,11 @@ def launch_instance(
     flavor_ref: str = "",
 ) -> Instance:
     """Create an instance with one VIF per requested NIC, all or nothing."""
+    for label, value in (("name", name), ("availability_zone", availability_zone),
+                         ("key_name", key_name), ("hostname", hostname),
+                         ("public_key", public_key), ("user_data", user_data)):
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(f"An instance {label} must be a string")
     name = (name or "").strip()
     if not name:
         raise InvalidInput("An instance needs a name")
