@@ -6,6 +6,7 @@ from django.db.models import Q
 from rest_framework.exceptions import PermissionDenied
 
 from multinic_api.models import Project
+from multinic_api.services import identity
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,15 @@ def request_scope(request) -> Scope:
     is_admin = bool(user.is_superuser)
     project = getattr(request.auth, "project", None)
     if project is None:
-        choices = Project.objects.all() if is_admin else Project.objects.filter(members=user)
         wanted = request.headers.get("X-Project-Id")
         if wanted:
-            project = choices.filter(Q(pk=wanted) | Q(name=wanted)).first()
+            project = identity.selectable_projects(user).filter(
+                Q(pk=wanted) | Q(name=wanted)).first()
             if project is None:
                 raise PermissionDenied(f"You are not a member of project '{wanted}'.")
         else:
-            project = (
-                Project.objects.filter(members=user).order_by("name").first()
-                if is_admin else choices.order_by("name").first()
-            )
+            # Admins too default to a project they belong to, not to any project at all.
+            project = Project.objects.filter(members=user).order_by("name").first()
     scope = Scope(project=project, is_admin=is_admin)
     request._multinic_scope = scope
     return scope

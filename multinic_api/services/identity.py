@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from multinic_api.exceptions import MultinicError
@@ -65,6 +65,11 @@ def password_user(user_spec: Any, password: Any):
     return user
 
 
+def selectable_projects(user) -> QuerySet[Project]:
+    """Projects a user may act in: their memberships; every project for an admin."""
+    return Project.objects.all() if user.is_superuser else Project.objects.filter(members=user)
+
+
 def scoped_project(user, scope: Any) -> Project | None:
     """The project a scope names, if the user may have it: members, and admins for any."""
     if not scope:
@@ -72,10 +77,8 @@ def scoped_project(user, scope: Any) -> Project | None:
     spec = scope.get("project") if isinstance(scope, dict) else None
     if not isinstance(spec, dict) or not (spec.get("id") or spec.get("name")):
         raise NotAuthenticated("Only project scope is supported: give project id or name.")
-    projects = Project.objects.all() if user.is_superuser else Project.objects.filter(
-        members=user)
     wanted = Q(pk=spec["id"]) if spec.get("id") else Q(name=spec["name"])
-    project = projects.filter(wanted).first()
+    project = selectable_projects(user).filter(wanted).first()
     if project is None:
         raise NotAuthenticated(f"User {user.get_username()} has no role on the requested "
                                "project.")
