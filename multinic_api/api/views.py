@@ -1,7 +1,6 @@
 """API views: authenticate, scope to the caller's project, call a service, serialise."""
 
 from django.db import transaction
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 from multinic_api import filtersets
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
-from multinic_api.models import VIF, FixedIP, Instance, Network, Project, Subnet
+from multinic_api.models import VIF, Instance, Network, Project, Subnet
 from multinic_api.services import instances, macs, subnets
 
 
@@ -49,16 +48,6 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 class _PreviewRollback(Exception):
     """Raised to undo a preview's writes after it has been rendered."""
-
-
-def _vif_queryset():
-    return VIF.objects.select_related("instance").prefetch_related(
-        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet"))
-    )
-
-
-def _instance_queryset():
-    return Instance.objects.prefetch_related(Prefetch("vifs", queryset=_vif_queryset()))
 
 
 def _nic_requests(items) -> list[instances.NicRequest]:
@@ -169,7 +158,7 @@ class InstanceViewSet(ScopedViewSet):
 
     def get_scoped_queryset(self):
         scope = request_scope(self.request)
-        return _instance_queryset().filter(
+        return instances.instances_with_interfaces().filter(
             pk__in=instances.visible_instances(scope.project, scope.is_admin)
         ).order_by("-created", "uuid")
 
@@ -181,7 +170,7 @@ class InstanceViewSet(ScopedViewSet):
         nics = _nic_requests(data.pop("nics"))
         instance = instances.launch_instance(project=scope.require_project(), nics=nics,
                                              is_admin=scope.is_admin, **data)
-        return _instance_queryset().get(pk=instance.pk)
+        return instances.instances_with_interfaces().get(pk=instance.pk)
 
     def create(self, request, *args, **kwargs):
         instance = self._launch(request)
@@ -239,7 +228,8 @@ class InterfaceViewSet(ScopedViewSet):
         return instance
 
     def get_scoped_queryset(self):
-        return _vif_queryset().filter(instance=self.get_instance()).order_by("position")
+        vifs = instances.vifs_with_addresses()
+        return vifs.filter(instance=self.get_instance()).order_by("position")
 
     def create(self, request, *args, **kwargs):
         scope = request_scope(request)
@@ -249,7 +239,7 @@ class InterfaceViewSet(ScopedViewSet):
         (nic,) = _nic_requests([body.validated_data])
         vif = instances.attach_interface(instance, nic, project=instance.project,
                                          is_admin=scope.is_admin)
-        return Response(s.VIFSerializer(_vif_queryset().get(pk=vif.pk)).data,
+        return Response(s.VIFSerializer(instances.vifs_with_addresses().get(pk=vif.pk)).data,
                         status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, vif):
@@ -269,7 +259,8 @@ class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
 
     def get_queryset(self):
-        return _vif_queryset().order_by("instance__created", "instance_id", "position")
+        vifs = instances.vifs_with_addresses()
+        return vifs.order_by("instance__created", "instance_id", "position")
 
 
 class MacOwnerSerializer(s.serializers.Serializer):
@@ -285,7 +276,7 @@ class MacOwnerView(APIView):
                    responses={200: MacOwnerSerializer, **errors(400, 401, 403, 404)})
     def get(self, request, mac):
         normalised = macs.normalize_mac(mac)
-        vif = _vif_queryset().filter(mac=normalised).first()
+        vif = instances.vifs_with_addresses().filter(mac=normalised).first()
         if vif is None:
             raise NotFound(f"No interface holds MAC {normalised}.")
         return Response({"mac": normalised, "kind": "vif", "vif": s.VIFSerializer(vif).data})

@@ -18,10 +18,10 @@ from typing import Any
 
 import netaddr
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from multinic_api.exceptions import Forbidden, InvalidInput, NotFound
-from multinic_api.models import VIF, Instance, Network, Project, Subnet
+from multinic_api.models import VIF, FixedIP, Instance, Network, Project, Subnet
 from multinic_api.services import ipam, macs
 
 # Nova's device-tag rule: at most 60 characters, no "/" or ",".
@@ -61,6 +61,17 @@ def visible_instances(project: Project | None, is_admin: bool = False) -> QueryS
     if is_admin or project is None:
         return instances
     return instances.filter(project=project)
+
+
+def vifs_with_addresses() -> QuerySet[VIF]:
+    """VIFs with what every view of them shows: instance, network, fixed IPs and subnets."""
+    return VIF.objects.select_related("instance", "network").prefetch_related(
+        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet"))
+    )
+
+
+def instances_with_interfaces() -> QuerySet[Instance]:
+    return Instance.objects.prefetch_related(Prefetch("vifs", queryset=vifs_with_addresses()))
 
 
 def launch_instance(

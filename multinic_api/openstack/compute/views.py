@@ -8,7 +8,6 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db.models import Prefetch
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import request_scope
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
-from multinic_api.models import VIF, FixedIP, Instance
+from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
 from multinic_api.services import instances
@@ -130,12 +129,6 @@ class NetworkView(ComputeView):
 
 # --- servers ---------------------------------------------------------------------------------
 
-def _servers():
-    vifs = VIF.objects.select_related("network").prefetch_related(
-        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet")))
-    return Instance.objects.prefetch_related(Prefetch("vifs", queryset=vifs))
-
-
 def _uuid_or_none(value):
     try:
         return uuid.UUID(str(value))
@@ -145,7 +138,7 @@ def _uuid_or_none(value):
 
 class ServerMixin:
     def get_server(self, server_id) -> Instance:
-        found = _servers().filter(
+        found = instances.instances_with_interfaces().filter(
             pk=_uuid_or_none(server_id),
             pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin),
         ).first()
@@ -158,7 +151,7 @@ class ServersView(ComputeView):
     detail = False
 
     def get(self, request):
-        servers = _servers().filter(
+        servers = instances.instances_with_interfaces().filter(
             pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin)
         ).order_by("-created", "uuid")
         name = request.query_params.get("name")
@@ -311,7 +304,7 @@ class InterfacesView(ServerMixin, ComputeView):
                                  tag=tag),
             project=server.project, is_admin=self.scope.is_admin,
         )
-        vif = _servers().get(pk=server.pk).vifs.get(pk=vif.pk)
+        vif = instances.instances_with_interfaces().get(pk=server.pk).vifs.get(pk=vif.pk)
         return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
 
 
