@@ -304,7 +304,7 @@ class InterfacesView(ServerMixin, ComputeView):
                                  tag=tag),
             project=server.project, is_admin=self.scope.is_admin,
         )
-        vif = instances.instances_with_interfaces().get(pk=server.pk).vifs.get(pk=vif.pk)
+        vif = instances.vifs_with_addresses().get(pk=vif.pk)
         return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
 
 
