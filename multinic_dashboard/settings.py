@@ -146,3 +146,6 @@ MULTINIC_IMAGES = [
     {"id": "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d02", "name": "debian-12-genericcloud-amd64",
      "disk_format": "qcow2", "min_disk": 2, "min_ram": 512},
 ]
+
+# Where the libvirt driver's domain XML says an instance's disks live on a compute host.
+MULTINIC_INSTANCES_PATH = os.environ.get("MULTINIC_INSTANCES_PATH", "/var/lib/multinic/instances")

@@ -2,9 +2,8 @@
 
 from collections import OrderedDict
 
-from django.conf import settings
-
 from multinic_api.models import VIF, Instance, Network
+from multinic_api.services.catalog import find_flavor, find_image
 
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -14,24 +13,6 @@ def _links(request, kind: str, ident: str) -> list[dict]:
         {"rel": "self", "href": request.build_absolute_uri(f"/compute/v2.1/{kind}/{ident}")},
         {"rel": "bookmark", "href": request.build_absolute_uri(f"/compute/{kind}/{ident}")},
     ]
-
-
-def flavors() -> list[dict]:
-    return list(settings.MULTINIC_FLAVORS)
-
-
-def find_flavor(ref: str) -> dict | None:
-    ref = str(ref).rstrip("/").rsplit("/", 1)[-1]  # a flavorRef may be a link
-    return next((f for f in flavors() if f["id"] == ref), None)
-
-
-def images() -> list[dict]:
-    return list(settings.MULTINIC_IMAGES)
-
-
-def find_image(ref: str) -> dict | None:
-    ref = str(ref).rstrip("/").rsplit("/", 1)[-1]
-    return next((i for i in images() if i["id"] == ref), None)
 
 
 def flavor(request, item: dict, detail: bool, version: tuple[int, int]) -> dict:

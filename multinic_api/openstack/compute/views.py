@@ -19,7 +19,7 @@ from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
-from multinic_api.services import instances
+from multinic_api.services import catalog, instances
 
 _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
                 404: "itemNotFound", 405: "badMethod", 406: "notAcceptable",
@@ -100,12 +100,12 @@ class FlavorsView(ComputeView):
 
     def get(self, request):
         return Response({"flavors": [presenters.flavor(request, f, self.detail, self.version)
-                                     for f in presenters.flavors()]})
+                                     for f in catalog.flavors()]})
 
 
 class FlavorView(ComputeView):
     def get(self, request, flavor_id):
-        item = presenters.find_flavor(flavor_id)
+        item = catalog.find_flavor(flavor_id)
         if item is None:
             raise NotFound(f"Flavor {flavor_id} could not be found.")
         return Response({"flavor": presenters.flavor(request, item, True, self.version)})
@@ -185,10 +185,10 @@ class ServersView(ComputeView):
             raise InvalidInput("Invalid input for field/attribute name: a non-empty string is "
                                "required")
         image_ref = spec.get("imageRef", "")
-        if image_ref and presenters.find_image(image_ref) is None:
+        if image_ref and catalog.find_image(image_ref) is None:
             raise InvalidInput(f"Image {image_ref} could not be found.")
         flavor_ref = spec.get("flavorRef")
-        if flavor_ref is None or presenters.find_flavor(flavor_ref) is None:
+        if flavor_ref is None or catalog.find_flavor(flavor_ref) is None:
             raise InvalidInput(f"Flavor {flavor_ref} could not be found.")
         for count in ("min_count", "max_count"):
             if str(spec.get(count, 1)) != "1":
@@ -215,8 +215,8 @@ class ServersView(ComputeView):
             key_name=spec.get("key_name"),
             user_data=user_data,
             config_drive=bool(config_drive),
-            image_ref=presenters.find_image(image_ref)["id"] if image_ref else "",
-            flavor_ref=presenters.find_flavor(flavor_ref)["id"],
+            image_ref=catalog.find_image(image_ref)["id"] if image_ref else "",
+            flavor_ref=catalog.find_flavor(flavor_ref)["id"],
         )
         body = {**presenters.server_brief(request, instance), "OS-DCF:diskConfig": "MANUAL",
                 "security_groups": [{"name": "default"}],

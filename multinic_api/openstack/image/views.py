@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
-from multinic_api.openstack.compute import presenters
+from multinic_api.services import catalog
 
 _CREATED = "2026-01-01T00:00:00Z"
 
@@ -45,7 +45,7 @@ class VersionsView(ImageView):
 
 class ImagesView(ImageView):
     def get(self, request):
-        items = presenters.images()
+        items = catalog.images()
         name = request.query_params.get("name")
         if name is not None:
             items = [i for i in items if i["name"] == name]
@@ -55,7 +55,7 @@ class ImagesView(ImageView):
 
 class ImageDetailView(ImageView):
     def get(self, request, image_id):
-        item = presenters.find_image(image_id)
+        item = catalog.find_image(image_id)
         if item is None:
             return Response({"code": 404, "title": "Not Found",
                              "message": f"No image found with ID {image_id}"}, status=404)

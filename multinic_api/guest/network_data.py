@@ -1,0 +1,158 @@
+"""``network_data.json``: the config drive's network metadata (SPEC 4).
+
+Rendered from ``network_info`` (Nova's model shape, see :mod:`.network_model`) plus, on bare
+metal, what carries each VIF (:data:`.records.Carrier`). The structure is Nova's
+``nova/virt/netutils.get_network_metadata`` and its Ironic driver's bond links, because
+cloud-init, glean and Ironic's schema parse exactly that.
+
+One deliberate difference from Nova, decided by the consumers: Nova writes
+``ipv6_dhcpv6-stateful`` and ``ipv6_dhcpv6-stateless`` network types, which both Nova's and
+Ironic's published network-data schemas reject (their IPv6 types are ``ipv6``,
+``ipv6_dhcp`` and ``ipv6_slaac``). We write what those modes mean in the schema's words:
+stateful DHCPv6 (address from a DHCPv6 server) is ``ipv6_dhcp``; stateless DHCPv6 (address
+from router advertisements, options from DHCPv6) is ``ipv6_slaac`` with the address, routes
+and DNS spelled out, so a guest that never asks DHCPv6 still has its name servers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import netaddr
+
+from .records import Carrier, PortGroupRecord, PortRecord
+
+#: VIF types a guest may see by name; everything else is shown as a plain ``phy`` link.
+LINK_TYPES_PASSED_THROUGH = frozenset(
+    {"bridge", "dvs", "hw_veb", "hyperv", "ovs", "tap", "vhostuser", "vif"}
+)
+
+#: ``ipv6_address_mode`` -> network type (see the module docstring).
+IPV6_MODE_TYPES = {
+    "slaac": "ipv6_slaac",
+    "dhcpv6-stateless": "ipv6_slaac",
+    "dhcpv6-stateful": "ipv6_dhcp",
+}
+
+
+def link_type(vif: Mapping[str, Any]) -> str:
+    if vif.get("vnic_type") == "baremetal":
+        return "phy"
+    return vif["type"] if vif.get("type") in LINK_TYPES_PASSED_THROUGH else "phy"
+
+
+def link_mtu(vif: Mapping[str, Any]) -> int | None:
+    """The network's MTU, unless a DHCP server on one of its subnets hands the MTU out."""
+    network = vif["network"]
+    if any(subnet.get("meta", {}).get("dhcp_server") for subnet in network["subnets"]):
+        return None
+    return network.get("meta", {}).get("mtu")
+
+
+def _link(vif: Mapping[str, Any], index: int) -> dict[str, Any]:
+    return {
+        "id": vif.get("devname") or f"interface{index}",
+        "vif_id": vif["id"],
+        "type": link_type(vif),
+        "mtu": link_mtu(vif),
+        "ethernet_mac_address": vif["address"],
+    }
+
+
+def _route(cidr: str, gateway: str) -> dict[str, str]:
+    network = netaddr.IPNetwork(cidr)
+    return {"network": str(network.network), "netmask": str(network.netmask), "gateway": gateway}
+
+
+def _dns_services(subnet: Mapping[str, Any]) -> list[dict[str, str]]:
+    return [{"type": "dns", "address": ip["address"]} for ip in subnet.get("dns", [])]
+
+
+def network_type(subnet: Mapping[str, Any]) -> str:
+    meta = subnet.get("meta", {})
+    mode = meta.get("ipv6_address_mode")
+    if mode:
+        return IPV6_MODE_TYPES.get(mode, f"ipv{subnet['version']}_{mode}")
+    if meta.get("dhcp_server") or meta.get("enable_dhcp"):
+        return f"ipv{subnet['version']}_dhcp"
+    return f"ipv{subnet['version']}"
+
+
+def _network(subnet: Mapping[str, Any], link_id: str, network_id: str, index: int
+             ) -> dict[str, Any]:
+    kind = network_type(subnet)
+    entry: dict[str, Any] = {"id": f"network{index}", "type": kind, "link": link_id}
+    if kind.endswith("_dhcp"):
+        entry["network_id"] = network_id
+        return entry
+    version = subnet["version"]
+    routes = []
+    gateway = (subnet.get("gateway") or {}).get("address")
+    if gateway:
+        any_address = "0.0.0.0" if version == 4 else "::"
+        routes.append({"network": any_address, "netmask": any_address, "gateway": gateway})
+    routes.extend(_route(route["cidr"], route["gateway"]["address"])
+                  for route in subnet.get("routes", []))
+    entry.update({
+        "ip_address": subnet["ips"][0]["address"],
+        "netmask": str(netaddr.IPNetwork(subnet["cidr"]).netmask),
+        "routes": routes,
+        "network_id": network_id,
+        "services": _dns_services(subnet),
+    })
+    return entry
+
+
+def _first_with_address(subnets: Sequence[Mapping[str, Any]], version: int):
+    return next((s for s in subnets if s["version"] == version and s.get("ips")), None)
+
+
+def _bond_option_key(option: str) -> str:
+    # Nova's Ironic driver and Ironic's neutron code: keep keys already named bond*.
+    return option if option.startswith("bond") else f"bond_{option}"
+
+
+def _apply_carrier(link: dict[str, Any], carrier: Carrier) -> list[dict[str, Any]]:
+    """Turn a VIF's link into what carries it; return member links to append at the end."""
+    if isinstance(carrier, PortRecord):
+        link["type"] = "phy"
+        link["ethernet_mac_address"] = carrier.mac
+        return []
+    if not isinstance(carrier, PortGroupRecord):
+        raise TypeError(f"not a carrier: {carrier!r}")
+    link["type"] = "bond"
+    link["bond_mode"] = carrier.mode
+    link["bond_links"] = [port.id for port in carrier.ports]
+    if carrier.mac:
+        link["ethernet_mac_address"] = carrier.mac
+    for option, value in carrier.properties.items():
+        link[_bond_option_key(option)] = value
+    return [{"id": port.id, "type": "phy", "ethernet_mac_address": port.mac}
+            for port in carrier.ports]
+
+
+def network_data(network_info: Sequence[Mapping[str, Any]],
+                 carriers: Mapping[str, Carrier] | None = None) -> dict[str, Any]:
+    """``network_data.json`` for VIFs in NIC order, with bond links for port-group carriers."""
+    carriers = carriers or {}
+    links: list[dict[str, Any]] = []
+    member_links: list[dict[str, Any]] = []
+    networks: list[dict[str, Any]] = []
+    services: list[dict[str, str]] = []
+    for index, vif in enumerate(network_info):
+        link = _link(vif, index)
+        links.append(link)
+        carrier = carriers.get(vif["id"])
+        if carrier is not None:
+            member_links.extend(_apply_carrier(link, carrier))
+        subnets = vif["network"]["subnets"]
+        for version in (4, 6):
+            subnet = _first_with_address(subnets, version)
+            if subnet is not None:
+                networks.append(_network(subnet, link["id"], vif["network"]["id"], len(networks)))
+        for subnet in subnets:
+            for service in _dns_services(subnet):
+                if service not in services:
+                    services.append(service)
+    return {"links": links + member_links, "networks": networks, "services": services}

@@ -1,0 +1,114 @@
+"""What an instance's guest and hypervisor get, read out of the database.
+
+Reads an instance's VIFs, addresses and subnets once into the plain records of
+:mod:`multinic_api.guest.records`, then hands them to the renderers. Works inside the
+preview's rolled-back transaction too, so a launch can be shown before it is committed.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from multinic_api.guest import iso, metadata, network_data, network_model
+from multinic_api.guest.records import (
+    Carrier,
+    InstanceRecord,
+    KeyRecord,
+    NetworkRecord,
+    SubnetRecord,
+    VifRecord,
+)
+from multinic_api.models import VIF, Instance, Network, Subnet
+from multinic_api.services.catalog import find_flavor
+from multinic_api.services.instances import vifs_with_addresses
+
+
+def subnet_record(subnet: Subnet) -> SubnetRecord:
+    return SubnetRecord(
+        id=str(subnet.id), cidr=subnet.cidr, ip_version=subnet.ip_version,
+        gateway_ip=subnet.gateway_ip, enable_dhcp=subnet.enable_dhcp,
+        dhcp_server=subnet.dhcp_server, dns_nameservers=tuple(subnet.dns_nameservers),
+        host_routes=tuple(subnet.host_routes), ipv6_address_mode=subnet.ipv6_address_mode or None,
+    )
+
+
+def network_record(network: Network) -> NetworkRecord:
+    return NetworkRecord(id=str(network.id), name=network.name,
+                         project_id=network.project_id, mtu=network.mtu,
+                         physical_network=network.physical_network or None)
+
+
+def vif_record(vif: VIF) -> VifRecord:
+    """A VIF whose fixed IPs (with subnets) and network are loaded: see vifs_with_addresses."""
+    # Allocation order within a VIF: IPv4 before IPv6, then by CIDR, as launches allocate.
+    fixed_ips = sorted(vif.fixed_ips.all(),
+                       key=lambda ip: (ip.subnet.ip_version, ip.subnet.cidr, ip.pk))
+    return VifRecord(
+        id=str(vif.uuid), mac=vif.mac, network=network_record(vif.network),
+        fixed_ips=tuple((subnet_record(ip.subnet), ip.address) for ip in fixed_ips),
+        vif_type=vif.vif_type, vnic_type=vif.vnic_type, tag=vif.tag,
+        binding_host=vif.binding_host, binding_profile=dict(vif.binding_profile or {}),
+    )
+
+
+def instance_record(instance: Instance) -> InstanceRecord:
+    key = None
+    if instance.public_key:
+        key = KeyRecord(name=instance.key_name or "default", data=instance.public_key)
+    flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
+    return InstanceRecord(
+        uuid=str(instance.uuid), name=instance.name, hostname=instance.hostname,
+        project_id=instance.project_id, availability_zone=instance.availability_zone,
+        launch_index=instance.launch_index, metadata=dict(instance.metadata or {}), key=key,
+        user_data=base64.b64decode(instance.user_data) if instance.user_data else None,
+        image_ref=instance.image_ref, flavor_name=flavor["name"] if flavor else "",
+    )
+
+
+@dataclass
+class GuestView:
+    """Every rendering of one instance, computed on first use."""
+
+    instance: InstanceRecord
+    vifs: list[VifRecord]
+    carriers: dict[str, Carrier]
+    flavor: dict[str, Any] | None = None
+
+    @cached_property
+    def network_info(self) -> list[dict[str, Any]]:
+        return network_model.network_info(self.vifs)
+
+    @cached_property
+    def legacy_network_info(self) -> list[list[dict[str, Any]]]:
+        return network_model.legacy_network_info(self.vifs)
+
+    @cached_property
+    def network_data(self) -> dict[str, Any]:
+        return network_data.network_data(self.network_info, self.carriers)
+
+    @cached_property
+    def config_drive_files(self) -> dict[str, bytes]:
+        return metadata.config_drive_files(self.instance, self.vifs, self.network_data)
+
+    @cached_property
+    def meta_data(self) -> dict[str, Any]:
+        return metadata.meta_data(self.instance, self.vifs, metadata.new_random_seed())
+
+    def config_drive_iso(self) -> bytes:
+        return iso.build_iso(self.config_drive_files)
+
+
+def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
+    """What carries each VIF on bare metal: nothing yet, until nodes and ports exist."""
+    return {}
+
+
+def guest_view(instance: Instance) -> GuestView:
+    """Read an instance's VIFs (two queries) and wrap them for rendering."""
+    vifs = list(vifs_with_addresses().filter(instance=instance).order_by("position"))
+    flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
+    return GuestView(instance=instance_record(instance), vifs=[vif_record(v) for v in vifs],
+                     carriers=carriers_for(vifs), flavor=flavor)
