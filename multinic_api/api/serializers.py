@@ -139,6 +139,19 @@ class InstanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InstancePreviewSerializer(InstanceSerializer):
+    """A launch that was not committed, with what its guest would be handed."""
+
+    network_info = serializers.ListField(child=serializers.DictField(), read_only=True,
+                                         help_text="Nova's network model, one VIF per NIC")
+    network_data = serializers.DictField(read_only=True, help_text="network_data.json")
+    meta_data = serializers.DictField(read_only=True, help_text="meta_data.json (latest)")
+
+    class Meta(InstanceSerializer.Meta):
+        fields = [*InstanceSerializer.Meta.fields, "network_info", "network_data", "meta_data"]
+        read_only_fields = fields
+
+
 class NicRequestSerializer(StrictSerializer):
     network_id = serializers.UUIDField()
     fixed_ips = serializers.ListField(

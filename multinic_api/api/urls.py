@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from multinic_api.api import views
+from multinic_api.api import guest_views, views
 
 router = DefaultRouter()
 router.register("networks", views.NetworkViewSet, basename="network")
@@ -16,6 +16,16 @@ router.register("vifs", views.VIFViewSet, basename="vif")
 app_name = "api"
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
+    path("instances/<uuid:uuid>/network_info/", guest_views.NetworkInfoView.as_view(),
+         name="instance-network-info"),
+    path("instances/<uuid:uuid>/config_drive/", guest_views.ConfigDriveListView.as_view(),
+         name="instance-config-drive"),
+    path("instances/<uuid:uuid>/config_drive/<path:path>",
+         guest_views.ConfigDriveFileView.as_view(), name="instance-config-drive-file"),
+    path("instances/<uuid:uuid>/config_drive.iso", guest_views.ConfigDriveIsoView.as_view(),
+         name="instance-config-drive-iso"),
+    path("instances/<uuid:uuid>/domain.xml", guest_views.DomainXmlView.as_view(),
+         name="instance-domain-xml"),
     path("macs/<str:mac>/", views.MacOwnerView.as_view(), name="mac-owner"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -19,7 +19,7 @@ from multinic_api import filtersets
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
 from multinic_api.models import VIF, Instance, Network, Project, Subnet
-from multinic_api.services import instances, macs, subnets
+from multinic_api.services import guest, instances, macs, subnets
 
 
 class ErrorSerializer(s.serializers.Serializer):
@@ -179,16 +179,22 @@ class InstanceViewSet(ScopedViewSet):
     @extend_schema(
         summary="Dry run of a launch: what it would allocate; nothing is kept",
         description="Runs the real launch in a transaction that is then rolled back, so every "
-                    "error a launch would give is given here. Generated MACs are examples: the "
-                    "real launch draws new ones.",
+                    "error a launch would give is given here, and renders what the guest would "
+                    "get: `network_info`, `network_data` (network_data.json) and `meta_data` "
+                    "(meta_data.json). Generated MACs and UUIDs are examples: the real launch "
+                    "draws new ones.",
         request=s.LaunchSerializer,
-        responses={200: s.InstanceSerializer, **errors(400, 401, 403, 404, 409)},
+        responses={200: s.InstancePreviewSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=False, methods=["post"])
     def preview(self, request):
         try:
             with transaction.atomic():
-                data = s.InstanceSerializer(self._launch(request)).data
+                instance = self._launch(request)
+                data = dict(s.InstanceSerializer(instance).data)
+                view = guest.guest_view(instance)
+                data.update(network_info=view.network_info, network_data=view.network_data,
+                            meta_data=view.meta_data)
                 raise _PreviewRollback
         except _PreviewRollback:
             pass

@@ -24,6 +24,7 @@ from multinic_api.guest.records import (
 from multinic_api.models import VIF, Instance, Network, Subnet
 from multinic_api.services.catalog import find_flavor
 from multinic_api.services.instances import vifs_with_addresses
+from multinic_api.virt import SpawnRequest
 
 
 def subnet_record(subnet: Subnet) -> SubnetRecord:
@@ -76,6 +77,7 @@ class GuestView:
     vifs: list[VifRecord]
     carriers: dict[str, Carrier]
     flavor: dict[str, Any] | None = None
+    config_drive: bool = False
 
     @cached_property
     def network_info(self) -> list[dict[str, Any]]:
@@ -100,6 +102,11 @@ class GuestView:
     def config_drive_iso(self) -> bytes:
         return iso.build_iso(self.config_drive_files)
 
+    def spawn_request(self) -> SpawnRequest:
+        return SpawnRequest(instance=self.instance, vifs=self.vifs,
+                            network_info=self.network_info, carriers=self.carriers,
+                            flavor=self.flavor, config_drive=self.config_drive)
+
 
 def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
     """What carries each VIF on bare metal: nothing yet, until nodes and ports exist."""
@@ -111,4 +118,5 @@ def guest_view(instance: Instance) -> GuestView:
     vifs = list(vifs_with_addresses().filter(instance=instance).order_by("position"))
     flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
     return GuestView(instance=instance_record(instance), vifs=[vif_record(v) for v in vifs],
-                     carriers=carriers_for(vifs), flavor=flavor)
+                     carriers=carriers_for(vifs), flavor=flavor,
+                     config_drive=instance.config_drive)
