@@ -4,6 +4,7 @@ from django.conf import settings
 from multinic_api.models import Project
 from multinic_api.services import subnets
 from tests.api_fixtures import Cloud
+from tests.guest_tools import guest_tools  # noqa: F401  (session fixture)
 
 
 def _on_postgres() -> bool:
