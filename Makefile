@@ -28,6 +28,7 @@ test: lint
 	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not guest_tools"
 
 bench: $(STAMP)
+	$(PY) bench/render.py
 	env -u DATABASE_URL $(PY) bench/allocation.py
 	$(PY) tools/pgtmp.py --install -- $(PY) bench/allocation.py
 

@@ -1,6 +1,8 @@
 """The benchmark's bulk fill must leave subnets exactly as the allocator would, or its
 figures would measure something else. Sizes here are tiny; timings are not asserted."""
 
+import json
+
 import pytest
 
 from bench.allocation import Case, print_table, run
@@ -21,3 +23,21 @@ def test_bench_fill_is_consistent_and_the_table_prints(capsys):
     print_table(results, 3)
     out = capsys.readouterr().out
     assert "IPv4 /8, 1,234 taken" in out and "ratio" in out
+
+
+def test_render_bench_times_real_renderings_and_prints_the_table(capsys):
+    from bench.render import operations, print_table, run
+    from multinic_api.guest.iso import read_iso
+
+    ops = operations()
+    network_data, meta_data = (json.loads(doc) for doc in
+                               ops["network_data.json + meta_data.json"]())
+    assert len(network_data["links"]) == 8 + 4  # eight VIFs, two bonds of two ports
+    assert [link["type"] for link in network_data["links"][:3]] == ["bond", "bond", "bridge"]
+    assert meta_data["name"] == "bench"
+    drive = read_iso(ops["config drive ISO"]())
+    assert json.loads(drive["openstack/latest/network_data.json"]) == network_data
+    rows = run(calls=3)
+    assert [row["operation"] for row in rows] == list(ops)
+    print_table(rows, 3)
+    assert "config drive ISO" in capsys.readouterr().out
