@@ -3,7 +3,16 @@ admin frees MACs and addresses exactly as the API does."""
 
 from django.contrib import admin
 
-from multinic_api.models import VIF, AllocationPool, FixedIP, Instance, Network, Project, Subnet
+from multinic_api.models import (
+    VIF,
+    AllocationPool,
+    FixedIP,
+    Instance,
+    Keypair,
+    Network,
+    Project,
+    Subnet,
+)
 from multinic_api.services import instances
 
 
@@ -132,3 +141,16 @@ class FixedIPAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # detach the interface instead, which frees the address
+
+
+@admin.register(Keypair)
+class KeypairAdmin(admin.ModelAdmin):
+    """Keys are imported through the API (where they are checked); here they are shown."""
+
+    list_display = ("name", "user", "type", "fingerprint", "created")
+    list_filter = ("type",)
+    search_fields = ("name", "user__username", "fingerprint")
+    readonly_fields = ("user", "name", "type", "public_key", "fingerprint", "created")
+
+    def has_add_permission(self, request):
+        return False

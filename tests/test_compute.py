@@ -5,6 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, Instance
+from multinic_api.services import keypairs
+from tests.test_keypairs import ED25519
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
 
@@ -72,6 +74,7 @@ def test_flavors_and_networks(nova, cloud):
 
 
 def test_create_show_list_delete_with_addresses_in_nic_order(nova, cloud):
+    keypairs.import_keypair(cloud.alice, "k", ED25519)
     response = create(nova, {"uuid": str(cloud.shared.id)},
                       {"uuid": str(cloud.net_a.id), "fixed_ip": "10.0.0.42", "tag": "data"},
                       config_drive=True, metadata={"role": "db"}, key_name="k")
@@ -86,6 +89,8 @@ def test_create_show_list_delete_with_addresses_in_nic_order(nova, cloud):
         (4, vifs[1].mac), (6, vifs[1].mac)]
     assert net_a[0]["addr"] == "10.0.0.42"
     assert server["config_drive"] == "True" and server["metadata"] == {"role": "db"}
+    assert server["key_name"] == "k"
+    assert Instance.objects.get(pk=server_id).public_key == ED25519
     assert server["flavor"]["original_name"] == "m1.tiny"
     assert server["image"]["id"] == IMAGE
     listed = nova.get("/compute/v2.1/servers/detail").json()["servers"]

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from multinic_api.models import VIF, Instance
+from multinic_api.models import VIF, Instance, Keypair
+from multinic_api.services import keypairs
 from tests.api_fixtures import Cloud
+from tests.test_keypairs import ED25519
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -108,9 +110,14 @@ def _openstack_cli(live, *args):
     return result.stdout
 
 
-def test_openstack_cli_server_create_show_delete(live):
+def test_openstack_cli_server_create_show_delete(live, tmp_path):
+    key_file = tmp_path / "laptop.pub"
+    key_file.write_text(ED25519 + "\n")
+    keypair = json.loads(_openstack_cli(live, "keypair", "create", "--public-key",
+                                        str(key_file), "-f", "json", "laptop"))
+    assert keypair["fingerprint"] == keypairs.fingerprint(ED25519)
     created = json.loads(_openstack_cli(
-        live, "server", "create", "--image", "cirros-0.6.3-x86_64-disk",
+        live, "server", "create", "--image", "cirros-0.6.3-x86_64-disk", "--key-name", "laptop",
         "--flavor", "m1.tiny", "--nic", f"net-id={live.net_a.id}",
         "--nic", f"net-id={live.shared.id},v4-fixed-ip=192.0.2.4",
         "--config-drive", "True", "-f", "json", "vm-cli"))
@@ -123,5 +130,9 @@ def test_openstack_cli_server_create_show_delete(live):
     assert list(addresses) == ["net-a", "shared"]
     assert [a for items in addresses.values() for a in items] == [
         addr for _, _, addrs in nics for addr in addrs]
+    assert shown["key_name"] == "laptop"
+    assert Instance.objects.get(pk=created["id"]).public_key == ED25519
     _openstack_cli(live, "server", "delete", "vm-cli")
     assert not Instance.objects.exists()
+    _openstack_cli(live, "keypair", "delete", "laptop")
+    assert not Keypair.objects.exists()

@@ -7,7 +7,7 @@ import binascii
 from django.conf import settings
 from rest_framework import serializers
 
-from multinic_api.models import VIF, FixedIP, Instance, Network, Subnet
+from multinic_api.models import VIF, FixedIP, Instance, Keypair, Network, Subnet
 
 
 class StrictCharField(serializers.CharField):
@@ -197,3 +197,15 @@ class LaunchSerializer(StrictSerializer):
         if len(decoded) > 65535:
             raise serializers.ValidationError("user_data may be at most 65535 bytes decoded")
         return value
+
+
+class KeypairSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Keypair
+        fields = ["name", "type", "public_key", "fingerprint", "created"]
+        read_only_fields = fields
+
+
+class KeypairImportSerializer(StrictSerializer):
+    name = StrictCharField(max_length=255)
+    public_key = StrictCharField(max_length=16384, help_text="an OpenSSH public key line")

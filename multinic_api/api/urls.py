@@ -12,6 +12,7 @@ router.register("instances", views.InstanceViewSet, basename="instance")
 router.register(r"instances/(?P<instance_uuid>[0-9a-fA-F-]{36})/interfaces",
                 views.InterfaceViewSet, basename="interface")
 router.register("vifs", views.VIFViewSet, basename="vif")
+router.register("keypairs", views.KeypairViewSet, basename="keypair")
 
 app_name = "api"
 urlpatterns = [

@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from multinic_api import filtersets
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
-from multinic_api.models import VIF, Instance, Network, Project, Subnet
-from multinic_api.services import guest, instances, macs, subnets
+from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
+from multinic_api.services import guest, instances, keypairs, macs, subnets
 
 
 class ErrorSerializer(s.serializers.Serializer):
@@ -168,6 +168,8 @@ class InstanceViewSet(ScopedViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         nics = _nic_requests(data.pop("nics"))
+        if data.get("key_name") is not None and data.get("public_key") is None:
+            data["public_key"] = keypairs.public_key_for(request.user, data["key_name"])
         instance = instances.launch_instance(project=scope.require_project(), nics=nics,
                                              is_admin=scope.is_admin, **data)
         return instances.instances_with_interfaces().get(pk=instance.pk)
@@ -286,3 +288,32 @@ class MacOwnerView(APIView):
         if vif is None:
             raise NotFound(f"No interface holds MAC {normalised}.")
         return Response({"mac": normalised, "kind": "vif", "vif": s.VIFSerializer(vif).data})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your key pairs", responses={200: s.KeypairSerializer,
+                                                            **errors(401)}),
+    retrieve=extend_schema(responses={200: s.KeypairSerializer, **errors(401, 404)}),
+    create=extend_schema(summary="Import a public key (keys are never generated here)",
+                         request=s.KeypairImportSerializer,
+                         responses={201: s.KeypairSerializer, **errors(400, 401, 409)}),
+    destroy=extend_schema(responses={204: None, **errors(401, 404)}),
+)
+class KeypairViewSet(ScopedViewSet):
+    """A user's named public keys; ``key_name`` at launch puts one into the config drive."""
+
+    queryset = Keypair.objects.all()
+    serializer_class = s.KeypairSerializer
+    lookup_field = "name"
+    lookup_value_regex = "[^/]+"
+    pagination_class = None
+
+    def get_scoped_queryset(self):
+        return self.request.user.keypairs.all()
+
+    def create(self, request, *args, **kwargs):
+        body = s.KeypairImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        keypair = keypairs.import_keypair(request.user, body.validated_data["name"],
+                                          body.validated_data["public_key"])
+        return Response(s.KeypairSerializer(keypair).data, status=status.HTTP_201_CREATED)

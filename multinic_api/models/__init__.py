@@ -1,5 +1,6 @@
 from .identity import AuthToken
 from .instances import VIF, FixedIP, Instance
+from .keypairs import Keypair
 from .networks import AllocationPool, FreeRange, Network, Subnet
 from .tenancy import Project
 
@@ -9,6 +10,7 @@ __all__ = [
     "FixedIP",
     "FreeRange",
     "Instance",
+    "Keypair",
     "Network",
     "Project",
     "Subnet",

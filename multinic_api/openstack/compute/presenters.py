@@ -2,7 +2,7 @@
 
 from collections import OrderedDict
 
-from multinic_api.models import VIF, Instance, Network
+from multinic_api.models import VIF, Instance, Keypair, Network
 from multinic_api.services.catalog import find_flavor, find_image
 
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
@@ -129,3 +129,14 @@ def network(request, item: Network) -> dict:
         "dns1": (v4.dns_nameservers[:1] or [None])[0] if v4 else None,
         "mtu": item.mtu, "project_id": item.project_id, "share_address": item.shared,
     }
+
+
+def keypair(item: Keypair, version: tuple[int, int], detail: bool) -> dict:
+    body = {"name": item.name, "public_key": item.public_key, "fingerprint": item.fingerprint}
+    if version >= (2, 2):
+        body["type"] = item.type
+    if detail:
+        body.update({"user_id": str(item.user_id), "id": item.pk, "deleted": False,
+                     "created_at": item.created.strftime(_STAMP), "updated_at": None,
+                     "deleted_at": None})
+    return body

@@ -9,6 +9,8 @@ urlpatterns = [
     path("v2.1/flavors", views.FlavorsView.as_view()),
     path("v2.1/flavors/detail", views.FlavorsView.as_view(detail=True)),
     path("v2.1/flavors/<str:flavor_id>", views.FlavorView.as_view()),
+    path("v2.1/os-keypairs", views.KeypairsView.as_view()),
+    path("v2.1/os-keypairs/<str:name>", views.KeypairView.as_view()),
     path("v2.1/os-networks", views.NetworksView.as_view()),
     path("v2.1/os-networks/<str:network_id>", views.NetworkView.as_view()),
     path("v2.1/servers", views.ServersView.as_view(), name="servers"),

@@ -19,7 +19,7 @@ from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
-from multinic_api.services import catalog, instances
+from multinic_api.services import catalog, instances, keypairs
 
 _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
                 404: "itemNotFound", 405: "badMethod", 406: "notAcceptable",
@@ -202,6 +202,10 @@ class ServersView(ComputeView):
                 raise InvalidInput("Invalid input for field/attribute user_data: it must be "
                                    "base64") from None
         metadata = spec.get("metadata")
+        key_name = spec.get("key_name")
+        if key_name is not None and not isinstance(key_name, str):
+            raise InvalidInput("Invalid input for field/attribute key_name: a string is required")
+        public_key = keypairs.public_key_for(request.user, key_name)
         config_drive = spec.get("config_drive", False)
         if isinstance(config_drive, str):
             config_drive = config_drive.lower() in ("true", "1", "yes")
@@ -212,7 +216,8 @@ class ServersView(ComputeView):
             is_admin=self.scope.is_admin,
             availability_zone=spec.get("availability_zone") or "nova",
             metadata=metadata if metadata is not None else {},
-            key_name=spec.get("key_name"),
+            key_name=key_name,
+            public_key=public_key,
             user_data=user_data,
             config_drive=bool(config_drive),
             image_ref=catalog.find_image(image_ref)["id"] if image_ref else "",
@@ -323,3 +328,36 @@ class InterfaceView(ServerMixin, ComputeView):
         server = self.get_server(server_id)
         instances.detach_interface(server, self._vif(server, port_id).uuid)
         return Response(status=202)
+
+
+# --- key pairs -------------------------------------------------------------------------------
+
+class KeypairsView(ComputeView):
+    """``os-keypairs``: import, list. Keys are never generated here (Nova since 2.92)."""
+
+    def get(self, request):
+        items = [{"keypair": presenters.keypair(k, self.version, detail=False)}
+                 for k in request.user.keypairs.all()]
+        return Response({"keypairs": items})
+
+    def post(self, request):
+        spec = self.body("keypair")
+        if not spec.get("public_key"):
+            raise InvalidInput("public_key is required: import an existing public key "
+                               "(this service does not generate key pairs)")
+        keypair = keypairs.import_keypair(request.user, spec.get("name"),
+                                          spec.get("public_key"),
+                                          spec.get("type", "ssh"))
+        body = presenters.keypair(keypair, self.version, detail=False)
+        body["user_id"] = str(request.user.pk)
+        return Response({"keypair": body}, status=201 if self.version >= (2, 2) else 200)
+
+
+class KeypairView(ComputeView):
+    def get(self, request, name):
+        keypair = keypairs.get_keypair(request.user, name)
+        return Response({"keypair": presenters.keypair(keypair, self.version, detail=True)})
+
+    def delete(self, request, name):
+        keypairs.delete_keypair(request.user, name)
+        return Response(status=204 if self.version >= (2, 2) else 202)

@@ -1,0 +1,86 @@
+"""Key pairs: a user's named public keys, resolved by ``key_name`` at launch.
+
+Keys are imported, never generated here (as Nova since microversion 2.92): a private key
+should not pass through a network service. Only OpenSSH public keys are accepted; the
+fingerprint is the MD5 of the key blob in colon-separated hex, as Nova shows it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import struct
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from multinic_api.exceptions import Conflict, InvalidInput, NotFound
+from multinic_api.models import Keypair
+
+#: Nova's key pair name rule (microversion 2.92 and later).
+NAME = re.compile(r"^[a-zA-Z0-9 @._-]{1,255}$")
+SSH_KEY_TYPES = frozenset({
+    "ssh-rsa", "ssh-dss", "ssh-ed25519", "ssh-ed448", "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+})
+
+
+def fingerprint(public_key: str) -> str:
+    """Check an OpenSSH public key line and return its MD5 fingerprint."""
+    parts = public_key.strip().split(None, 2)
+    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES:
+        raise InvalidInput("public_key must be an OpenSSH public key: '<type> <base64> "
+                           "[comment]' with a type such as ssh-ed25519 or ssh-rsa")
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+        (length,) = struct.unpack(">I", blob[:4])
+        embedded = blob[4:4 + length].decode("ascii")
+    except (binascii.Error, struct.error, UnicodeDecodeError):
+        raise InvalidInput("public_key's key data is not valid base64 key material") from None
+    if embedded != parts[0]:
+        raise InvalidInput(f"public_key says {parts[0]} but its key data is {embedded!r}")
+    digest = hashlib.md5(blob, usedforsecurity=False).hexdigest()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def import_keypair(user: AbstractBaseUser, name: str, public_key: str,
+                   key_type: str = "ssh") -> Keypair:
+    if not isinstance(name, str) or not NAME.match(name):
+        raise InvalidInput("A key pair name is 1 to 255 characters of letters, digits, "
+                           "spaces and @ . _ -")
+    if key_type != "ssh":
+        raise InvalidInput("Only ssh key pairs are supported")
+    if not isinstance(public_key, str) or not public_key.strip():
+        raise InvalidInput("public_key is required: keys are imported, not generated here")
+    key_fingerprint = fingerprint(public_key)
+    try:
+        with transaction.atomic():
+            return Keypair.objects.create(user=user, name=name, type=key_type,
+                                          public_key=public_key.strip(),
+                                          fingerprint=key_fingerprint)
+    except IntegrityError:
+        raise Conflict(f"Key pair '{name}' already exists") from None
+
+
+def get_keypair(user: AbstractBaseUser, name: str) -> Keypair:
+    keypair = Keypair.objects.filter(user=user, name=name).first()
+    if keypair is None:
+        raise NotFound(f"Key pair '{name}' not found")
+    return keypair
+
+
+def delete_keypair(user: AbstractBaseUser, name: str) -> None:
+    get_keypair(user, name).delete()
+
+
+def public_key_for(user: AbstractBaseUser, key_name: str | None) -> str | None:
+    """The public key a launch with ``key_name`` puts on the instance (400 when unknown)."""
+    if key_name is None:
+        return None
+    keypair = Keypair.objects.filter(user=user, name=key_name).first()
+    if keypair is None:
+        raise InvalidInput(f"Invalid key_name provided: you have no key pair '{key_name}'")
+    return keypair.public_key
