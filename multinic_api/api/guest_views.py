@@ -72,6 +72,14 @@ def _content_type(path: str) -> str:
 class InstanceGuestView(APIView):
     """Base: the caller's instance (404 when it is not theirs)."""
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            # An error is JSON and says so, whatever file type the client asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
     def get_instance(self, uuid) -> Instance:
         scope = request_scope(self.request)
         instance = instances.visible_instances(scope.project, scope.is_admin).filter(
