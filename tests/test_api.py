@@ -364,3 +364,14 @@ def test_openapi_schema_generates_without_warnings_and_validates(tmp_path):
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/instances/preview/" in target.read_text()
+
+
+@pytest.mark.parametrize("path", ["/api/nonexistent/", "/api/instances/not-a-uuid/network_info/",
+                                  "/api/instances/not-a-uuid/interfaces/", "/api/vifs/x/y/z"])
+def test_urls_the_api_does_not_have_are_json_404s(cloud, path):
+    for client in (cloud.a, cloud.anonymous):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["code"] == "not_found" and path in response.json()["detail"]
+    assert cloud.a.post(path, {}, format="json").status_code == 404

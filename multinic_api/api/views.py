@@ -317,3 +317,16 @@ class KeypairViewSet(ScopedViewSet):
         keypair = keypairs.import_keypair(request.user, body.validated_data["name"],
                                           body.validated_data["public_key"])
         return Response(s.KeypairSerializer(keypair).data, status=status.HTTP_201_CREATED)
+
+
+class NoSuchResourceView(APIView):
+    """The API's answer to a URL it does not have (a typo, a malformed UUID): a JSON 404."""
+
+    schema = None
+    authentication_classes = []
+    permission_classes = []
+
+    def _not_found(self, request, *args, **kwargs):
+        raise NotFound(f"There is no API resource at {request.path}; see /api/docs/.")
+
+    get = post = put = patch = delete = head = options = _not_found
