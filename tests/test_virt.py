@@ -254,3 +254,18 @@ def test_libvirt_spawn_config_drive_ignores_carriers():
     assert [link["vif_id"] for link in links] == [v.id for v in THREE_NICS]
     assert [link["ethernet_mac_address"] for link in links] == [v.mac for v in THREE_NICS]
     assert not any(key.startswith("bond") for link in links for key in link)
+
+
+@pytest.mark.guest_tools
+def test_a_name_with_line_breaks_still_gives_a_valid_domain(tmp_path):
+    named = InstanceRecord(uuid=INSTANCE.uuid, name="two\nlines\r\n\tname", hostname="vm-1",
+                           project_id=PROJECT)
+    vifs = THREE_NICS[:1]
+    spawn = SpawnRequest(instance=named, vifs=vifs, network_info=network_model.network_info(vifs))
+    xml = LibvirtDriver().domain_xml(spawn)
+    assert ET.fromstring(xml).findtext("title") == "two lines name"
+    path = tmp_path / "domain.xml"
+    path.write_bytes(xml)
+    result = subprocess.run(["virt-xml-validate", str(path), "domain"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

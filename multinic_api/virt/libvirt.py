@@ -69,7 +69,8 @@ class LibvirtDriver(VirtDriver):
         domain = ET.Element("domain", {"type": "kvm"})
         _sub(domain, "name", f"instance-{request.instance.uuid}")
         _sub(domain, "uuid", request.instance.uuid)
-        _sub(domain, "title", request.instance.name)
+        # libvirt's schema allows no line breaks in a title; instance names may hold them.
+        _sub(domain, "title", " ".join(request.instance.name.split()) or "-")
         _sub(domain, "memory", str(flavor["ram"]), unit="MiB")
         _sub(domain, "vcpu", str(flavor["vcpus"]))
         os_ = _sub(domain, "os")
