@@ -13,44 +13,31 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api.api.tenancy import request_scope
-from multinic_api.api.views import errors
+from multinic_api.api.views import errors, visible_instance
 from multinic_api.exceptions import InvalidInput
 from multinic_api.guest.iso import VOLUME_LABEL
-from multinic_api.models import Instance
-from multinic_api.services import guest, instances
+from multinic_api.services import guest
 from multinic_api.virt.libvirt import LibvirtDriver
 
 ISO_TYPE = "application/x-iso9660-image"
 INSTANCE_UUID = OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
-class _PassthroughRenderer(BaseRenderer):
-    """Lets a client ask for the file's own type; errors still come back as JSON."""
+class JSONForErrors(BaseContentNegotiation):
+    """Answers JSON whatever the client accepts. The files themselves are plain
+    ``HttpResponse``s with their own type; only errors are rendered, and they are JSON, say so,
+    and are never refused with a 406 because the client asked for an ISO or XML."""
 
-    charset = None
+    def select_parser(self, request, parsers):
+        return parsers[0]
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data, None, renderer_context)
-
-
-class IsoRenderer(_PassthroughRenderer):
-    media_type = ISO_TYPE
-    format = "iso"
-
-
-class XmlRenderer(_PassthroughRenderer):
-    media_type = "application/xml"
-    format = "xml"
-
-
-class OctetRenderer(_PassthroughRenderer):
-    media_type = "application/octet-stream"
-    format = "bin"
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ConfigDriveFileSerializer(serializers.Serializer):
@@ -72,24 +59,11 @@ def _content_type(path: str) -> str:
 class InstanceGuestView(APIView):
     """Base: the caller's instance (404 when it is not theirs)."""
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code >= 400:
-            # An error is JSON and says so, whatever file type the client asked for.
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
-        return response
-
-    def get_instance(self, uuid) -> Instance:
-        scope = request_scope(self.request)
-        instance = instances.visible_instances(scope.project, scope.is_admin).filter(
-            pk=uuid).first()
-        if instance is None:
-            raise NotFound(f"Instance {uuid} not found.")
-        return instance
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONForErrors
 
     def get_view(self, uuid) -> guest.GuestView:
-        return guest.guest_view(self.get_instance(uuid))
+        return guest.guest_view(visible_instance(self.request, uuid))
 
 
 @extend_schema_view(get=extend_schema(
@@ -137,8 +111,6 @@ class ConfigDriveListView(InstanceGuestView):
                **errors(401, 404)},
 ))
 class ConfigDriveFileView(InstanceGuestView):
-    renderer_classes = [JSONRenderer, OctetRenderer]
-
     def get(self, request, uuid, path):
         files = self.get_view(uuid).config_drive_files
         if path not in files:
@@ -153,8 +125,6 @@ class ConfigDriveFileView(InstanceGuestView):
     responses={(200, ISO_TYPE): OpenApiTypes.BINARY, **errors(401, 404)},
 ))
 class ConfigDriveIsoView(InstanceGuestView):
-    renderer_classes = [JSONRenderer, IsoRenderer]
-
     def get(self, request, uuid):
         image = self.get_view(uuid).config_drive_iso()
         response = HttpResponse(image, content_type=ISO_TYPE)
@@ -170,8 +140,6 @@ class ConfigDriveIsoView(InstanceGuestView):
     responses={(200, "application/xml"): OpenApiTypes.STR, **errors(401, 404, 409)},
 ))
 class DomainXmlView(InstanceGuestView):
-    renderer_classes = [JSONRenderer, XmlRenderer]
-
     def get(self, request, uuid):
         view = self.get_view(uuid)
         xml = LibvirtDriver().domain_xml(view.spawn_request())

@@ -34,6 +34,15 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=meaning[code]) for code in codes}
 
 
+def visible_instance(request, uuid) -> Instance:
+    """The caller's instance (any, for admins); 404 when it is missing or not theirs."""
+    scope = request_scope(request)
+    instance = instances.visible_instances(scope.project, scope.is_admin).filter(pk=uuid).first()
+    if instance is None:
+        raise NotFound(f"Instance {uuid} not found.")
+    return instance
+
+
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """List, show, create and delete, over a queryset scoped to the caller by
@@ -228,12 +237,7 @@ class InterfaceViewSet(ScopedViewSet):
     pagination_class = None  # an instance has a handful of NICs, and their order matters
 
     def get_instance(self) -> Instance:
-        scope = request_scope(self.request)
-        instance = instances.visible_instances(scope.project, scope.is_admin).filter(
-            pk=self.kwargs["instance_uuid"]).first()
-        if instance is None:
-            raise NotFound(f"Instance {self.kwargs['instance_uuid']} not found.")
-        return instance
+        return visible_instance(self.request, self.kwargs["instance_uuid"])
 
     def get_scoped_queryset(self):
         vifs = instances.vifs_with_addresses()

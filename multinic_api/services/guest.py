@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from multinic_api.guest import iso, metadata, network_data, network_model
+from multinic_api.guest import iso, metadata, network_model
 from multinic_api.guest.records import (
     Carrier,
     InstanceRecord,
@@ -24,7 +24,7 @@ from multinic_api.guest.records import (
 from multinic_api.models import VIF, Instance, Network, Subnet
 from multinic_api.services.catalog import find_flavor
 from multinic_api.services.instances import vifs_with_addresses
-from multinic_api.virt import SpawnRequest
+from multinic_api.virt import SpawnRequest, VirtDriver, driver_for
 
 
 def subnet_record(subnet: Subnet) -> SubnetRecord:
@@ -55,11 +55,10 @@ def vif_record(vif: VIF) -> VifRecord:
     )
 
 
-def instance_record(instance: Instance) -> InstanceRecord:
+def instance_record(instance: Instance, flavor: dict[str, Any] | None) -> InstanceRecord:
     key = None
     if instance.public_key:
         key = KeyRecord(name=instance.key_name or "default", data=instance.public_key)
-    flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
     return InstanceRecord(
         uuid=str(instance.uuid), name=instance.name, hostname=instance.hostname,
         project_id=instance.project_id, availability_zone=instance.availability_zone,
@@ -88,8 +87,13 @@ class GuestView:
         return network_model.legacy_network_info(self.vifs)
 
     @cached_property
+    def driver(self) -> VirtDriver:
+        """The driver that spawns this instance: the config drive is what it writes."""
+        return driver_for(self.spawn_request())
+
+    @cached_property
     def network_data(self) -> dict[str, Any]:
-        return network_data.network_data(self.network_info, self.carriers)
+        return self.driver.network_data(self.spawn_request())
 
     @cached_property
     def config_drive_files(self) -> dict[str, bytes]:
@@ -117,6 +121,6 @@ def guest_view(instance: Instance) -> GuestView:
     """Read an instance's VIFs (two queries) and wrap them for rendering."""
     vifs = list(vifs_with_addresses().filter(instance=instance).order_by("position"))
     flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
-    return GuestView(instance=instance_record(instance), vifs=[vif_record(v) for v in vifs],
+    return GuestView(instance=instance_record(instance, flavor), vifs=[vif_record(v) for v in vifs],
                      carriers=carriers_for(vifs), flavor=flavor,
                      config_drive=instance.config_drive)

@@ -80,7 +80,9 @@ def public_key_for(user: AbstractBaseUser, key_name: str | None) -> str | None:
     """The public key a launch with ``key_name`` puts on the instance (400 when unknown)."""
     if key_name is None:
         return None
-    keypair = Keypair.objects.filter(user=user, name=key_name).first()
-    if keypair is None:
-        raise InvalidInput(f"Invalid key_name provided: you have no key pair '{key_name}'")
-    return keypair.public_key
+    try:
+        return get_keypair(user, key_name).public_key
+    except NotFound:
+        # At launch an unknown key is bad input (Nova: 400), not a missing resource.
+        raise InvalidInput(
+            f"Invalid key_name provided: you have no key pair '{key_name}'") from None
