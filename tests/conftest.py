@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from rest_framework.test import APIClient
 
 from multinic_api.models import Project
 from multinic_api.services import subnets
@@ -68,3 +69,17 @@ def make_subnet(make_network):
 def cloud(db):
     """Two tenants and an admin with API clients, and their networks (tests.api_fixtures)."""
     return Cloud()
+
+
+@pytest.fixture
+def nova(cloud):
+    """Alice's client, authenticated the OpenStack way, speaking microversion 2.96."""
+    client = APIClient()
+    response = client.post("/identity/v3/auth/tokens", {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "alice", "domain": {"id": "default"}, "password": "pw-alice"}}},
+        "scope": {"project": {"name": "project-a", "domain": {"id": "default"}}}}},
+        format="json")
+    client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
+    client.defaults["HTTP_OPENSTACK_API_VERSION"] = "compute 2.96"  # a request may override
+    return client

@@ -35,3 +35,8 @@ def assert_subnet_consistent(subnet: Subnet) -> None:
     assert not (free & netaddr.IPSet(taken)), "an allocated address is also free"
     assert not (netaddr.IPSet(taken) & netaddr.IPSet(reserved)), "a reserved address is allocated"
     assert free | netaddr.IPSet(taken) == allocatable
+
+
+#: A real OpenSSH public key (made by ssh-keygen) for key pair tests.
+ED25519 = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIzMB3SUHjfxPZOcf6z3Kd/BCrGjU1rZevmhet/3pf9G "
+           "alice@example")

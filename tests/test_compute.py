@@ -6,23 +6,9 @@ from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, Instance
 from multinic_api.services import keypairs
-from tests.test_keypairs import ED25519
+from tests.helpers import ED25519
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
-
-
-@pytest.fixture
-def nova(cloud):
-    """Alice's client, authenticated the OpenStack way, speaking microversion 2.96."""
-    client = APIClient()
-    response = client.post("/identity/v3/auth/tokens", {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "alice", "domain": {"id": "default"}, "password": "pw-alice"}}},
-        "scope": {"project": {"name": "project-a", "domain": {"id": "default"}}}}},
-        format="json")
-    client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
-    client.defaults["HTTP_OPENSTACK_API_VERSION"] = "compute 2.96"  # a request may override
-    return client
 
 
 def create(client, *networks, **extra):

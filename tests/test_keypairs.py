@@ -9,9 +9,7 @@ import pytest
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Instance
 from multinic_api.services import keypairs
-
-ED25519 = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIzMB3SUHjfxPZOcf6z3Kd/BCrGjU1rZevmhet/3pf9G "
-           "alice@example")
+from tests.helpers import ED25519
 
 
 @pytest.fixture(scope="module")
@@ -103,44 +101,30 @@ def test_rest_keypairs_and_launch_with_key_name(cloud):
     assert Instance.objects.get(pk=uuid).public_key == ED25519
 
 
-@pytest.fixture
-def nova_client(cloud):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    token = client.post("/identity/v3/auth/tokens", {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "alice", "domain": {"id": "default"}, "password": "pw-alice"}}},
-        "scope": {"project": {"name": "project-a", "domain": {"id": "default"}}}}},
-        format="json")["X-Subject-Token"]
-    client.credentials(HTTP_X_AUTH_TOKEN=token, HTTP_OPENSTACK_API_VERSION="compute 2.96")
-    return client
-
-
-def test_nova_keypair_import_list_show_delete(nova_client, cloud):
+def test_nova_keypair_import_list_show_delete(nova, cloud):
     body = {"keypair": {"name": "laptop", "public_key": ED25519}}
-    created = nova_client.post("/compute/v2.1/os-keypairs", body, format="json")
+    created = nova.post("/compute/v2.1/os-keypairs", body, format="json")
     assert created.status_code == 201, created.content
     keypair = created.json()["keypair"]
     assert (keypair["name"], keypair["type"], keypair["user_id"]) == (
         "laptop", "ssh", str(cloud.alice.pk))
     assert keypair["fingerprint"] == keypairs.fingerprint(ED25519)
-    listed = nova_client.get("/compute/v2.1/os-keypairs").json()["keypairs"]
+    listed = nova.get("/compute/v2.1/os-keypairs").json()["keypairs"]
     assert [k["keypair"]["name"] for k in listed] == ["laptop"]
-    shown = nova_client.get("/compute/v2.1/os-keypairs/laptop").json()["keypair"]
+    shown = nova.get("/compute/v2.1/os-keypairs/laptop").json()["keypair"]
     assert shown["public_key"] == ED25519 and shown["deleted"] is False
-    generate = nova_client.post("/compute/v2.1/os-keypairs", {"keypair": {"name": "gen"}},
+    generate = nova.post("/compute/v2.1/os-keypairs", {"keypair": {"name": "gen"}},
                                 format="json")
     assert generate.status_code == 400
     assert "public_key is required" in generate.json()["badRequest"]["message"]
-    assert nova_client.post("/compute/v2.1/os-keypairs", body,
+    assert nova.post("/compute/v2.1/os-keypairs", body,
                             format="json").status_code == 409
-    assert nova_client.delete("/compute/v2.1/os-keypairs/laptop").status_code == 204
-    assert nova_client.get("/compute/v2.1/os-keypairs/laptop").status_code == 404
+    assert nova.delete("/compute/v2.1/os-keypairs/laptop").status_code == 204
+    assert nova.get("/compute/v2.1/os-keypairs/laptop").status_code == 404
 
 
-def test_nova_create_with_an_unknown_key_name_is_400(nova_client, cloud):
-    response = nova_client.post("/compute/v2.1/servers", {"server": {
+def test_nova_create_with_an_unknown_key_name_is_400(nova, cloud):
+    response = nova.post("/compute/v2.1/servers", {"server": {
         "name": "vm", "flavorRef": "1", "key_name": "nope",
         "networks": [{"uuid": str(cloud.net_a.id)}]}}, format="json")
     assert response.status_code == 400

@@ -13,7 +13,7 @@ import pytest
 from multinic_api.models import VIF, Instance, Keypair
 from multinic_api.services import keypairs
 from tests.api_fixtures import Cloud
-from tests.test_keypairs import ED25519
+from tests.helpers import ED25519
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
 pytestmark = pytest.mark.django_db(transaction=True)
