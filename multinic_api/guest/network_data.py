@@ -121,15 +121,34 @@ def _apply_carrier(link: dict[str, Any], carrier: Carrier) -> list[dict[str, Any
         return []
     if not isinstance(carrier, PortGroupRecord):
         raise TypeError(f"not a carrier: {carrier!r}")
+    ports, properties = _primary_first(carrier)
     link["type"] = "bond"
     link["bond_mode"] = carrier.mode
-    link["bond_links"] = [port.id for port in carrier.ports]
+    link["bond_links"] = [port.id for port in ports]
     if carrier.mac:
         link["ethernet_mac_address"] = carrier.mac
-    for option, value in carrier.properties.items():
+    for option, value in properties.items():
         link[_bond_option_key(option)] = value
     return [{"id": port.id, "type": "phy", "ethernet_mac_address": port.mac}
-            for port in carrier.ports]
+            for port in ports]
+
+
+def _primary_first(carrier: PortGroupRecord) -> tuple[list[PortRecord], dict[str, Any]]:
+    """Say ``primary`` (a member port's UUID) by member order, not as ``bond_primary``.
+
+    The kernel's ``primary`` is a guest interface name, which this document cannot know:
+    cloud-init passes ``bond_primary`` through verbatim and netplan then refuses a bond whose
+    primary is not one of its interfaces. Listed first, the primary port is enslaved first
+    and is the one the bond starts on."""
+    ports = list(carrier.ports)
+    properties = dict(carrier.properties)
+    primary = properties.get("primary")
+    chosen = next((port for port in ports if port.id == primary), None)
+    if chosen is not None:
+        del properties["primary"]
+        ports.remove(chosen)
+        ports.insert(0, chosen)
+    return ports, properties
 
 
 def network_data(network_info: Sequence[Mapping[str, Any]],

@@ -1,3 +1,4 @@
+from .baremetal import Node, Port, PortGroup
 from .identity import AuthToken
 from .instances import VIF, FixedIP, Instance
 from .keypairs import Keypair
@@ -12,6 +13,9 @@ __all__ = [
     "Instance",
     "Keypair",
     "Network",
+    "Node",
+    "Port",
+    "PortGroup",
     "Project",
     "Subnet",
     "VIF",

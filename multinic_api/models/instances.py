@@ -19,6 +19,9 @@ class Instance(models.Model):
     image_ref = models.CharField(max_length=255, blank=True, default="")
     flavor_ref = models.CharField(max_length=255, blank=True, default="")
     launch_index = models.PositiveIntegerField(default=0)
+    # The bare-metal node it runs on; its VIFs are then carried by the node's ports.
+    node = models.ForeignKey("Node", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="instances")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,9 +46,16 @@ class VIF(models.Model):
     tag = models.CharField(max_length=255, null=True, blank=True, help_text="device role tag")
     vif_type = models.CharField(max_length=32, default="bridge")
     vnic_type = models.CharField(max_length=16, choices=VnicType.choices, default=VnicType.NORMAL)
-    # Bare-metal binding (filled in when a VIF is bound to a node's port or port group).
+    # Bare-metal binding: the node (as Nova's Ironic driver sets binding:host_id), the
+    # carrier, and in the profile Neutron's local_link_information / local_group_information
+    # (the bond mode and options this NIC runs with). One-to-one, so the database itself
+    # refuses to bind one carrier to two VIFs.
     binding_host = models.CharField(max_length=255, null=True, blank=True)
     binding_profile = models.JSONField(default=dict, blank=True)
+    port = models.OneToOneField("Port", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="vif")
+    port_group = models.OneToOneField("PortGroup", on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="vif")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,6 +65,10 @@ class VIF(models.Model):
             # VIF rows are deleted, never soft-deleted, so every row is live.
             models.UniqueConstraint(fields=["mac"], name="vif_unique_mac"),
             models.UniqueConstraint(fields=["instance", "position"], name="vif_unique_position"),
+            models.CheckConstraint(
+                condition=models.Q(port__isnull=True) | models.Q(port_group__isnull=True),
+                name="vif_one_carrier",
+            ),
         ]
 
     def __str__(self) -> str:

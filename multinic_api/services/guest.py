@@ -18,6 +18,8 @@ from multinic_api.guest.records import (
     InstanceRecord,
     KeyRecord,
     NetworkRecord,
+    PortGroupRecord,
+    PortRecord,
     SubnetRecord,
     VifRecord,
 )
@@ -113,8 +115,21 @@ class GuestView:
 
 
 def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
-    """What carries each VIF on bare metal: nothing yet, until nodes and ports exist."""
-    return {}
+    """What carries each bare-metal VIF, by VIF id: its port, or its port group with the
+    mode and options it was bound with (the binding profile's local_group_information)."""
+    carriers: dict[str, Carrier] = {}
+    for vif in vifs:
+        if vif.port_id is not None:
+            carriers[str(vif.uuid)] = PortRecord(id=str(vif.port_id), mac=vif.port.mac)
+        elif vif.port_group_id is not None:
+            group = vif.port_group
+            bound = (vif.binding_profile or {}).get("local_group_information") or {}
+            members = sorted(group.ports.all(), key=lambda port: port.mac)
+            carriers[str(vif.uuid)] = PortGroupRecord(
+                id=str(group.pk), mode=bound.get("bond_mode") or group.mode,
+                ports=tuple(PortRecord(id=str(p.pk), mac=p.mac) for p in members),
+                mac=group.mac, properties=dict(bound.get("bond_properties", group.properties)))
+    return carriers
 
 
 def guest_view(instance: Instance) -> GuestView:

@@ -4,10 +4,13 @@ A launch names networks in order; the order is the NIC order and is kept as each
 ``position``. Everything a launch writes happens in one transaction, so a failure on any NIC
 leaves no instance, VIF or address behind.
 
+On a bare-metal node each NIC is carried by one of the node's ports or port groups
+(:mod:`.binding`) and takes its MAC from it; nothing is generated there.
+
 Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
-detach, delete), then VIF inserts (which wait only on other VIF inserts of the same MAC),
-then the subnets in id order (``ipam.lock_subnets``), then free ranges. No transaction waits
-for a MAC while it holds a subnet lock.
+detach, delete), then the node row (bare metal), then VIF inserts (which wait only on other
+VIF inserts of the same MAC), then the subnets in id order (``ipam.lock_subnets``), then free
+ranges. No transaction waits for a MAC while it holds a subnet lock.
 """
 
 import re
@@ -21,8 +24,12 @@ from django.db import transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from multinic_api.exceptions import Forbidden, InvalidInput, NotFound
-from multinic_api.models import VIF, FixedIP, Instance, Network, Project, Subnet
-from multinic_api.services import ipam, macs
+from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
+from multinic_api.services import baremetal, binding, ipam, macs
+from multinic_api.services.binding import BondRequest, CarrierRequest
+
+__all__ = ["BondRequest", "CarrierRequest", "NicRequest", "launch_instance", "attach_interface",
+           "detach_interface", "delete_instance"]
 
 # Nova's device-tag rule: at most 60 characters, no "/" or ",".
 _TAG = re.compile(r"^[^,/]{1,60}$")
@@ -31,12 +38,14 @@ _METADATA_ITEMS_MAX = 128
 
 @dataclass(frozen=True)
 class NicRequest:
-    """One requested NIC: a network, and optionally fixed IPs, a device tag and (admins) a MAC."""
+    """One requested NIC: a network, and optionally fixed IPs, a device tag, (admins) a MAC,
+    and on a bare-metal node what should carry it."""
 
     network_id: Any
     fixed_ips: Sequence[str] = ()
     tag: str | None = None
     mac: str | None = None
+    carrier: CarrierRequest = field(default_factory=CarrierRequest)
 
 
 @dataclass
@@ -46,6 +55,7 @@ class _ResolvedNic:
     requested: dict[Any, netaddr.IPAddress] = field(default_factory=dict)
     tag: str | None = None
     mac: str | None = None
+    carrier: CarrierRequest = field(default_factory=CarrierRequest)
 
 
 def usable_networks(project: Project | None, is_admin: bool = False) -> QuerySet[Network]:
@@ -65,8 +75,9 @@ def visible_instances(project: Project | None, is_admin: bool = False) -> QueryS
 
 def vifs_with_addresses() -> QuerySet[VIF]:
     """VIFs with what every view of them shows: instance, network, fixed IPs and subnets."""
-    return VIF.objects.select_related("instance", "network").prefetch_related(
-        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet"))
+    return VIF.objects.select_related("instance", "network", "port", "port_group").prefetch_related(
+        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet")),
+        "port_group__ports",
     )
 
 
@@ -90,8 +101,13 @@ def launch_instance(
     launch_index: int = 0,
     image_ref: str = "",
     flavor_ref: str = "",
+    node: Any = None,
+    warnings: list[str] | None = None,
 ) -> Instance:
-    """Create an instance with one VIF per requested NIC, all or nothing."""
+    """Create an instance with one VIF per requested NIC, all or nothing.
+
+    ``node`` (a UUID or name) launches onto that bare-metal node. ``warnings`` collects what
+    works but is likely not what was meant (see :func:`bonding.check_bond`)."""
     for label, value in (("name", name), ("availability_zone", availability_zone),
                          ("key_name", key_name), ("hostname", hostname),
                          ("public_key", public_key), ("user_data", user_data)):
@@ -106,7 +122,8 @@ def launch_instance(
             raise InvalidInput(f"An instance {label} may be at most 255 characters")
     if not isinstance(launch_index, int) or launch_index < 0:
         raise InvalidInput("launch_index must be a non-negative integer")
-    resolved = _resolve_nics(nics, project, is_admin)
+    target = baremetal.find_node(node, project, is_admin) if node is not None else None
+    resolved = _resolve_nics(nics, project, is_admin, target)
     instance_uuid = uuid.uuid4()
     with transaction.atomic():
         instance = Instance.objects.create(
@@ -123,8 +140,10 @@ def launch_instance(
             launch_index=launch_index,
             image_ref=image_ref,
             flavor_ref=flavor_ref,
+            node=target,
         )
-        _add_vifs(instance, resolved, first_position=0)
+        _add_vifs(instance, resolved, first_position=0,
+                  warnings=warnings if warnings is not None else [])
     return instance
 
 
@@ -134,13 +153,16 @@ def attach_interface(
     *,
     project: Project | None = None,
     is_admin: bool = False,
+    warnings: list[str] | None = None,
 ) -> VIF:
-    """Add a VIF at the next position after the instance's current last one."""
-    (resolved,) = _resolve_nics([nic], project or instance.project, is_admin)
+    """Add a VIF at the next position after the instance's current last one (on bare metal,
+    carried by a free port or port group of the instance's node)."""
+    (resolved,) = _resolve_nics([nic], project or instance.project, is_admin, instance.node)
     with transaction.atomic():
         _lock_instance(instance)
         last = instance.vifs.aggregate(last=Max("position"))["last"]
-        (vif,) = _add_vifs(instance, [resolved], first_position=0 if last is None else last + 1)
+        (vif,) = _add_vifs(instance, [resolved], first_position=0 if last is None else last + 1,
+                           warnings=warnings if warnings is not None else [])
     return vif
 
 
@@ -160,7 +182,42 @@ def delete_instance(instance: Instance) -> None:
         instance.delete()
 
 
-def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int) -> list[VIF]:
+def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
+              warnings: list[str]) -> list[VIF]:
+    if instance.node_id is not None:
+        vifs = _add_baremetal_vifs(instance, nics, first_position, warnings)
+    else:
+        vifs = _add_virtual_vifs(instance, nics, first_position)
+    ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
+    for vif, nic in zip(vifs, nics, strict=True):
+        for subnet in nic.subnets:
+            ipam.allocate(vif, subnet, nic.requested.get(subnet.pk))
+    return vifs
+
+
+def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
+                        warnings: list[str]) -> list[VIF]:
+    """VIFs whose MACs are their carriers' (Ironic's rule), under the node's lock."""
+    node = instance.node
+    baremetal.lock_node(node)
+    bindings = binding.bind(instance, node, [(nic.network, nic.carrier) for nic in nics],
+                            warnings, first_position=first_position)
+    vifs = []
+    for offset, (nic, bound) in enumerate(zip(nics, bindings, strict=True)):
+        def insert(mac: str, nic: _ResolvedNic = nic, bound: binding.Binding = bound,
+                   position: int = first_position + offset) -> VIF:
+            return VIF.objects.create(
+                instance=instance, network=nic.network, position=position, tag=nic.tag,
+                mac=mac, vif_type="other", vnic_type=VIF.VnicType.BAREMETAL,
+                binding_host=str(node.pk), binding_profile=bound.profile or {},
+                port=bound.port, port_group=bound.port_group)
+
+        vifs.append(macs.insert_with_unique_mac(insert, VIF, bound.mac))
+    return vifs
+
+
+def _add_virtual_vifs(instance: Instance, nics: list[_ResolvedNic],
+                      first_position: int) -> list[VIF]:
     vifs = []
     for offset, nic in enumerate(nics):
         position = first_position + offset
@@ -171,20 +228,23 @@ def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int)
             )
 
         vifs.append(macs.insert_with_unique_mac(insert, VIF, nic.mac))
-    ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
-    for vif, nic in zip(vifs, nics, strict=True):
-        for subnet in nic.subnets:
-            ipam.allocate(vif, subnet, nic.requested.get(subnet.pk))
     return vifs
 
 
 def _release_vifs(vifs: list[VIF]) -> None:
+    """Free the VIFs' addresses, MACs and carriers; bonds a launch made for them go too."""
+    node_ids = {vif.binding_host for vif in vifs if vif.vnic_type == VIF.VnicType.BAREMETAL}
+    for node in Node.objects.filter(pk__in=sorted(node_ids)).order_by("pk"):
+        baremetal.lock_node(node)
     fixed_ips = [ip for vif in vifs for ip in vif.fixed_ips.select_related("subnet__network")]
     ipam.lock_subnets(ip.subnet for ip in fixed_ips)
     for fixed_ip in fixed_ips:
         ipam.release(fixed_ip)
+    made_for_launch = [vif.port_group_id for vif in vifs if vif.port_group_id is not None]
     for vif in vifs:
         vif.delete()
+    # Their ports go back to being standalone ports (Port.port_group is SET_NULL).
+    PortGroup.objects.filter(pk__in=made_for_launch, instance__isnull=False).delete()
 
 
 def _lock_instance(instance: Instance) -> None:
@@ -201,10 +261,11 @@ def _get_vif(instance: Instance, vif_uuid: Any) -> VIF:
 
 
 def _resolve_nics(
-    nics: Sequence[NicRequest], project: Project, is_admin: bool
+    nics: Sequence[NicRequest], project: Project, is_admin: bool, node: Node | None = None
 ) -> list[_ResolvedNic]:
     """Turn requests into networks, subnets and checked addresses: every 400/403/404 is
-    raised here, before the transaction writes anything."""
+    raised here, before the transaction writes anything (carriers are checked under the
+    node's lock, in the transaction)."""
     networks = usable_networks(project, is_admin)
     resolved: list[_ResolvedNic] = []
     seen_ips: set[netaddr.IPAddress] = set()
@@ -218,6 +279,12 @@ def _resolve_nics(
             raise NotFound(f"Network {nic.network_id} not found") from None
         if nic.mac is not None and not is_admin:
             raise Forbidden(f"{where}: only an administrator may choose a MAC address")
+        if nic.mac is not None and node is not None:
+            raise InvalidInput(f"{where}: on bare metal a NIC's MAC is its port's or port "
+                               "group's; choose the port or port group instead")
+        if nic.carrier.explicit and node is None:
+            raise InvalidInput(f"{where}: a port, port group or bond needs a bare-metal node; "
+                               "launch onto a node")
         if nic.tag is not None and not _TAG.match(nic.tag):
             raise InvalidInput(
                 f"{where}: tag '{nic.tag}' must be 1 to 60 characters without '/' or ','"
@@ -228,6 +295,7 @@ def _resolve_nics(
             subnets=subnets,
             tag=nic.tag,
             mac=macs.normalize_mac(nic.mac) if nic.mac is not None else None,
+            carrier=nic.carrier,
         )
         for value in fixed_ips:
             address = ipam.parse_address(value)
