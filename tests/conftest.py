@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 from multinic_api.models import Project
 from multinic_api.services import subnets
 from tests.api_fixtures import Cloud
+from tests.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
 from tests.guest_tools import guest_tools  # noqa: F401  (session fixture)
 
 
