@@ -7,7 +7,17 @@ import binascii
 from django.conf import settings
 from rest_framework import serializers
 
-from multinic_api.models import VIF, FixedIP, Instance, Keypair, Network, Subnet
+from multinic_api.models import (
+    VIF,
+    FixedIP,
+    Instance,
+    Keypair,
+    Network,
+    Node,
+    Port,
+    PortGroup,
+    Subnet,
+)
 
 
 class StrictCharField(serializers.CharField):
@@ -124,22 +134,46 @@ class VIFSerializer(serializers.ModelSerializer):
     class Meta:
         model = VIF
         fields = ["uuid", "mac", "instance_uuid", "project_id", "network_id", "position",
-                  "devname", "tag", "vif_type", "vnic_type", "fixed_ips", "created"]
+                  "devname", "tag", "vif_type", "vnic_type", "fixed_ips", "port_uuid",
+                  "port_group_uuid", "binding_host", "binding_profile", "created"]
         read_only_fields = fields
+
+    port_uuid = serializers.UUIDField(source="port_id", read_only=True, allow_null=True,
+                                      help_text="bare metal: the port carrying this NIC")
+    port_group_uuid = serializers.UUIDField(
+        source="port_group_id", read_only=True, allow_null=True,
+        help_text="bare metal: the port group (bond) carrying this NIC")
+    binding_profile = serializers.DictField(
+        read_only=True, help_text="bare metal: local_link_information and "
+        "local_group_information (the bond mode and options this NIC runs with)")
 
 
 class InstanceSerializer(serializers.ModelSerializer):
     project_id = StrictCharField(read_only=True)
+    node_uuid = serializers.UUIDField(source="node_id", read_only=True, allow_null=True)
     interfaces = VIFSerializer(source="vifs", many=True, read_only=True)
 
     class Meta:
         model = Instance
         fields = ["uuid", "name", "hostname", "project_id", "availability_zone", "metadata",
-                  "key_name", "config_drive", "launch_index", "created", "interfaces"]
+                  "key_name", "config_drive", "launch_index", "node_uuid", "created",
+                  "interfaces"]
         read_only_fields = fields
 
 
-class InstancePreviewSerializer(InstanceSerializer):
+class LaunchedSerializer(InstanceSerializer):
+    """A launched instance, with what works but is likely not what was meant."""
+
+    warnings = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="e.g. a bond with one member, or updelay not a multiple of miimon")
+
+    class Meta(InstanceSerializer.Meta):
+        fields = [*InstanceSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+class InstancePreviewSerializer(LaunchedSerializer):
     """A launch that was not committed, with what its guest would be handed."""
 
     network_info = serializers.ListField(child=serializers.DictField(), read_only=True,
@@ -147,9 +181,37 @@ class InstancePreviewSerializer(InstanceSerializer):
     network_data = serializers.DictField(read_only=True, help_text="network_data.json")
     meta_data = serializers.DictField(read_only=True, help_text="meta_data.json (latest)")
 
-    class Meta(InstanceSerializer.Meta):
-        fields = [*InstanceSerializer.Meta.fields, "network_info", "network_data", "meta_data"]
+    class Meta(LaunchedSerializer.Meta):
+        fields = [*LaunchedSerializer.Meta.fields, "network_info", "network_data", "meta_data"]
         read_only_fields = fields
+
+
+class BondRequestSerializer(StrictSerializer):
+    port_group = StrictCharField(
+        max_length=255, required=False,
+        help_text="an existing port group of the node (UUID or name) to carry this NIC; "
+                  "mode and properties then override its own for this instance")
+    ports = serializers.ListField(
+        child=StrictCharField(max_length=64), required=False, max_length=16,
+        help_text="or: ports of the node (UUIDs or MACs) to bond into a new group for this "
+                  "NIC; it is removed when the NIC is")
+    mode = StrictCharField(max_length=16, required=False, allow_null=True,
+                           help_text="a bonding mode name; see /api/bonding/modes/. Default: "
+                                     "the group's, else active-backup")
+    properties = serializers.DictField(
+        required=False, allow_null=True,
+        help_text="bonding options by kernel name, e.g. {\"miimon\": 100, \"lacp_rate\": "
+                  "\"fast\"}. Default: the group's, else {\"miimon\": 100}")
+    name = StrictCharField(max_length=255, required=False, allow_null=True,
+                           help_text="name of a new group; default bond-<instance>-nic<N>")
+
+    def validate(self, attrs):
+        if ("port_group" in attrs) == ("ports" in attrs):
+            raise serializers.ValidationError(
+                "A bond names either an existing port_group or the ports for a new one")
+        if "port_group" in attrs and attrs.get("name"):
+            raise serializers.ValidationError("name is for a new bond of ports only")
+        return attrs
 
 
 class NicRequestSerializer(StrictSerializer):
@@ -162,10 +224,27 @@ class NicRequestSerializer(StrictSerializer):
                                 help_text="device role tag, shown to the guest")
     mac = StrictCharField(max_length=64, required=False, allow_null=True,
                                 help_text="admin only; generated when omitted")
+    port = StrictCharField(max_length=64, required=False, allow_null=True,
+                           help_text="bare metal: the node's port (UUID or MAC) to carry it")
+    bond = BondRequestSerializer(required=False, allow_null=True,
+                                 help_text="bare metal: the bond to carry it")
+
+    def validate(self, attrs):
+        if attrs.get("port") and attrs.get("bond"):
+            raise serializers.ValidationError("A NIC is carried by a port or a bond, not both")
+        return attrs
 
 
 class InterfaceAttachSerializer(NicRequestSerializer):
     pass
+
+
+class VIFAttachedSerializer(VIFSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(VIFSerializer.Meta):
+        fields = [*VIFSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
 
 
 class LaunchSerializer(StrictSerializer):
@@ -182,6 +261,10 @@ class LaunchSerializer(StrictSerializer):
         help_text="base64, at most 65535 bytes decoded (Nova's limit)",
     )
     config_drive = serializers.BooleanField(default=False)
+    node = StrictCharField(
+        max_length=255, required=False, allow_null=True,
+        help_text="a bare-metal node (UUID or name) to launch onto: each NIC is then carried "
+                  "by one of its free ports or port groups and takes that MAC")
     nics = NicRequestSerializer(
         many=True, max_length=settings.MULTINIC_MAX_NICS_PER_LAUNCH,
         help_text="in NIC order: the first is eth0. The same network may appear twice.",
@@ -209,3 +292,127 @@ class KeypairSerializer(serializers.ModelSerializer):
 class KeypairImportSerializer(StrictSerializer):
     name = StrictCharField(max_length=255)
     public_key = StrictCharField(max_length=16384, help_text="an OpenSSH public key line")
+
+
+# --- bare metal -----------------------------------------------------------------------------
+
+class NodeSerializer(serializers.ModelSerializer):
+    project_id = StrictCharField(read_only=True, allow_null=True)
+    ports = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    port_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Node
+        fields = ["uuid", "name", "project_id", "properties", "ports", "port_groups", "created"]
+        read_only_fields = fields
+
+
+class NodeWriteSerializer(StrictSerializer):
+    name = StrictCharField(max_length=255)
+    project_id = StrictCharField(max_length=64, required=False, allow_null=True,
+                                 help_text="the project whose users may launch onto it; "
+                                           "null: administrators only")
+    properties = serializers.DictField(required=False)
+
+
+class LocalLinkConnectionSerializer(StrictSerializer):
+    switch_id = StrictCharField(max_length=64, help_text="the switch's MAC address")
+    port_id = StrictCharField(max_length=255, help_text="the switch port, e.g. Ethernet1/1")
+    switch_info = StrictCharField(max_length=255, required=False)
+
+
+class PortSerializer(serializers.ModelSerializer):
+    node_uuid = serializers.UUIDField(source="node_id", read_only=True)
+    port_group_uuid = serializers.UUIDField(source="port_group_id", read_only=True,
+                                            allow_null=True)
+    vif_uuid = serializers.SerializerMethodField(help_text="the VIF this port carries")
+
+    class Meta:
+        model = Port
+        fields = ["uuid", "node_uuid", "mac", "physical_network", "pxe_enabled",
+                  "port_group_uuid", "local_link_connection", "vif_uuid", "created"]
+        read_only_fields = fields
+
+    def get_vif_uuid(self, port) -> str | None:
+        vif = getattr(port, "vif", None)
+        return str(vif.uuid) if vif is not None else None
+
+
+class PortWriteSerializer(StrictSerializer):
+    node_uuid = serializers.UUIDField()
+    mac = StrictCharField(max_length=64)
+    physical_network = StrictCharField(max_length=64, required=False, allow_blank=True,
+                                       allow_null=True)
+    pxe_enabled = serializers.BooleanField(required=False)
+    port_group_uuid = serializers.UUIDField(required=False, allow_null=True)
+    local_link_connection = LocalLinkConnectionSerializer(required=False, allow_null=True)
+
+
+class PortGroupSerializer(serializers.ModelSerializer):
+    node_uuid = serializers.UUIDField(source="node_id", read_only=True)
+    ports = serializers.SerializerMethodField(help_text="member port UUIDs, in member order")
+    physical_network = serializers.SerializerMethodField(help_text="the members' one network")
+    instance_uuid = serializers.UUIDField(
+        source="instance_id", read_only=True, allow_null=True,
+        help_text="set when a launch made this bond for one NIC; it goes with that NIC")
+    vif_uuid = serializers.SerializerMethodField(help_text="the VIF this group carries")
+
+    class Meta:
+        model = PortGroup
+        fields = ["uuid", "node_uuid", "name", "mac", "mode", "properties",
+                  "standalone_ports_supported", "ports", "physical_network", "instance_uuid",
+                  "vif_uuid", "created"]
+        read_only_fields = fields
+
+    def get_ports(self, group) -> list[str]:
+        return [str(p.pk) for p in sorted(group.ports.all(), key=lambda p: p.mac)]
+
+    def get_physical_network(self, group) -> str:
+        return next((p.physical_network for p in group.ports.all()), "")
+
+    def get_vif_uuid(self, group) -> str | None:
+        vif = getattr(group, "vif", None)
+        return str(vif.uuid) if vif is not None else None
+
+
+class PortGroupWrittenSerializer(PortGroupSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(PortGroupSerializer.Meta):
+        fields = [*PortGroupSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+class PortGroupWriteSerializer(StrictSerializer):
+    node_uuid = serializers.UUIDField()
+    name = StrictCharField(max_length=255)
+    mac = StrictCharField(max_length=64, required=False, allow_null=True,
+                          help_text="optional; may equal one member's MAC")
+    mode = StrictCharField(max_length=16, required=False,
+                           help_text="a bonding mode name; default active-backup")
+    properties = serializers.DictField(required=False, help_text="bonding options by kernel "
+                                       "name; see /api/bonding/modes/")
+    standalone_ports_supported = serializers.BooleanField(required=False)
+    ports = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=16,
+                                  help_text="member ports (UUIDs) of the same node")
+
+
+class BondingOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["integer", "choice", "member", "ipv4_list"])
+    help = serializers.CharField()
+    choices = serializers.ListField(child=serializers.CharField())
+    default = serializers.JSONField(allow_null=True)
+    unit = serializers.CharField(allow_null=True)
+    minimum = serializers.IntegerField(allow_null=True)
+    maximum = serializers.IntegerField(allow_null=True)
+    requires = serializers.ListField(child=serializers.CharField())
+
+
+class BondingModeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    switch = serializers.ChoiceField(choices=["lacp", "static", "none"])
+    switch_help = serializers.CharField(help_text="what the switch needs for this mode")
+    default = serializers.BooleanField()
+    options = BondingOptionSerializer(many=True, help_text="exactly the options allowed")

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from multinic_api.api import guest_views, views
+from multinic_api.api import baremetal_views, guest_views, views
 
 router = DefaultRouter()
 router.register("networks", views.NetworkViewSet, basename="network")
@@ -13,6 +13,9 @@ router.register(r"instances/(?P<instance_uuid>[0-9a-fA-F-]{36})/interfaces",
                 views.InterfaceViewSet, basename="interface")
 router.register("vifs", views.VIFViewSet, basename="vif")
 router.register("keypairs", views.KeypairViewSet, basename="keypair")
+router.register("nodes", baremetal_views.NodeViewSet, basename="node")
+router.register("ports", baremetal_views.PortViewSet, basename="port")
+router.register("portgroups", baremetal_views.PortGroupViewSet, basename="portgroup")
 
 app_name = "api"
 urlpatterns = [
@@ -27,6 +30,7 @@ urlpatterns = [
          name="instance-config-drive-iso"),
     path("instances/<uuid:uuid>/domain.xml", guest_views.DomainXmlView.as_view(),
          name="instance-domain-xml"),
+    path("bonding/modes/", baremetal_views.BondingModesView.as_view(), name="bonding-modes"),
     path("macs/<str:mac>/", views.MacOwnerView.as_view(), name="mac-owner"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

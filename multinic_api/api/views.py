@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from multinic_api import filtersets
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
-from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
+from multinic_api.models import VIF, Instance, Keypair, Network, Port, PortGroup, Project, Subnet
 from multinic_api.services import guest, instances, keypairs, macs, subnets
 
 
@@ -61,7 +61,17 @@ class _PreviewRollback(Exception):
 
 def _nic_requests(items) -> list[instances.NicRequest]:
     return [instances.NicRequest(network_id=n["network_id"], fixed_ips=n.get("fixed_ips", ()),
-                                 tag=n.get("tag"), mac=n.get("mac")) for n in items]
+                                 tag=n.get("tag"), mac=n.get("mac"), carrier=_carrier(n))
+            for n in items]
+
+
+def _carrier(nic) -> instances.CarrierRequest:
+    bond = nic.get("bond")
+    if bond is not None:
+        bond = instances.BondRequest(port_group=bond.get("port_group"),
+                                     ports=bond.get("ports", ()), mode=bond.get("mode"),
+                                     properties=bond.get("properties"), name=bond.get("name"))
+    return instances.CarrierRequest(port=nic.get("port"), bond=bond)
 
 
 @extend_schema_view(
@@ -154,7 +164,7 @@ class SubnetViewSet(ScopedViewSet):
     retrieve=extend_schema(responses={200: s.InstanceSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Launch: one VIF per requested NIC, in order, all or nothing",
                          request=s.LaunchSerializer,
-                         responses={201: s.InstanceSerializer,
+                         responses={201: s.LaunchedSerializer,
                                     **errors(400, 401, 403, 404, 409)}),
     destroy=extend_schema(summary="Delete, freeing every MAC and address",
                           responses={204: None, **errors(401, 404)}),
@@ -171,7 +181,8 @@ class InstanceViewSet(ScopedViewSet):
             pk__in=instances.visible_instances(scope.project, scope.is_admin)
         ).order_by("-created", "uuid")
 
-    def _launch(self, request):
+    def _launch(self, request) -> tuple[Instance, dict]:
+        """Launch as asked; the instance as read back, and its response body."""
         scope = request_scope(request)
         body = s.LaunchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -179,13 +190,15 @@ class InstanceViewSet(ScopedViewSet):
         nics = _nic_requests(data.pop("nics"))
         if data.get("key_name") is not None and data.get("public_key") is None:
             data["public_key"] = keypairs.public_key_for(request.user, data["key_name"])
+        warnings: list[str] = []
         instance = instances.launch_instance(project=scope.require_project(), nics=nics,
-                                             is_admin=scope.is_admin, **data)
-        return instances.instances_with_interfaces().get(pk=instance.pk)
+                                             is_admin=scope.is_admin, warnings=warnings, **data)
+        instance = instances.instances_with_interfaces().get(pk=instance.pk)
+        return instance, {**s.InstanceSerializer(instance).data, "warnings": warnings}
 
     def create(self, request, *args, **kwargs):
-        instance = self._launch(request)
-        return Response(s.InstanceSerializer(instance).data, status=status.HTTP_201_CREATED)
+        _, data = self._launch(request)
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Dry run of a launch: what it would allocate; nothing is kept",
@@ -201,8 +214,7 @@ class InstanceViewSet(ScopedViewSet):
     def preview(self, request):
         try:
             with transaction.atomic():
-                instance = self._launch(request)
-                data = dict(s.InstanceSerializer(instance).data)
+                instance, data = self._launch(request)
                 view = guest.guest_view(instance)
                 data.update(network_info=view.network_info, network_data=view.network_data,
                             meta_data=view.meta_data)
@@ -225,7 +237,8 @@ INSTANCE_UUID = OpenApiParameter("instance_uuid", OpenApiTypes.UUID, OpenApiPara
     retrieve=extend_schema(responses={200: s.VIFSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Attach: a new VIF after the last one",
                          request=s.InterfaceAttachSerializer,
-                         responses={201: s.VIFSerializer, **errors(400, 401, 403, 404, 409)}),
+                         responses={201: s.VIFAttachedSerializer,
+                                    **errors(400, 401, 403, 404, 409)}),
     destroy=extend_schema(summary="Detach, freeing its MAC and addresses",
                           responses={204: None, **errors(401, 404)}),
 )
@@ -249,10 +262,11 @@ class InterfaceViewSet(ScopedViewSet):
         body = s.InterfaceAttachSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         (nic,) = _nic_requests([body.validated_data])
+        warnings: list[str] = []
         vif = instances.attach_interface(instance, nic, project=instance.project,
-                                         is_admin=scope.is_admin)
-        return Response(s.VIFSerializer(instances.vifs_with_addresses().get(pk=vif.pk)).data,
-                        status=status.HTTP_201_CREATED)
+                                         is_admin=scope.is_admin, warnings=warnings)
+        data = s.VIFSerializer(instances.vifs_with_addresses().get(pk=vif.pk)).data
+        return Response({**data, "warnings": warnings}, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, vif):
         instances.detach_interface(vif.instance, vif.uuid)
@@ -277,8 +291,13 @@ class VIFViewSet(viewsets.ReadOnlyModelViewSet):
 
 class MacOwnerSerializer(s.serializers.Serializer):
     mac = s.serializers.CharField()
-    kind = s.serializers.CharField(help_text="what holds the MAC: vif")
-    vif = s.VIFSerializer()
+    kind = s.serializers.ChoiceField(
+        choices=["vif", "port", "port_group"],
+        help_text="what holds the MAC: a VIF, else a bare-metal port or port group (a "
+                  "bare-metal VIF has its carrier's MAC, so both are shown)")
+    vif = s.VIFSerializer(allow_null=True)
+    port = s.PortSerializer(allow_null=True)
+    port_group = s.PortGroupSerializer(allow_null=True)
 
 
 class MacOwnerView(APIView):
@@ -289,9 +308,18 @@ class MacOwnerView(APIView):
     def get(self, request, mac):
         normalised = macs.normalize_mac(mac)
         vif = instances.vifs_with_addresses().filter(mac=normalised).first()
-        if vif is None:
-            raise NotFound(f"No interface holds MAC {normalised}.")
-        return Response({"mac": normalised, "kind": "vif", "vif": s.VIFSerializer(vif).data})
+        port = Port.objects.select_related("vif").filter(mac=normalised).first()
+        group = PortGroup.objects.select_related("vif").prefetch_related("ports").filter(
+            mac=normalised).first()
+        if vif is None and port is None and group is None:
+            raise NotFound(f"No interface, port or port group holds MAC {normalised}.")
+        kind = "vif" if vif is not None else "port" if port is not None else "port_group"
+        return Response({
+            "mac": normalised, "kind": kind,
+            "vif": s.VIFSerializer(vif).data if vif is not None else None,
+            "port": s.PortSerializer(port).data if port is not None else None,
+            "port_group": s.PortGroupSerializer(group).data if group is not None else None,
+        })
 
 
 @extend_schema_view(
