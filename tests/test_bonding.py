@@ -146,6 +146,8 @@ def test_arp_targets_accept_a_comma_list():
     bond = check_bond("balance-xor", {"arp_interval": 100,
                                       "arp_ip_target": "192.0.2.1, 192.0.2.2"}, TWO)
     assert bond.properties["arp_ip_target"] == ["192.0.2.1", "192.0.2.2"]
+    (warning,) = bond.warnings  # what the guest tools make of it (test_baremetal_guest)
+    assert "'arp-ip-target', a key netplan refuses" in warning
 
 
 @pytest.mark.parametrize("reference", [A.id, A.id.upper(), A.mac, "52-54-00-AA-BB-01",

@@ -275,6 +275,11 @@ def _warnings(mode: str, values: Mapping[str, Any], members: Sequence[Member]) -
             warnings.append(f"Bonding option '{name}' {delay} ms is not a multiple of miimon "
                             f"{miimon} ms; the kernel rounds it down to "
                             f"{delay // miimon * miimon} ms")
+    if values.get("arp_ip_target"):
+        warnings.append("Bonding option 'arp_ip_target': cloud-init's netplan renderer writes "
+                        "it as 'arp-ip-target', a key netplan refuses, so guests configured "
+                        "through netplan (Ubuntu) will not bring this bond up; miimon works "
+                        "everywhere")
     if values.get("primary"):
         warnings.append("Bonding option 'primary': network_data.json cannot name the guest's "
                         "interfaces, so the primary port is listed first in bond_links; guests "
