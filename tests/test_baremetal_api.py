@@ -150,7 +150,7 @@ def test_what_carries_a_vif_cannot_be_taken_apart(rack):
     instance = launch(rack.a, [on(rack.phys), on(rack.phys)])
     group, port = node.groups[0], VIF.objects.get(instance_id=instance["uuid"], position=1).port
     error = assert_error(rack.admin.delete(f"/api/portgroups/{group.pk}/"), 409)
-    assert f"carries interface" in error["detail"] and instance["uuid"] in error["detail"]
+    assert "carries interface" in error["detail"] and instance["uuid"] in error["detail"]
     assert_error(rack.admin.delete(f"/api/ports/{port.pk}/"), 409)
     assert_error(rack.admin.delete(f"/api/ports/{node.ports[0].pk}/"), 409)  # a member
     assert_error(rack.admin.patch(f"/api/portgroups/{group.pk}/",

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, Instance
 from multinic_api.services import keypairs
+from tests.baremetal_fixtures import build_node
 from tests.helpers import ED25519
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
@@ -206,3 +207,26 @@ def test_no_attach_body_is_a_server_error(nova, cloud, body):
     response = nova.post(f"/compute/v2.1/servers/{server_id}/os-interface", body, format="json")
     assert response.status_code == 400, response.content
     assert VIF.objects.count() == 1
+
+
+@pytest.mark.parametrize("zone,status,words", [
+    ("nova:host", 400, "name a bare-metal node as ZONE::NODE"),
+    ("nova::", 400, "ZONE::NODE"),
+    ("a:b:c:d", 400, "ZONE::NODE"),
+    ("nova::theirs", 404, "Node theirs not found"),
+    ("nova::ours", 202, None),
+    ("nova:compute-1:ours", 202, None),
+])
+def test_availability_zone_names_a_bare_metal_node(nova, cloud, zone, status, words):
+    build_node("theirs", cloud.project_b, [("", True)])
+    ours = build_node("ours", cloud.project_a, [("", True)])
+    response = create(nova, {"uuid": str(cloud.net_a.id)}, availability_zone=zone)
+    if words:
+        assert words in fault(response, status, "badRequest" if status == 400
+                              else "itemNotFound")
+        assert not Instance.objects.exists()
+        return
+    assert response.status_code == 202, response.content
+    vif = VIF.objects.get()
+    assert vif.port == ours.ports[0] and vif.mac == ours.ports[0].mac
+    assert vif.instance.availability_zone == "nova"

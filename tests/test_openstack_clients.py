@@ -13,6 +13,7 @@ import pytest
 from multinic_api.models import VIF, Instance, Keypair
 from multinic_api.services import keypairs
 from tests.api_fixtures import Cloud
+from tests.baremetal_fixtures import build_node
 from tests.helpers import ED25519
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
@@ -136,3 +137,32 @@ def test_openstack_cli_server_create_show_delete(live, tmp_path):
     assert not Instance.objects.exists()
     _openstack_cli(live, "keypair", "delete", "laptop")
     assert not Keypair.objects.exists()
+
+
+def test_novaclient_launches_onto_a_bare_metal_node(live):
+    """A node is named the Nova way, availability_zone ZONE::NODE; the NICs take the
+    carriers' MACs (the port group first: bonded NICs win)."""
+    from keystoneauth1 import session
+    from keystoneauth1.identity import v3
+    from novaclient import client
+
+    built = build_node("nc-node", live.project_a, [("", True)] * 3,
+                       groups=[{"name": "nc-bond", "ports": [1, 2], "mode": "802.3ad"}])
+    auth = v3.Password(auth_url=live.auth_url, username="alice", password="pw-alice",
+                       project_name="project-a", user_domain_id="default",
+                       project_domain_id="default")
+    nova = client.Client("2.96", session=session.Session(auth=auth))
+    server = nova.servers.create(name="bm", image=IMAGE, flavor="1",
+                                 availability_zone="nova::nc-node",
+                                 nics=[{"net-id": str(live.net_a.id)},
+                                       {"net-id": str(live.net_a.id)}])
+    shown = nova.servers.get(server.id)
+    assert getattr(shown, "OS-EXT-AZ:availability_zone") == "nova"
+    assert getattr(shown, "OS-EXT-SRV-ATTR:hypervisor_hostname") == str(built.node.pk)
+    vifs = list(VIF.objects.filter(instance_id=server.id).order_by("position"))
+    assert [v.port_group_id or v.port_id for v in vifs] == [built.groups[0].pk,
+                                                            built.ports[0].pk]
+    assert [a.mac_addr for a in nova.servers.interface_list(server)] == [
+        built.ports[1].mac, built.ports[0].mac]
+    nova.servers.delete(server)
+    assert not VIF.objects.exists()

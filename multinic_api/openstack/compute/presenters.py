@@ -92,6 +92,9 @@ def server(request, instance: Instance, version: tuple[int, int]) -> dict:
         "OS-DCF:diskConfig": "MANUAL",
         "progress": 0,
         "OS-EXT-AZ:availability_zone": instance.availability_zone,
+        # As Nova with Ironic: the hypervisor of a bare-metal server is its node's UUID.
+        "OS-EXT-SRV-ATTR:hypervisor_hostname": str(instance.node_id) if instance.node_id
+        else None,
         "config_drive": "True" if instance.config_drive else "",
         "key_name": instance.key_name,
         "OS-SRV-USG:launched_at": instance.created.strftime("%Y-%m-%dT%H:%M:%S.%f"),

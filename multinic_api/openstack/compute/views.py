@@ -209,12 +209,14 @@ class ServersView(ComputeView):
         config_drive = spec.get("config_drive", False)
         if isinstance(config_drive, str):
             config_drive = config_drive.lower() in ("true", "1", "yes")
+        zone, node = _zone_and_node(spec.get("availability_zone"))
         instance = instances.launch_instance(
             project=self.scope.require_project(),
             name=name,
             nics=self._nics(spec.get("networks", "auto")),
             is_admin=self.scope.is_admin,
-            availability_zone=spec.get("availability_zone") or "nova",
+            availability_zone=zone,
+            node=node,
             metadata=metadata if metadata is not None else {},
             key_name=key_name,
             public_key=public_key,
@@ -270,6 +272,24 @@ class ServersView(ComputeView):
             nics.append(instances.NicRequest(item["uuid"], fixed_ips=[fixed_ip] if fixed_ip
                                              else [], tag=tag))
         return nics
+
+
+def _zone_and_node(value) -> tuple[str, str | None]:
+    """Nova's way to put a server on one bare-metal node: ``availability_zone`` written
+    ``ZONE:HOST:NODE`` (or ``ZONE::NODE``). The host part names a compute service, which
+    this service does not have, so only the node counts; the zone is kept as the zone."""
+    if value is None or value == "":
+        return "nova", None
+    if not isinstance(value, str):
+        raise InvalidInput("Invalid input for field/attribute availability_zone: a string is "
+                           "required")
+    if ":" not in value:
+        return value, None
+    parts = value.split(":")
+    if len(parts) != 3 or not parts[2]:
+        raise InvalidInput(f"availability_zone '{value}': name a bare-metal node as "
+                           "ZONE::NODE (or ZONE:HOST:NODE)")
+    return parts[0] or "nova", parts[2]
 
 
 class ServerView(ServerMixin, ComputeView):
