@@ -1,11 +1,12 @@
-"""Load the local demo: two users in two projects and a few networks. Safe to run again."""
+"""Load the local demo: two users in two projects, a few networks and a bare-metal node.
+Safe to run again."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from multinic_api.models import Network, Project
-from multinic_api.services import subnets
+from multinic_api.models import Network, Node, Project
+from multinic_api.services import baremetal, subnets
 
 DEMO_PASSWORD = "multinic"  # local demo only; README says so
 
@@ -47,7 +48,31 @@ NETWORKS = [
              "allocation_pools": [{"start": "192.0.2.10", "end": "192.0.2.200"}]},
         ],
     ),
+    (
+        "storage",
+        "admin",
+        True,
+        9000,
+        "physnet2",
+        [
+            {"name": "storage-v4", "cidr": "198.51.100.0/24", "enable_dhcp": False,
+             "gateway_ip": None},
+        ],
+    ),
 ]
+
+# The demo project's bare-metal node: two ports on each physical network, the physnet1 pair
+# bonded with LACP. (MAC, physical_network, pxe_enabled, switch port)
+NODE = "demo-baremetal-1"
+PORTS = [
+    ("52:54:00:6d:00:01", "physnet1", True, "Ethernet1/1"),
+    ("52:54:00:6d:00:02", "physnet1", True, "Ethernet1/2"),
+    ("52:54:00:6d:00:03", "physnet2", True, "Ethernet1/3"),
+    ("52:54:00:6d:00:04", "physnet2", False, "Ethernet1/4"),
+]
+SWITCH = "00:1c:73:00:00:99"
+BOND = {"name": f"{NODE}-bond0", "mode": "802.3ad",
+        "properties": {"miimon": 100, "xmit_hash_policy": "layer3+4"}}
 
 
 class Command(BaseCommand):
@@ -89,7 +114,25 @@ class Command(BaseCommand):
                 if spec["name"] not in existing:
                     spec = dict(spec)
                     subnets.create_subnet(network, spec.pop("cidr"), **spec)
+        node = self._node(projects["demo"])
         self.stdout.write(
             f"Demo data ready: users admin and demo, {created} new network(s); "
-            f"{Network.objects.count()} network(s) in all."
+            f"{Network.objects.count()} network(s) in all; node {node.name} with "
+            f"{node.ports.count()} ports and port group {BOND['name']}."
         )
+
+    @staticmethod
+    def _node(project: Project) -> Node:
+        node = Node.objects.filter(name=NODE).first() or baremetal.create_node(
+            NODE, project, {"cpus": 32, "memory_mb": 131072, "cpu_arch": "x86_64"})
+        ports = []
+        for mac, physnet, pxe, switch_port in PORTS:
+            port = node.ports.filter(mac=mac).first() or baremetal.create_port(
+                node, mac, physical_network=physnet, pxe_enabled=pxe,
+                local_link_connection={"switch_id": SWITCH, "port_id": switch_port,
+                                       "switch_info": "demo-tor-1"})
+            ports.append(port)
+        if not node.port_groups.filter(name=BOND["name"]).exists():
+            baremetal.create_port_group(node, BOND["name"], mode=BOND["mode"],
+                                        properties=BOND["properties"], ports=ports[:2])
+        return node
