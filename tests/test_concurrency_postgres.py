@@ -9,10 +9,11 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from multinic_api.exceptions import IpAddressInUse, MultinicError, SubnetExhausted
-from multinic_api.models import VIF, FixedIP, Instance, Project
+from multinic_api.exceptions import Conflict, IpAddressInUse, MultinicError, SubnetExhausted
+from multinic_api.models import VIF, FixedIP, Instance, Port, PortGroup, Project
 from multinic_api.services import instances, macs, subnets
-from multinic_api.services.instances import NicRequest
+from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
+from tests.baremetal_fixtures import build_node
 from tests.helpers import assert_subnet_consistent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -169,3 +170,65 @@ def test_deletes_and_launches_interleave_without_losing_addresses(project):
     # launches fit, and all 10 do once the old instances are gone.
     assert len(launched) == THREADS, results
     assert_subnet_consistent(subnet)
+
+
+def _carriers_bound_once():
+    ports = [p for p in VIF.objects.values_list("port_id", flat=True) if p]
+    groups = [g for g in VIF.objects.values_list("port_group_id", flat=True) if g]
+    assert len(ports) == len(set(ports)) and len(groups) == len(set(groups))
+    # a port in a bound group is never bound by itself, and is in at most one group
+    bound_group_members = set(Port.objects.filter(port_group_id__in=groups)
+                              .values_list("pk", flat=True))
+    assert not bound_group_members & set(ports)
+    return len(ports) + len(groups)
+
+
+def test_concurrent_launches_onto_one_node_never_bind_a_carrier_twice(project):
+    """Eight carriers (four single ports, two bonds of two): 30 one-NIC launches race for
+    them; exactly eight win, the others are told the node is full."""
+    network = subnets.create_network(project, "bm", physical_network="physnet1")
+    subnets.create_subnet(network, "10.6.0.0/24")
+    build_node("race-node", project, [("physnet1", True)] * 8,
+               groups=[{"name": "race-bond-a", "ports": [0, 1], "mode": "802.3ad"},
+                       {"name": "race-bond-b", "ports": [2, 3]}])
+
+    def launch(thread, attempt):
+        return instances.launch_instance(project=project, name=f"bm-{thread}-{attempt}",
+                                         nics=[NicRequest(network.id)], node="race-node")
+
+    results = _run_concurrently(launch, attempts_per_thread=3)
+    launched = [r for r in results if isinstance(r, Instance)]
+    full = [r for r in results if isinstance(r, Conflict)]
+    assert len(launched) == 6, results  # 4 ports 4..7, and the 2 groups
+    assert len(full) == THREADS * 3 - 6, results
+    assert all("no free port or port group" in str(e) for e in full)
+    assert _carriers_bound_once() == 6
+    assert Instance.objects.count() == 6
+
+
+def test_concurrent_bonds_of_overlapping_ports_never_share_a_port(project):
+    """Each thread bonds a pair of neighbouring ports (0+1, 1+2, ...): pairs overlap, so
+    only disjoint ones can win; no port ends up in two bonds or carrying two NICs."""
+    network = subnets.create_network(project, "bm2", physical_network="physnet1")
+    subnets.create_subnet(network, "10.7.0.0/24")
+    built = build_node("bond-race", project, [("physnet1", True)] * (THREADS + 1))
+
+    def launch(thread, attempt):
+        pair = [str(built.ports[thread].pk), str(built.ports[thread + 1].pk)]
+        return instances.launch_instance(
+            project=project, name=f"bond-{thread}", node="bond-race",
+            nics=[NicRequest(network.id, carrier=CarrierRequest(bond=BondRequest(
+                ports=pair, mode="802.3ad", properties={"miimon": 100})))])
+
+    results = _run_concurrently(launch, attempts_per_thread=1)
+    assert not [r for r in results if not isinstance(r, Instance | Conflict)], results
+    launched = [r for r in results if isinstance(r, Instance)]
+    assert 1 <= len(launched) <= (THREADS + 1) // 2
+    members = [set(g.ports.values_list("pk", flat=True)) for g in PortGroup.objects.all()]
+    assert len(members) == len(launched)
+    assert all(len(m) == 2 for m in members)
+    assert len(set().union(*members)) == 2 * len(members)  # disjoint
+    assert _carriers_bound_once() == len(launched)
+    for instance in launched:
+        instances.delete_instance(instance)
+    assert not PortGroup.objects.exists() and not VIF.objects.exists()
