@@ -10,6 +10,9 @@ from multinic_api.models import (
     Instance,
     Keypair,
     Network,
+    Node,
+    Port,
+    PortGroup,
     Project,
     Subnet,
 )
@@ -115,7 +118,10 @@ class VIFAdmin(ReleasingDeleteMixin, admin.ModelAdmin):
     list_display = ("mac", "uuid", "instance", "position", "network", "tag", "vnic_type")
     list_filter = ("vnic_type", "network")
     search_fields = ("mac", "uuid", "instance__name")
-    readonly_fields = ("uuid", "mac", "instance", "network", "position", "created")
+    # The carrier and binding are the binding service's (its rules and the node's lock).
+    readonly_fields = ("uuid", "mac", "instance", "network", "position", "vif_type",
+                       "vnic_type", "port", "port_group", "binding_host", "binding_profile",
+                       "created")
     inlines = [FixedIPInline]
 
     def has_add_permission(self, request):
@@ -154,3 +160,38 @@ class KeypairAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ShownOnlyAdmin(admin.ModelAdmin):
+    """Bare metal is changed through the API (/api/nodes/, /api/ports/, /api/portgroups/),
+    where the rules that span rows are checked under the node's lock; here it is shown."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Node)
+class NodeAdmin(ShownOnlyAdmin):
+    list_display = ("name", "uuid", "project", "created")
+    list_filter = ("project",)
+    search_fields = ("name", "uuid")
+
+
+@admin.register(Port)
+class PortAdmin(ShownOnlyAdmin):
+    list_display = ("mac", "uuid", "node", "physical_network", "pxe_enabled", "port_group")
+    list_filter = ("node", "physical_network", "pxe_enabled")
+    search_fields = ("mac", "uuid")
+
+
+@admin.register(PortGroup)
+class PortGroupAdmin(ShownOnlyAdmin):
+    list_display = ("name", "uuid", "node", "mode", "mac", "instance")
+    list_filter = ("node", "mode")
+    search_fields = ("name", "uuid", "mac")

@@ -52,3 +52,19 @@ def test_home_page_links_to_admin(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert reverse("admin:index") in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["node", "port", "portgroup"])
+def test_admin_shows_bare_metal_but_leaves_changes_to_the_api(admin_client, demo_like_node,
+                                                              model):
+    obj = {"node": demo_like_node.node, "port": demo_like_node.ports[0],
+           "portgroup": demo_like_node.groups[0]}[model]
+    assert admin_client.get(reverse(f"admin:multinic_api_{model}_changelist")).status_code == 200
+    page = admin_client.get(reverse(f"admin:multinic_api_{model}_change", args=[obj.pk]))
+    assert page.status_code == 200
+    assert admin_client.post(reverse(f"admin:multinic_api_{model}_change", args=[obj.pk]),
+                             {}).status_code == 403
+    assert admin_client.get(reverse(f"admin:multinic_api_{model}_add")).status_code == 403
+    assert admin_client.post(reverse(f"admin:multinic_api_{model}_delete", args=[obj.pk]),
+                             {"post": "yes"}).status_code == 403
+    assert type(obj).objects.filter(pk=obj.pk).exists()

@@ -136,7 +136,8 @@ def test_explicit_choices_are_bound_before_automatic_ones(project, physnet1):
 
 def test_a_port_may_be_named_by_mac(project, physnet1):
     built = build_node("by-mac", project, [("physnet1", True), ("physnet1", True)])
-    instance = launch(project, built.node, nic(physnet1, port=built.ports[1].mac.upper()))
+    dashed = built.ports[1].mac.upper().replace(":", "-")
+    instance = launch(project, built.node, nic(physnet1, port=dashed))
     assert instance.vifs.get().port == built.ports[1]
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from multinic_api.exceptions import Conflict, InvalidInput
 from multinic_api.models import Instance, Network, Node, Port, PortGroup
-from multinic_api.services import baremetal, bonding
+from multinic_api.services import baremetal, bonding, macs
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,11 @@ class _FreeCarriers:
     def _find(self, items: Mapping[Any, Any], reference: Any, what: str, where: str,
               by: tuple[str, ...]):
         text = str(reference).strip().lower()
+        if "mac" in by:
+            try:
+                text = macs.normalize_mac(text)  # any notation names a port
+            except InvalidInput:
+                pass
         for item in items.values():
             if str(item.pk) == text or any(str(getattr(item, f) or "").lower() == text
                                            for f in by):
