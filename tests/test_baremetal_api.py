@@ -275,3 +275,28 @@ def test_interfaces_show_their_carrier(rack):
         str(rack.node.ports[2].pk)
     assert_error(rack.a.post(f"/api/instances/{instance['uuid']}/interfaces/", on(rack.phys),
                              format="json"), 409)
+
+
+def test_patching_nodes_and_ports(rack):
+    node = rack.node.node
+    renamed = rack.admin.patch(f"/api/nodes/{node.pk}/", {"name": "rack-one",
+                                                          "properties": {"cpus": 4}},
+                               format="json")
+    assert renamed.status_code == 200, renamed.content
+    assert renamed.json()["name"] == "rack-one" and renamed.json()["properties"] == {"cpus": 4}
+    port = rack.node.ports[3]
+    changed = rack.admin.patch(f"/api/ports/{port.pk}/", {"pxe_enabled": False,
+                                                          "physical_network": "physnet7"},
+                               format="json")
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["pxe_enabled"], changed.json()["physical_network"]) == (False,
+                                                                                 "physnet7")
+    member = rack.node.ports[0]
+    error = assert_error(rack.admin.patch(f"/api/ports/{member.pk}/",
+                                          {"physical_network": "physnet7"}, format="json"), 400)
+    assert "member of port group" in error["detail"]
+    launch(rack.a, [on(rack.phys)], node="rack-one")
+    error = assert_error(rack.admin.patch(f"/api/nodes/{node.pk}/",
+                                          {"project_id": rack.project_b.pk}, format="json"), 409)
+    assert "has instances" in error["detail"]
+    assert_error(rack.a.patch(f"/api/nodes/{node.pk}/", {"name": "x"}, format="json"), 403)

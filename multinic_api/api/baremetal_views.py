@@ -56,6 +56,12 @@ class BareMetalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                                                 scope.is_admin))
         return queryset
 
+    def valid_body(self, partial: bool) -> dict:
+        """The request body, checked by the viewset's ``write_serializer_class``."""
+        body = self.write_serializer_class(data=self.request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
     def node_for_write(self, node_uuid) -> Node:
         node = Node.objects.filter(pk=node_uuid).first()
         if node is None:
@@ -79,6 +85,7 @@ class BareMetalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
     queryset = Node.objects.all()
     serializer_class = s.NodeSerializer
+    write_serializer_class = s.NodeWriteSerializer
 
     def get_scoped_queryset(self):
         nodes = self.visible_nodes().prefetch_related("ports", "port_groups")
@@ -86,14 +93,14 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
         return nodes.filter(name=name) if name else nodes
 
     def create(self, request, *args, **kwargs):
-        data = self._valid(request, partial=False)
+        data = self.valid_body(partial=False)
         node = baremetal.create_node(data["name"], _project(data.get("project_id")),
                                      data.get("properties"))
         return Response(s.NodeSerializer(node).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         node = self.get_object()
-        data = self._valid(request, partial=True)
+        data = self.valid_body(partial=True)
         if "project_id" in data:
             data["project"] = _project(data.pop("project_id"))
         node = baremetal.update_node(node, **data)
@@ -101,12 +108,6 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 
     def perform_destroy(self, node):
         baremetal.delete_node(node)
-
-    @staticmethod
-    def _valid(request, partial: bool) -> dict:
-        body = s.NodeWriteSerializer(data=request.data, partial=partial)
-        body.is_valid(raise_exception=True)
-        return dict(body.validated_data)
 
 
 @extend_schema_view(
@@ -125,24 +126,25 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 class PortViewSet(mixins.CreateModelMixin, BareMetalViewSet):
     queryset = Port.objects.all()
     serializer_class = s.PortSerializer
+    write_serializer_class = s.PortWriteSerializer
 
     def get_scoped_queryset(self):
         ports = Port.objects.filter(node__in=self.visible_nodes()).select_related("vif")
         return self.filter_by_node(ports).order_by("node__name", "mac")
 
     def create(self, request, *args, **kwargs):
-        data = self._valid(request, partial=False)
+        data = self.valid_body(partial=False)
         node = self.node_for_write(data.pop("node_uuid"))
-        port = baremetal.create_port(node, data.pop("mac"), **self._changes(node, data))
+        port = baremetal.create_port(node, data.pop("mac"), **self._changes(data))
         return Response(s.PortSerializer(port).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         port = self.get_object()
-        data = self._valid(request, partial=True)
+        data = self.valid_body(partial=True)
         if "node_uuid" in data and data.pop("node_uuid") != port.node_id:
-            raise InvalidInput("A port cannot move to another node; delete it and "
-                                         "add it there")
-        port = baremetal.update_port(port, **self._changes(port.node, data))
+            raise InvalidInput("A port cannot move to another node; delete it and add it "
+                               "there")
+        port = baremetal.update_port(port, **self._changes(data))
         return Response(s.PortSerializer(Port.objects.select_related("vif").get(pk=port.pk))
                         .data)
 
@@ -150,13 +152,7 @@ class PortViewSet(mixins.CreateModelMixin, BareMetalViewSet):
         baremetal.delete_port(port)
 
     @staticmethod
-    def _valid(request, partial: bool) -> dict:
-        body = s.PortWriteSerializer(data=request.data, partial=partial)
-        body.is_valid(raise_exception=True)
-        return dict(body.validated_data)
-
-    @staticmethod
-    def _changes(node: Node, data: dict) -> dict:
+    def _changes(data: dict) -> dict:
         if "port_group_uuid" in data:
             group_uuid = data.pop("port_group_uuid")
             group = None
@@ -188,6 +184,7 @@ class PortViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 class PortGroupViewSet(mixins.CreateModelMixin, BareMetalViewSet):
     queryset = PortGroup.objects.all()
     serializer_class = s.PortGroupSerializer
+    write_serializer_class = s.PortGroupWriteSerializer
 
     def get_scoped_queryset(self):
         groups = PortGroup.objects.filter(node__in=self.visible_nodes()).select_related(
@@ -195,14 +192,14 @@ class PortGroupViewSet(mixins.CreateModelMixin, BareMetalViewSet):
         return self.filter_by_node(groups).order_by("node__name", "name")
 
     def create(self, request, *args, **kwargs):
-        data = self._valid(request, partial=False)
+        data = self.valid_body(partial=False)
         node = self.node_for_write(data.pop("node_uuid"))
         group, bond = baremetal.create_port_group(node, data.pop("name"), **data)
         return self._written(group, bond, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         group = self.get_object()
-        data = self._valid(request, partial=True)
+        data = self.valid_body(partial=True)
         if "node_uuid" in data and data.pop("node_uuid") != group.node_id:
             raise InvalidInput("A port group cannot move to another node")
         group, bond = baremetal.update_port_group(group, **data)
@@ -210,12 +207,6 @@ class PortGroupViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 
     def perform_destroy(self, group):
         baremetal.delete_port_group(group)
-
-    @staticmethod
-    def _valid(request, partial: bool) -> dict:
-        body = s.PortGroupWriteSerializer(data=request.data, partial=partial)
-        body.is_valid(raise_exception=True)
-        return dict(body.validated_data)
 
     @staticmethod
     def _written(group, bond: bonding.Bond, code: int) -> Response:
