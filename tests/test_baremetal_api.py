@@ -4,6 +4,8 @@ launches onto a node down to network_data.json and the config-drive ISO."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from multinic_api.guest.iso import read_iso
 from multinic_api.models import VIF, Instance, Port, PortGroup
@@ -300,3 +302,20 @@ def test_patching_nodes_and_ports(rack):
                                           {"project_id": rack.project_b.pk}, format="json"), 409)
     assert "has instances" in error["detail"]
     assert_error(rack.a.patch(f"/api/nodes/{node.pk}/", {"name": "x"}, format="json"), 403)
+
+
+def test_config_drive_queries_do_not_grow_with_bonds(rack):
+    """One bond or two, plus single ports: the same number of queries for network_data."""
+    extra = build_node("rack-2", rack.project_a, [("physnet1", True)] * 6)
+    one = launch(rack.a, [on(rack.phys)], name="one")
+    two = launch(rack.a, [on(rack.phys, bond={"ports": [str(p.pk) for p in extra.ports[:2]]}),
+                          on(rack.phys, bond={"ports": [str(p.pk) for p in extra.ports[2:4]]}),
+                          on(rack.phys), on(rack.phys)], node="rack-2", name="two")
+    path = "config_drive/openstack/latest/network_data.json"
+    rack.a.get(f"/api/instances/{one['uuid']}/{path}")  # warm the session and caches
+    counts = []
+    for instance in (one, two):
+        with CaptureQueriesContext(connection) as queries:
+            assert rack.a.get(f"/api/instances/{instance['uuid']}/{path}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
