@@ -18,6 +18,7 @@ from multinic_api.models import (
     PortGroup,
     Subnet,
 )
+from multinic_api.services import baremetal
 
 
 class StrictCharField(serializers.CharField):
@@ -365,10 +366,10 @@ class PortGroupSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_ports(self, group) -> list[str]:
-        return [str(p.pk) for p in sorted(group.ports.all(), key=lambda p: p.mac)]
+        return [str(p.pk) for p in baremetal.in_member_order(group.ports.all())]
 
     def get_physical_network(self, group) -> str:
-        return next((p.physical_network for p in group.ports.all()), "")
+        return baremetal.physical_network_of(group.ports.all())
 
     def get_vif_uuid(self, group) -> str | None:
         vif = getattr(group, "vif", None)

@@ -110,7 +110,7 @@ def create_port(node: Node, mac: str, *, physical_network: str | None = "",
                 pxe_enabled: bool = True, port_group: PortGroup | None = None,
                 local_link_connection: Mapping[str, Any] | None = None) -> Port:
     with transaction.atomic():
-        _lock_node(node)
+        lock_node(node)
         port = Port(node=node, mac=macs.normalize_mac(mac),
                     physical_network=_physnet(physical_network), pxe_enabled=bool(pxe_enabled),
                     local_link_connection=_local_link(local_link_connection))
@@ -126,7 +126,7 @@ def update_port(port: Port, *, mac: Any = UNSET, physical_network: Any = UNSET,
                 pxe_enabled: Any = UNSET, port_group: Any = UNSET,
                 local_link_connection: Any = UNSET) -> Port:
     with transaction.atomic():
-        _lock_node(port.node)
+        lock_node(port.node)
         port = Port.objects.select_related("node", "port_group").get(pk=port.pk)
         carrying = _carries_vif(port)
         changed = []
@@ -159,7 +159,7 @@ def update_port(port: Port, *, mac: Any = UNSET, physical_network: Any = UNSET,
 
 def delete_port(port: Port) -> None:
     with transaction.atomic():
-        _lock_node(port.node)
+        lock_node(port.node)
         port = Port.objects.select_related("port_group").filter(pk=port.pk).first()
         if port is None:
             return
@@ -179,7 +179,7 @@ def create_port_group(node: Node, name: str, *, mac: str | None = None,
     """A port group on ``node``; ``ports`` (of the node, free) become its members.
     ``instance`` marks a bond made by a launch for one NIC: it goes when that NIC goes."""
     with transaction.atomic():
-        _lock_node(node)
+        lock_node(node)
         group = PortGroup(node=node, name=_logical_name(name, "port group"), instance=instance,
                           mac=macs.normalize_mac(mac) if mac else None,
                           standalone_ports_supported=bool(standalone_ports_supported))
@@ -198,7 +198,7 @@ def update_port_group(group: PortGroup, *, name: Any = UNSET, mac: Any = UNSET,
                       standalone_ports_supported: Any = UNSET,
                       ports: Any = UNSET) -> tuple[PortGroup, bonding.Bond]:
     with transaction.atomic():
-        _lock_node(group.node)
+        lock_node(group.node)
         group = PortGroup.objects.select_related("node").get(pk=group.pk)
         carrying = VIF.objects.filter(port_group=group).first()
         members = list(group.ports.all())
@@ -233,7 +233,7 @@ def update_port_group(group: PortGroup, *, name: Any = UNSET, mac: Any = UNSET,
 def delete_port_group(group: PortGroup) -> None:
     """Delete a group; its ports stay, as standalone ports. Refused while it carries a VIF."""
     with transaction.atomic():
-        _lock_node(group.node)
+        lock_node(group.node)
         carrying = VIF.objects.filter(port_group_id=group.pk).first()
         if carrying is not None:
             raise Conflict(f"Port group {group.name} carries interface {carrying.uuid} of "
@@ -246,14 +246,16 @@ def physical_network_of(members: Iterable[Port]) -> str:
     return next((p.physical_network for p in members), "")
 
 
+def in_member_order(members: Iterable[Port]) -> list[Port]:
+    """A group's ports in member order, by MAC: the order of ``bond_links``, and the first
+    one's MAC is the VIF's when the group has none."""
+    return sorted(members, key=lambda port: port.mac)
+
+
 # --- shared checks --------------------------------------------------------------------------
 
 def lock_node(node: Node) -> None:
     """Serialise changes to one node's carriers (binding, bonding, admin edits)."""
-    _lock_node(node)
-
-
-def _lock_node(node: Node) -> None:
     if not Node.objects.select_for_update().filter(pk=node.pk).exists():
         raise NotFound(f"Node {node.pk} not found")
 
@@ -286,7 +288,7 @@ def _members_for(group: PortGroup, ports: Sequence[Any]) -> list[Port]:
     if len(physnets) > 1:
         raise Conflict(f"Port group {group.name}: members must share one physical network, "
                        f"not {', '.join(repr(n) for n in physnets)}")
-    return sorted(members, key=lambda p: p.mac)
+    return in_member_order(members)
 
 
 def _check_joins(port: Port, group: PortGroup) -> None:

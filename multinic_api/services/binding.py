@@ -185,7 +185,7 @@ def _new_bond(instance: Instance, node: Node, network: Network, request: BondReq
     """Bond chosen free ports of the node into a group that lives as long as this NIC."""
     if len(set(map(str, request.ports))) != len(request.ports):
         raise InvalidInput(f"{where}: a port is listed more than once in the bond")
-    ports = sorted(free.take_ports_for_bond(request.ports, network, where), key=lambda p: p.mac)
+    ports = baremetal.in_member_order(free.take_ports_for_bond(request.ports, network, where))
     physnets = sorted({p.physical_network for p in ports})
     if len(physnets) > 1:
         raise Conflict(f"{where}: bonded ports must share one physical network, not "

@@ -24,6 +24,7 @@ from multinic_api.guest.records import (
     VifRecord,
 )
 from multinic_api.models import VIF, Instance, Network, Subnet
+from multinic_api.services import baremetal
 from multinic_api.services.catalog import find_flavor
 from multinic_api.services.instances import vifs_with_addresses
 from multinic_api.virt import SpawnRequest, VirtDriver, driver_for
@@ -124,7 +125,7 @@ def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
         elif vif.port_group_id is not None:
             group = vif.port_group
             bound = (vif.binding_profile or {}).get("local_group_information") or {}
-            members = sorted(group.ports.all(), key=lambda port: port.mac)
+            members = baremetal.in_member_order(group.ports.all())
             carriers[str(vif.uuid)] = PortGroupRecord(
                 id=str(group.pk), mode=bound.get("bond_mode") or group.mode,
                 ports=tuple(PortRecord(id=str(p.pk), mac=p.mac) for p in members),
