@@ -9,6 +9,14 @@ from pathlib import Path
 
 import dj_database_url
 
+# Horizon reads many of its own settings directly (SESSION_REFRESH, WEBROOT, SITE_BRANDING,
+# OPERATION_LOG_*, ...); its defaults come first so that ours below override them.
+from horizon.defaults import *  # noqa: F403,E402  (also brings openstack_auth's constants)
+from openstack_dashboard.utils import settings as horizon_settings
+
+import multinic_dashboard.enabled
+import multinic_dashboard.site.enabled
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # The fallback key is for the local demo only; any real deployment sets its own.
@@ -28,7 +36,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here, not a CDN
-    "multinic_api",
+    "compressor",
+    "horizon",
+    # The standalone site (its dashboards, sign-in and page frame); the plugin's own apps
+    # arrive through the enabled files' ADD_INSTALLED_APPS, as in an OpenStack dashboard.
+    "multinic_dashboard.site",
 ]
 
 MIDDLEWARE = [
@@ -39,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "horizon.middleware.HorizonMiddleware",
 ]
 
 ROOT_URLCONF = "multinic_dashboard.urls"
@@ -47,13 +60,23 @@ WSGI_APPLICATION = "multinic_dashboard.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
+        "DIRS": [],
         "OPTIONS": {
+            "loaders": [
+                "django.template.loaders.filesystem.Loader",
+                "django.template.loaders.app_directories.Loader",
+                # '<dashboard>/<panel>/x.html' -> that panel's templates directory
+                "horizon.loaders.TemplateLoader",
+            ],
             "context_processors": [
+                "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.static",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "horizon.context_processors.horizon",
+                "multinic_dashboard.site.context_processors.caller",
             ],
         },
     },
@@ -80,11 +103,52 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 
-LOGIN_URL = "admin:login"
+# --- Horizon (the dashboard) -------------------------------------------------------------
+# The standalone site runs the horizon framework with Django's own users: no Keystone. The
+# pitfalls this avoids are in ../shared/research/horizon.md section 3.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+# Horizon's session refresh reads a Keystone token's expiry off request.user.
+SESSION_REFRESH = False
+SITE_BRANDING = "multinic"
+
+HORIZON_CONFIG = {
+    "user_home": None,  # /home/ goes to the default dashboard
+    "ajax_queue_limit": 10,
+    "auto_fade_alerts": {"delay": 3000, "fade_duration": 1500,
+                         "types": ["alert-success", "alert-info"]},
+    "modal_backdrop": "static",
+    "angular_modules": [],
+    "js_files": [],
+    "js_spec_files": [],
+    "external_templates": [],
+    "exceptions": {"recoverable": [], "not_found": [], "unauthorized": []},
+}
+# The same enabled files an OpenStack dashboard would load: first the standalone site's two
+# dashboards (project, admin), then the plugin's panel groups and panels.
+horizon_settings.update_dashboards(
+    [multinic_dashboard.site.enabled, multinic_dashboard.enabled], HORIZON_CONFIG, INSTALLED_APPS)
+# (multinic_api, the models and services, is one of the apps the plugin's files add.)
+
+_OPENSTACK_DASHBOARD = Path(horizon_settings.__file__).resolve().parent.parent
+STATICFILES_DIRS = [
+    # Horizon's own look: its SCSS (and the default theme's) compile from these.
+    _OPENSTACK_DASHBOARD / "static",
+    ("themes/default", _OPENSTACK_DASHBOARD / "themes" / "default"),
+    *horizon_settings.get_xstatic_dirs(horizon_settings.BASE_XSTATIC_MODULES, HORIZON_CONFIG),
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "compressor.finders.CompressorFinder",
+]
+COMPRESS_PRECOMPILERS = (("text/scss", "horizon.utils.scss_filter.ScssFilter"),)
+COMPRESS_ROOT = STATIC_ROOT
+COMPRESS_ENABLED = not DEBUG
 
 REST_FRAMEWORK = {
     # The first class decides the WWW-Authenticate challenge, so anonymous callers get a

@@ -1,14 +1,21 @@
+import horizon
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView
 
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="multinic/home.html"), name="home"),
-    path("admin/", admin.site.urls),
+    # Horizon has no "/" of its own; its user_home sends each user to their default dashboard.
+    path("", RedirectView.as_view(pattern_name="horizon:user_home"), name="home"),
+    path("auth/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Horizon's admin dashboard owns /admin/; Django's admin moves aside.
+    path("django-admin/", admin.site.urls),
     path("api/", include("multinic_api.api.urls")),
     # OpenStack clients discover versions at the bare endpoint URL, without a slash.
     path("identity", identity_views.VersionsView.as_view()),
@@ -17,4 +24,5 @@ urlpatterns = [
     path("identity/", include("multinic_api.openstack.identity.urls")),
     path("compute/", include("multinic_api.openstack.compute.urls")),
     path("image/", include("multinic_api.openstack.image.urls")),
+    path("", horizon.urls),
 ]

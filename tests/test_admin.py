@@ -48,10 +48,9 @@ def test_admin_bulk_delete_vifs_frees_addresses(admin_client, launched):
     assert_subnet_consistent(subnet)
 
 
-def test_home_page_links_to_admin(client, db):
-    response = client.get("/")
-    assert response.status_code == 200
-    assert reverse("admin:index") in response.content.decode()
+def test_django_admin_moved_aside_for_horizons_admin_dashboard(admin_client):
+    assert reverse("admin:index") == "/django-admin/"
+    assert admin_client.get(reverse("admin:index")).status_code == 200
 
 
 @pytest.mark.parametrize("model", ["node", "port", "portgroup"])

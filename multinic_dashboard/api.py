@@ -1,0 +1,38 @@
+"""Who is asking, from the dashboard: the project a request acts in and whether it is an admin.
+
+The dashboard's views call the same services as the REST API (``multinic_api.services``);
+this module only answers the question the REST API answers in ``api.tenancy`` for tokens.
+"""
+
+from dataclasses import dataclass
+
+from multinic_api.models import Project
+
+
+@dataclass(frozen=True)
+class Caller:
+    project: Project | None
+    is_admin: bool
+
+
+def is_admin(user) -> bool:
+    """Superusers are admins, as in the REST API. (openstack_auth's user answers the same
+    property from its Keystone roles, so the check holds inside an OpenStack dashboard too.)"""
+    return bool(getattr(user, "is_superuser", False))
+
+
+def caller(request) -> Caller:
+    """The request's project: in an OpenStack dashboard, the Keystone project the session is
+    scoped to (ids match the Identity subset's); here, the user's first project by name, as
+    for an API token without a scope. Computed once per request."""
+    cached = getattr(request, "_multinic_caller", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    keystone_project = getattr(user, "project_id", None)
+    if keystone_project:
+        project = Project.objects.filter(pk=keystone_project).first()
+    else:
+        project = Project.objects.filter(members=user).order_by("name").first()
+    request._multinic_caller = Caller(project=project, is_admin=is_admin(user))
+    return request._multinic_caller

@@ -1,0 +1,83 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from horizon import tables
+
+from multinic_api.services import instances
+from multinic_dashboard import formatting
+from multinic_dashboard.dashboards.project.instances import queries
+
+
+class LaunchInstance(tables.LinkAction):
+    name = "launch"
+    verbose_name = _("Launch Instance")
+    url = "horizon:project:multinic_instances:launch"
+    classes = ("btn-launch",)
+    icon = "cloud-upload-alt"
+
+
+class AttachInterface(tables.LinkAction):
+    name = "attach_interface"
+    verbose_name = _("Attach Interface")
+    url = "horizon:project:multinic_instances:attach_interface"
+    classes = ("ajax-modal",)
+    icon = "plus"
+
+
+class DetachInterface(tables.LinkAction):
+    name = "detach_interface"
+    verbose_name = _("Detach Interface")
+    url = "horizon:project:multinic_instances:detach_interface"
+    classes = ("ajax-modal",)
+    icon = "minus"
+
+    def allowed(self, request, instance=None) -> bool:
+        return instance is None or bool(instance.vifs.all())
+
+
+class DeleteInstance(tables.DeleteAction):
+    help_text = _("Deleting an instance frees every MAC and IP address it holds.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Delete Instance", "Delete Instances", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Deleted Instance", "Deleted Instances", count)
+
+    def delete(self, request, obj_id) -> None:
+        instances.delete_instance(queries.visible_instance(request, obj_id))
+
+
+class InstanceFilter(tables.FilterAction):
+    filter_type = "server"
+    filter_choices = (("name", _("Name ="), True),
+                      ("address", _("IP or MAC ="), True))
+
+
+def _detail_url(instance) -> str:
+    return reverse("horizon:project:multinic_instances:detail", args=[instance.uuid])
+
+
+class InstancesTable(tables.DataTable):
+    name = tables.WrappingColumn("name", verbose_name=_("Instance Name"), link=_detail_url)
+    nic_count = tables.Column(lambda i: len(i.vifs.all()), verbose_name=_("NICs"))
+    nics = tables.Column(lambda i: formatting.nic_lines(i.vifs.all()),
+                         verbose_name=_("Interfaces (NIC order: MAC, IP addresses)"))
+    node = tables.Column(lambda i: i.node.name if i.node_id else "",
+                         verbose_name=_("Node"), empty_value="-")
+    created = tables.Column("created", verbose_name=_("Created"),
+                            filters=(lambda d: d.strftime("%Y-%m-%d %H:%M:%S"),))
+
+    def get_object_id(self, datum) -> str:
+        return str(datum.uuid)
+
+    def get_object_display(self, datum) -> str:
+        return datum.name
+
+    class Meta:
+        name = "instances"
+        verbose_name = _("Instances")
+        table_actions = (InstanceFilter, LaunchInstance, DeleteInstance)
+        row_actions = (AttachInterface, DetachInterface, DeleteInstance)

@@ -1,0 +1,8 @@
+from multinic_dashboard import api
+
+
+def caller(request) -> dict:
+    """The signed-in user's project, for the top bar."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {"multinic_project": api.caller(request).project}

@@ -1,0 +1,1 @@
+"""The standalone site's dashboards, as ``enabled`` files (an OpenStack dashboard has its own)."""
