@@ -11,6 +11,8 @@ from multinic_api.openstack.image import views as image_views
 urlpatterns = [
     # Horizon has no "/" of its own; its user_home sends each user to their default dashboard.
     path("", RedirectView.as_view(pattern_name="horizon:user_home"), name="home"),
+    # Browsers ask for /favicon.ico whatever the page links; a 404 there is console noise.
+    path("favicon.ico", RedirectView.as_view(url="/static/multinic_site/favicon.svg")),
     path("auth/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
     path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),

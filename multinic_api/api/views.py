@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api import filtersets
+from multinic_api.api import launching
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
 from multinic_api.models import VIF, Instance, Keypair, Network, Port, PortGroup, Project, Subnet
@@ -57,21 +58,6 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 class _PreviewRollback(Exception):
     """Raised to undo a preview's writes after it has been rendered."""
-
-
-def _nic_requests(items) -> list[instances.NicRequest]:
-    return [instances.NicRequest(network_id=n["network_id"], fixed_ips=n.get("fixed_ips", ()),
-                                 tag=n.get("tag"), mac=n.get("mac"), carrier=_carrier(n))
-            for n in items]
-
-
-def _carrier(nic) -> instances.CarrierRequest:
-    bond = nic.get("bond")
-    if bond is not None:
-        bond = instances.BondRequest(port_group=bond.get("port_group"),
-                                     ports=bond.get("ports", ()), mode=bond.get("mode"),
-                                     properties=bond.get("properties"), name=bond.get("name"))
-    return instances.CarrierRequest(port=nic.get("port"), bond=bond)
 
 
 @extend_schema_view(
@@ -184,16 +170,9 @@ class InstanceViewSet(ScopedViewSet):
     def _launch(self, request) -> tuple[Instance, dict]:
         """Launch as asked; the instance as read back, and its response body."""
         scope = request_scope(request)
-        body = s.LaunchSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        nics = _nic_requests(data.pop("nics"))
-        if data.get("key_name") is not None and data.get("public_key") is None:
-            data["public_key"] = keypairs.public_key_for(request.user, data["key_name"])
-        warnings: list[str] = []
-        instance = instances.launch_instance(project=scope.require_project(), nics=nics,
-                                             is_admin=scope.is_admin, warnings=warnings, **data)
-        instance = instances.instances_with_interfaces().get(pk=instance.pk)
+        instance, warnings = launching.launch_from_body(
+            request.data, user=request.user, project=scope.require_project(),
+            is_admin=scope.is_admin)
         return instance, {**s.InstanceSerializer(instance).data, "warnings": warnings}
 
     def create(self, request, *args, **kwargs):
@@ -261,7 +240,7 @@ class InterfaceViewSet(ScopedViewSet):
         instance = self.get_instance()
         body = s.InterfaceAttachSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        (nic,) = _nic_requests([body.validated_data])
+        (nic,) = launching.nic_requests([body.validated_data])
         warnings: list[str] = []
         vif = instances.attach_interface(instance, nic, project=instance.project,
                                          is_admin=scope.is_admin, warnings=warnings)

@@ -4,3 +4,7 @@ PANEL_GROUP = "multinic"
 PANEL_GROUP_NAME = "Multi-NIC"
 PANEL_GROUP_DASHBOARD = "project"
 ADD_INSTALLED_APPS = ["multinic_api", "multinic_dashboard"]
+# The launch wizard's script and the plugin's styles, for an OpenStack dashboard's pages (the
+# standalone site links them itself).
+ADD_JS_FILES = ["multinic_dashboard/js/launch.js"]
+ADD_SCSS_FILES = ["multinic_dashboard/scss/multinic.scss"]

@@ -81,3 +81,23 @@ class InstancesTable(tables.DataTable):
         verbose_name = _("Instances")
         table_actions = (InstanceFilter, LaunchInstance, DeleteInstance)
         row_actions = (AttachInterface, DetachInterface, DeleteInstance)
+
+
+class InterfacesTable(tables.DataTable):
+    """An instance's NICs in NIC order (its detail page)."""
+
+    nic = tables.Column(formatting.nic_name, verbose_name=_("NIC"))
+    mac = tables.Column("mac", verbose_name=_("MAC Address"))
+    ips = tables.Column(lambda v: ", ".join(formatting.addresses(v)),
+                        verbose_name=_("IP Addresses"), empty_value="-")
+    network = tables.Column(lambda v: v.network.name, verbose_name=_("Network"))
+    tag = tables.Column("tag", verbose_name=_("Tag"), empty_value="-")
+    carrier = tables.Column(formatting.carrier, verbose_name=_("Carried by"), empty_value="-")
+    uuid = tables.Column("uuid", verbose_name=_("VIF ID"))
+
+    def get_object_id(self, datum) -> str:
+        return str(datum.uuid)
+
+    class Meta:
+        name = "interfaces"
+        verbose_name = _("Interfaces")

@@ -1,6 +1,116 @@
-from horizon import views
+from django.http import HttpResponse
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from horizon import forms, tabs, workflows
+from horizon import tables as horizon_tables
+
+from multinic_api.guest.iso import VOLUME_LABEL
+from multinic_api.services import guest
+from multinic_dashboard.dashboards.project.instances import forms as instance_forms
+from multinic_dashboard.dashboards.project.instances import queries
+from multinic_dashboard.dashboards.project.instances import tables as instance_tables
+from multinic_dashboard.dashboards.project.instances import tabs as instance_tabs
+from multinic_dashboard.dashboards.project.instances import workflows as instance_workflows
+from multinic_dashboard.pagination import KeysetPaginationMixin
+
+INDEX_URL = "horizon:project:multinic_instances:index"
 
 
-class IndexView(views.HorizonTemplateView):
-    template_name = "multinic_dashboard/placeholder.html"
-    page_title = "placeholder"
+class IndexView(KeysetPaginationMixin, horizon_tables.DataTableView):
+    table_class = instance_tables.InstancesTable
+    template_name = "horizon/common/_data_table_view.html"
+    page_title = _("Instances")
+    page_order = (("created", True), ("uuid", False))
+    marker_field = "uuid"
+
+    def get_data(self):
+        instances = queries.visible(self.request)
+        info = self.get_server_filter_info(self.request) or {}
+        instances = queries.filtered(instances, info.get("field"), info.get("value"))
+        return self.paginate(instances)
+
+
+class DetailView(tabs.TabView):
+    tab_group_class = instance_tabs.InstanceDetailTabs
+    template_name = "horizon/common/_detail.html"
+    page_title = "{{ instance.name }}"
+
+    def get_instance(self):
+        if not hasattr(self, "_instance"):
+            self._instance = queries.visible_instance(self.request, self.kwargs["instance_id"])
+        return self._instance
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        instance = self.get_instance()
+        table = instance_tables.InstancesTable(self.request)
+        context.update(instance=instance, url=reverse(INDEX_URL),
+                       actions=table.render_row_actions(instance))
+        return context
+
+    def get_tabs(self, request, *args, **kwargs):
+        return self.tab_group_class(request, instance=self.get_instance(), **kwargs)
+
+
+class LaunchView(workflows.WorkflowView):
+    workflow_class = instance_workflows.LaunchInstance
+    template_name = "multinic_dashboard/instances/launch/launch.html"
+    page_title = _("Launch Instance")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview_url"] = reverse("api:instance-preview")
+        context["bonding_modes_url"] = reverse("api:bonding-modes")
+        return context
+
+
+class InstanceFormView(forms.ModalFormView):
+    """A modal form about one of the caller's instances; back to its detail page after."""
+
+    template_name = "multinic_dashboard/common/modal_form.html"
+
+    def get_instance(self):
+        if not hasattr(self, "_instance"):
+            self._instance = queries.visible_instance(self.request, self.kwargs["instance_id"])
+        return self._instance
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_instance()}
+
+    def get_success_url(self) -> str:
+        return instance_forms.detail_url(self.get_instance())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["submit_url"] = self.request.path
+        context["instance"] = self.get_instance()
+        return context
+
+
+class AttachInterfaceView(InstanceFormView):
+    form_class = instance_forms.AttachInterface
+    modal_id = "attach_interface_modal"
+    modal_header = page_title = _("Attach Interface")
+    submit_label = _("Attach Interface")
+    cancel_url = reverse_lazy(INDEX_URL)
+
+
+class DetachInterfaceView(InstanceFormView):
+    form_class = instance_forms.DetachInterface
+    modal_id = "detach_interface_modal"
+    modal_header = page_title = _("Detach Interface")
+    submit_label = _("Detach Interface")
+    cancel_url = reverse_lazy(INDEX_URL)
+
+
+class ConfigDriveIsoView(View):
+    """The config drive as an ISO image (the same bytes as the API's), for download."""
+
+    def get(self, request, instance_id):
+        instance = queries.visible_instance(request, instance_id)
+        response = HttpResponse(guest.guest_view(instance).config_drive_iso(),
+                                content_type="application/x-iso9660-image")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{VOLUME_LABEL}-{instance.uuid}.iso"')
+        return response

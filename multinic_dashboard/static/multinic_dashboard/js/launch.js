@@ -1,0 +1,709 @@
+/* The launch wizard's dynamic parts: the ordered NIC list, the bonding form and the live
+ * config-drive preview.
+ *
+ * The server reads two hidden fields from this: `nics` ([{network_id, fixed_ip, tag}] in NIC
+ * order) and `carriers` (one entry per NIC: null, {port}, or {bond: {...}} exactly as the REST
+ * API's launch body takes them). Everything else (which options a bonding mode allows, their
+ * defaults and help, whether a combination is valid) comes from the server: the option fields
+ * from /api/bonding/modes/, the verdict from the preview API, which runs the real launch and
+ * rolls it back.
+ */
+(function ($) {
+  'use strict';
+
+  var PREVIEW_DELAY_MS = 350;
+
+  function start() {
+    var $root = $('.multinic-launch');
+    if (!$root.length || $root.data('multinic-started')) {
+      return;
+    }
+    $root.data('multinic-started', true);
+
+    var $form = $root.find('form');
+    var $nicsField = $form.find('input[name="nics"]');
+    var $carriersField = $form.find('input[name="carriers"]');
+    var $nodeField = $form.find('select[name="node"]');
+    var networks = JSON.parse($('#multinic-networks-data').text() || '[]');
+    var nodes = JSON.parse($('#multinic-nodes-data').text() || '[]');
+    var networkById = {};
+    var nodeById = {};
+    var modes = null;           // /api/bonding/modes/, once loaded
+    var modeByName = {};
+    var pendingCarriers = null; // carriers posted back by the server, restored once modes load
+    var nics = [];              // [{network_id, fixed_ip, tag, carrier}]
+    var previewTimer = null;
+    var previewSeq = 0;
+
+    networks.forEach(function (n) { networkById[n.id] = n; });
+    nodes.forEach(function (n) { nodeById[n.uuid] = n; });
+
+    // --- state <-> hidden fields -----------------------------------------------------------
+
+    function readJson($field) {
+      try {
+        var value = JSON.parse($field.val() || '[]');
+        return Array.isArray(value) ? value : [];
+      } catch (e) {
+        return [];
+      }
+    }
+
+    function restore() {
+      readJson($nicsField).forEach(function (nic) {
+        if (networkById[nic.network_id]) {
+          nics.push({network_id: nic.network_id, fixed_ip: nic.fixed_ip || '',
+                     tag: nic.tag || '', carrier: null});
+        }
+      });
+      pendingCarriers = readJson($carriersField);
+    }
+
+    function save() {
+      $nicsField.val(JSON.stringify(nics.map(function (nic) {
+        return {network_id: nic.network_id, fixed_ip: nic.fixed_ip, tag: nic.tag};
+      })));
+      $carriersField.val(JSON.stringify(nics.map(function (nic) {
+        return carrierRequest(nic.carrier);
+      })));
+    }
+
+    function changed() {
+      save();
+      schedulePreview();
+    }
+
+    // --- the NIC list ------------------------------------------------------------------------
+
+    var $selected = $('#selected-networks');
+
+    function button(cls, icon, label, disabled) {
+      return $('<button type="button" class="btn btn-default btn-xs"></button>')
+        .addClass(cls).attr('aria-label', label).attr('title', label)
+        .prop('disabled', !!disabled)
+        .append($('<span class="fa"></span>').addClass('fa-' + icon));
+    }
+
+    function renderNics(focus) {
+      $selected.empty();
+      nics.forEach(function (nic, index) {
+        var network = networkById[nic.network_id];
+        var name = 'eth' + index;
+        var $item = $('<li class="list-group-item nic"></li>').attr('data-index', index)
+          .attr('data-network-id', nic.network_id);
+        var $buttons = $('<div class="btn-group pull-right"></div>').append(
+          button('move-up', 'arrow-up', 'Move ' + name + ' up', index === 0),
+          button('move-down', 'arrow-down', 'Move ' + name + ' down', index === nics.length - 1),
+          button('remove-network', 'times', 'Remove ' + name));
+        $item.append($buttons,
+          $('<span class="fa fa-grip-vertical text-muted drag-handle" aria-hidden="true"></span> '),
+          $('<span class="label label-primary nic-name"></span>').text(name),
+          $('<strong class="network-name"></strong>').text(network.name),
+          $('<small class="text-muted"></small>').text('  ' + network.subnets.join(', ')));
+        var $fields = $('<div class="nic-fields"></div>').append(
+          $('<input type="text" class="form-control input-sm nic-fixed-ip">')
+            .attr('placeholder', 'Fixed IP (optional)')
+            .attr('aria-label', 'Fixed IP address of ' + name).val(nic.fixed_ip),
+          ' ',
+          $('<input type="text" class="form-control input-sm nic-tag">')
+            .attr('placeholder', 'Device tag (optional)')
+            .attr('aria-label', 'Device tag of ' + name).val(nic.tag));
+        $item.append($fields);
+        $selected.append($item);
+      });
+      $('#nic-count').text(nics.length);
+      $('#no-nics').toggleClass('hide', nics.length > 0);
+      if (nics.length) {
+        $('#nics-error').addClass('hide');
+      }
+      if (focus) {
+        var $target = $selected.find('li.nic').eq(focus.index).find('.' + focus.cls);
+        if (!$target.length || $target.prop('disabled')) {
+          $target = $selected.find('li.nic').eq(focus.index).find('.remove-network');
+        }
+        $target.trigger('focus');
+      }
+      renderCarriers();
+    }
+
+    function move(from, to) {
+      var nic = nics.splice(from, 1)[0];
+      nics.splice(to, 0, nic);
+    }
+
+    $root.on('click', '.add-network', function () {
+      var id = $(this).closest('.available-network').data('network-id');
+      nics.push({network_id: String(id), fixed_ip: '', tag: '', carrier: null});
+      renderNics();
+      changed();
+    });
+    $selected.on('click', '.move-up, .move-down', function () {
+      var index = Number($(this).closest('li.nic').attr('data-index'));
+      var up = $(this).hasClass('move-up');
+      var to = up ? index - 1 : index + 1;
+      if (to < 0 || to >= nics.length) {
+        return;
+      }
+      move(index, to);
+      renderNics({index: to, cls: up ? 'move-up' : 'move-down'});
+      changed();
+    });
+    $selected.on('click', '.remove-network', function () {
+      var index = Number($(this).closest('li.nic').attr('data-index'));
+      nics.splice(index, 1);
+      renderNics(nics.length ? {index: Math.min(index, nics.length - 1), cls: 'remove-network'}
+                             : null);
+      changed();
+    });
+    $selected.on('input', '.nic-fixed-ip, .nic-tag', function () {
+      var nic = nics[Number($(this).closest('li.nic').attr('data-index'))];
+      nic[$(this).hasClass('nic-tag') ? 'tag' : 'fixed_ip'] = $(this).val().trim();
+      changed();
+    });
+    // Drag and drop (jQuery UI, as Horizon's own network list did): the DOM order after a
+    // drop becomes the NIC order.
+    $selected.sortable({
+      items: '> li.nic',
+      cancel: 'input,button',
+      axis: 'y',
+      placeholder: 'ui-state-highlight',
+      distance: 5,
+      update: function () {
+        var order = $selected.children('li.nic').map(function () {
+          return Number($(this).attr('data-index'));
+        }).get();
+        nics = order.map(function (i) { return nics[i]; });
+        renderNics();
+        changed();
+      }
+    });
+
+    // The wizard's Next cannot show an error on a hidden field; say it here.
+    $form.on('click', '.button-next, .button-final', function () {
+      if ($('#multinic-nics').is(':visible') && !nics.length) {
+        $('#nics-error').text('At least one network must be specified.').removeClass('hide');
+      }
+    });
+
+    // --- bonding ---------------------------------------------------------------------------
+
+    function currentNode() {
+      return nodeById[$nodeField.val()] || null;
+    }
+
+    function portLabel(port) {
+      return port.mac + ' (' + (port.physical_network || 'no physical network') +
+        (port.pxe_enabled ? ', PXE' : '') + ')';
+    }
+
+    function carrierRequest(carrier) {
+      if (!carrier || carrier.kind === 'auto' || !currentNode()) {
+        return null;
+      }
+      if (carrier.kind === 'port') {
+        return {port: carrier.port};
+      }
+      var bond = {mode: carrier.mode, properties: carrierProperties(carrier)};
+      if (carrier.kind === 'group') {
+        bond.port_group = carrier.group;
+      } else {
+        bond.ports = carrier.ports.slice();
+      }
+      return {bond: bond};
+    }
+
+    function typed(value, kind) {
+      if (kind === 'integer' && /^\s*\d+\s*$/.test(value)) {
+        return parseInt(value, 10);
+      }
+      if (kind === 'ipv4_list') {
+        return value.split(/[\s,]+/).filter(function (v) { return v; });
+      }
+      return value;
+    }
+
+    function carrierProperties(carrier) {
+      var properties = {};
+      var mode = modeByName[carrier.mode];
+      Object.keys(carrier.options).forEach(function (name) {
+        var value = carrier.options[name];
+        var option = mode && mode.options.filter(function (o) { return o.name === name; })[0];
+        // Only the chosen mode's fields are sent: a field left from another mode is gone.
+        if (option && value !== '' && value !== null && value !== undefined) {
+          properties[name] = typed(String(value), option.kind);
+        }
+      });
+      carrier.extra.forEach(function (row) {
+        if (row.key) {
+          properties[row.key] = typed(row.value, /^\d+$/.test(row.value) ? 'integer' : '');
+        }
+      });
+      return properties;
+    }
+
+    function defaultMode() {
+      var preferred = (modes || []).filter(function (m) { return m.default; })[0];
+      return preferred ? preferred.name : 'active-backup';
+    }
+
+    function optionDefaults(modeName) {
+      var options = {};
+      var mode = modeByName[modeName];
+      (mode ? mode.options : []).forEach(function (o) {
+        if (o.default !== null && o.default !== undefined) {
+          options[o.name] = String(o.default);
+        }
+      });
+      return options;
+    }
+
+    function newCarrier(kind, extra) {
+      var carrier = $.extend({kind: kind, port: null, group: null, ports: [],
+                              mode: defaultMode(), options: {}, extra: []}, extra || {});
+      if (kind === 'bond' && !extra) {
+        carrier.options = optionDefaults(carrier.mode);
+      }
+      return carrier;
+    }
+
+    function groupCarrier(group, mode, properties) {
+      var carrier = newCarrier('group', {group: group.uuid, mode: mode || group.mode});
+      splitProperties(carrier, properties || group.properties || {});
+      return carrier;
+    }
+
+    function splitProperties(carrier, properties) {
+      var mode = modeByName[carrier.mode];
+      var known = {};
+      (mode ? mode.options : []).forEach(function (o) { known[o.name] = o; });
+      carrier.options = {};
+      carrier.extra = [];
+      Object.keys(properties).forEach(function (key) {
+        var value = properties[key];
+        var text = Array.isArray(value) ? value.join(', ') : String(value);
+        if (known[key]) {
+          carrier.options[key] = text;
+        } else {
+          carrier.extra.push({key: key, value: text});
+        }
+      });
+    }
+
+    function restoreCarriers() {
+      if (!pendingCarriers) {
+        return;
+      }
+      var node = currentNode();
+      pendingCarriers.forEach(function (request, index) {
+        if (!request || !nics[index] || !node) {
+          return;
+        }
+        if (request.port) {
+          nics[index].carrier = newCarrier('port', {port: request.port});
+        } else if (request.bond && request.bond.port_group) {
+          var group = node.port_groups.filter(function (g) {
+            return g.uuid === request.bond.port_group;
+          })[0];
+          if (group) {
+            nics[index].carrier = groupCarrier(group, request.bond.mode, request.bond.properties);
+          }
+        } else if (request.bond) {
+          var carrier = newCarrier('bond', {ports: request.bond.ports || [],
+                                            mode: request.bond.mode || defaultMode()});
+          splitProperties(carrier, request.bond.properties || {});
+          nics[index].carrier = carrier;
+        }
+      });
+      pendingCarriers = null;
+    }
+
+    function takenElsewhere(index) {
+      // Ports and groups another NIC of this launch already asked for.
+      var taken = {};
+      nics.forEach(function (nic, i) {
+        var c = nic.carrier;
+        if (i === index || !c) {
+          return;
+        }
+        if (c.kind === 'port') { taken[c.port] = true; }
+        if (c.kind === 'group') { taken[c.group] = true; }
+        if (c.kind === 'bond') { c.ports.forEach(function (p) { taken[p] = true; }); }
+      });
+      return taken;
+    }
+
+    function carrierSelect(node, nic, index) {
+      var taken = takenElsewhere(index);
+      var c = nic.carrier || {kind: 'auto'};
+      var $select = $('<select class="form-control carrier-kind"></select>')
+        .attr('id', 'carrier-kind-' + index)
+        .append($('<option value="auto"></option>')
+          .text('Automatic: the best free port or port group'));
+      var $ports = $('<optgroup label="Ports"></optgroup>');
+      node.ports.forEach(function (port) {
+        $ports.append($('<option></option>').val('port:' + port.uuid)
+          .text('Port ' + portLabel(port) + (port.in_use ? ': in use' : ''))
+          .prop('disabled', port.in_use || !!taken[port.uuid]));
+      });
+      var $groups = $('<optgroup label="Port groups"></optgroup>');
+      node.port_groups.forEach(function (group) {
+        $groups.append($('<option></option>').val('group:' + group.uuid)
+          .text('Port group ' + group.name + ' (' + group.mode + ', ' + group.ports.length +
+                ' ports)' + (group.in_use ? ': in use' : ''))
+          .prop('disabled', group.in_use || !!taken[group.uuid]));
+      });
+      $select.append($ports, $groups,
+        $('<option value="bond"></option>').text('New bond of ports...'));
+      var value = c.kind === 'port' ? 'port:' + c.port
+        : c.kind === 'group' ? 'group:' + c.group : c.kind;
+      $select.val(value);
+      return $select;
+    }
+
+    function optionField(option, carrier, index, members) {
+      var id = 'bond-' + index + '-' + option.name;
+      var value = carrier.options[option.name];
+      var $input;
+      if (option.kind === 'choice') {
+        $input = $('<select class="form-control bond-option"></select>')
+          .append($('<option value=""></option>').text('(kernel default)'));
+        option.choices.forEach(function (choice) {
+          $input.append($('<option></option>').val(choice).text(choice));
+        });
+      } else if (option.kind === 'member') {
+        $input = $('<select class="form-control bond-option"></select>')
+          .append($('<option value=""></option>').text('(none)'));
+        members.forEach(function (port) {
+          $input.append($('<option></option>').val(port.uuid).text(portLabel(port)));
+        });
+      } else {
+        $input = $('<input type="text" class="form-control bond-option">');
+        if (option.kind === 'integer') {
+          $input.attr({inputmode: 'numeric'});
+        }
+        if (option.kind === 'ipv4_list') {
+          $input.attr('placeholder', '192.0.2.1, 192.0.2.2');
+        }
+      }
+      $input.attr({id: id, name: 'bond-option-' + option.name, 'data-option': option.name})
+        .val(value === undefined ? '' : value);
+      var label = option.name + (option.unit ? ' (' + option.unit + ')' : '');
+      return $('<div class="form-group bond-option-group"></div>')
+        .attr('data-option', option.name)
+        .append($('<label class="control-label"></label>').attr('for', id).text(label), $input,
+          $('<p class="help-block option-help small"></p>').text(option.help +
+            (option.requires.length ? ' Needs ' + option.requires.join(', ') + '.' : '')));
+    }
+
+    function membersOf(node, carrier) {
+      if (carrier.kind === 'group') {
+        var group = node.port_groups.filter(function (g) { return g.uuid === carrier.group; })[0];
+        var ids = group ? group.ports : [];
+        return node.ports.filter(function (p) { return ids.indexOf(p.uuid) >= 0; });
+      }
+      return node.ports.filter(function (p) { return carrier.ports.indexOf(p.uuid) >= 0; });
+    }
+
+    function bondForm(node, nic, index) {
+      var carrier = nic.carrier;
+      var taken = takenElsewhere(index);
+      var $form = $('<div class="bond-form"></div>');
+      if (carrier.kind === 'bond') {
+        var $members = $('<fieldset class="bond-members"></fieldset>')
+          .append($('<legend class="h5"></legend>').text('Member ports'));
+        node.ports.forEach(function (port) {
+          var id = 'bond-' + index + '-port-' + port.uuid;
+          var unavailable = port.in_use || !!taken[port.uuid];
+          $members.append($('<div class="checkbox"></div>').append(
+            $('<label></label>').attr('for', id).append(
+              $('<input type="checkbox" class="bond-port">').attr('id', id).val(port.uuid)
+                .prop('checked', carrier.ports.indexOf(port.uuid) >= 0)
+                .prop('disabled', unavailable && carrier.ports.indexOf(port.uuid) < 0),
+              ' ' + portLabel(port) + (port.in_use ? ': in use' : ''))));
+        });
+        $form.append($members);
+      }
+      var modeId = 'bond-' + index + '-mode';
+      var $mode = $('<select class="form-control bond-mode"></select>').attr('id', modeId);
+      (modes || []).forEach(function (m) {
+        $mode.append($('<option></option>').val(m.name).text(m.name));
+      });
+      $mode.val(carrier.mode);
+      var mode = modeByName[carrier.mode];
+      $form.append($('<div class="form-group"></div>').append(
+        $('<label class="control-label">Bonding mode</label>').attr('for', modeId), $mode,
+        $('<p class="help-block mode-help"></p>').text(
+          mode ? mode.summary + ' Switch: ' + mode.switch_help : '')));
+      var members = membersOf(node, carrier);
+      var $options = $('<div class="bond-options"></div>');
+      (mode ? mode.options : []).forEach(function (option) {
+        $options.append(optionField(option, carrier, index, members));
+      });
+      $form.append($options);
+      var $extra = $('<div class="bond-extra"></div>').append($('<p class="small"></p>')
+        .text('Other properties (passed to the node as they are; the launch checks them):'));
+      carrier.extra.forEach(function (row, rowIndex) {
+        $extra.append($('<div class="form-inline bond-extra-row"></div>')
+          .attr('data-row', rowIndex).append(
+            $('<input type="text" class="form-control input-sm bond-extra-key">')
+              .attr({placeholder: 'Property name', 'aria-label': 'Property name'}).val(row.key),
+            ' = ',
+            $('<input type="text" class="form-control input-sm bond-extra-value">')
+              .attr({placeholder: 'Value', 'aria-label': 'Property value'}).val(row.value),
+            ' ', button('remove-extra', 'times', 'Remove property')));
+      });
+      $extra.append($('<button type="button" class="btn btn-default btn-xs add-extra"></button>')
+        .append('<span class="fa fa-plus"></span> Add property'));
+      $form.append($extra);
+      return $form;
+    }
+
+    function renderCarriers() {
+      var node = currentNode();
+      var $list = $('#bonding-nics').empty();
+      $('#bonding-no-node').toggleClass('hide', !!node);
+      if (!node) {
+        return;
+      }
+      if (!nics.length) {
+        $list.append($('<p class="text-muted"></p>')
+          .text('Add networks on the Networks step first: each NIC needs a carrier.'));
+        return;
+      }
+      nics.forEach(function (nic, index) {
+        var network = networkById[nic.network_id];
+        var $panel = $('<div class="panel panel-default nic-carrier"></div>')
+          .attr('data-index', index);
+        var $body = $('<div class="panel-body"></div>').append(
+          $('<div class="form-group"></div>').append(
+            $('<label class="control-label">Carried by</label>')
+              .attr('for', 'carrier-kind-' + index),
+            carrierSelect(node, nic, index)));
+        if (nic.carrier && (nic.carrier.kind === 'group' || nic.carrier.kind === 'bond')) {
+          $body.append(bondForm(node, nic, index));
+        }
+        $panel.append($('<div class="panel-heading"></div>').append(
+          $('<span class="label label-primary nic-name"></span>').text('eth' + index), ' ',
+          $('<strong></strong>').text(network.name)), $body);
+        $list.append($panel);
+      });
+    }
+
+    function nicOf(element) {
+      return nics[Number($(element).closest('.nic-carrier').attr('data-index'))];
+    }
+
+    var $bonding = $('#bonding-nics');
+    $bonding.on('change', '.carrier-kind', function () {
+      var nic = nicOf(this);
+      var value = $(this).val();
+      var node = currentNode();
+      if (value.indexOf('port:') === 0) {
+        nic.carrier = newCarrier('port', {port: value.slice(5)});
+      } else if (value.indexOf('group:') === 0) {
+        var group = node.port_groups.filter(function (g) {
+          return g.uuid === value.slice(6);
+        })[0];
+        nic.carrier = groupCarrier(group);
+      } else if (value === 'bond') {
+        nic.carrier = newCarrier('bond');
+      } else {
+        nic.carrier = null;
+      }
+      renderCarriers();
+      $('#carrier-kind-' + $(this).closest('.nic-carrier').attr('data-index')).trigger('focus');
+      changed();
+    });
+    $bonding.on('change', '.bond-port', function () {
+      var nic = nicOf(this);
+      var ports = [];
+      $(this).closest('.bond-members').find('.bond-port:checked').each(function () {
+        ports.push($(this).val());
+      });
+      nic.carrier.ports = ports;
+      var focusId = $(this).attr('id');
+      renderCarriers();
+      $('#' + focusId.replace(/([:.])/g, '\\$1')).trigger('focus');
+      changed();
+    });
+    $bonding.on('change', '.bond-mode', function () {
+      var nic = nicOf(this);
+      var previous = modeByName[nic.carrier.mode];
+      nic.carrier.mode = $(this).val();
+      // Keep what the new mode also allows; fill the new mode's defaults for the rest.
+      var kept = {};
+      var defaults = optionDefaults(nic.carrier.mode);
+      (modeByName[nic.carrier.mode] || {options: []}).options.forEach(function (o) {
+        if (nic.carrier.options[o.name] !== undefined && previous) {
+          kept[o.name] = nic.carrier.options[o.name];
+        } else if (defaults[o.name] !== undefined) {
+          kept[o.name] = defaults[o.name];
+        }
+      });
+      nic.carrier.options = kept;
+      var id = $(this).attr('id');
+      renderCarriers();
+      $('#' + id).trigger('focus');
+      changed();
+    });
+    $bonding.on('input change', '.bond-option', function () {
+      nicOf(this).carrier.options[$(this).attr('data-option')] = $(this).val().trim();
+      changed();
+    });
+    $bonding.on('click', '.add-extra', function () {
+      nicOf(this).carrier.extra.push({key: '', value: ''});
+      var index = $(this).closest('.nic-carrier').attr('data-index');
+      renderCarriers();
+      $('.nic-carrier[data-index="' + index + '"] .bond-extra-key').last().trigger('focus');
+    });
+    $bonding.on('click', '.remove-extra', function () {
+      var nic = nicOf(this);
+      nic.carrier.extra.splice(Number($(this).closest('.bond-extra-row').attr('data-row')), 1);
+      renderCarriers();
+      changed();
+    });
+    $bonding.on('input', '.bond-extra-key, .bond-extra-value', function () {
+      var row = nicOf(this).carrier.extra[
+        Number($(this).closest('.bond-extra-row').attr('data-row'))];
+      row[$(this).hasClass('bond-extra-key') ? 'key' : 'value'] = $(this).val().trim();
+      changed();
+    });
+    $nodeField.on('change', function () {
+      // Another node has other ports: what was chosen on the previous one does not carry over.
+      nics.forEach(function (nic) { nic.carrier = null; });
+      renderCarriers();
+      changed();
+    });
+
+    // --- the live preview ----------------------------------------------------------------
+
+    function detailsValue(name) {
+      var $field = $form.find('[name="' + name + '"]');
+      return $field.is(':checkbox') ? $field.is(':checked') : ($field.val() || '');
+    }
+
+    function metadataFromText(text) {
+      var metadata = {};
+      text.split('\n').forEach(function (line) {
+        var at = line.indexOf('=');
+        if (at > 0) {
+          metadata[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+        }
+      });
+      return metadata;
+    }
+
+    function base64(text) {
+      var bytes = new TextEncoder().encode(text);
+      var binary = '';
+      bytes.forEach(function (b) { binary += String.fromCharCode(b); });
+      return btoa(binary);
+    }
+
+    function launchBody() {
+      var node = currentNode();
+      var body = {
+        name: detailsValue('name').trim() || 'new-instance',
+        config_drive: detailsValue('config_drive'),
+        metadata: metadataFromText(detailsValue('metadata')),
+        nics: nics.map(function (nic) {
+          var request = {network_id: nic.network_id};
+          if (nic.fixed_ip) { request.fixed_ips = [nic.fixed_ip]; }
+          if (nic.tag) { request.tag = nic.tag; }
+          return $.extend(request, node ? carrierRequest(nic.carrier) || {} : {});
+        })
+      };
+      if (detailsValue('key_name')) { body.key_name = detailsValue('key_name'); }
+      if (detailsValue('user_data')) { body.user_data = base64(detailsValue('user_data')); }
+      if (node) { body.node = node.uuid; }
+      return body;
+    }
+
+    function errorText(xhr) {
+      var data = xhr.responseJSON;
+      if (!data) {
+        return 'The preview failed (HTTP ' + xhr.status + ').';
+      }
+      if (data.fields) {
+        return data.detail + ' ' + JSON.stringify(data.fields);
+      }
+      return data.detail || JSON.stringify(data);
+    }
+
+    function showInlineError(message) {
+      // Beside the step being edited, as well as in the preview.
+      $form.find('.multinic-inline-error').remove();
+      if (!message) {
+        return;
+      }
+      var $step = $form.find('fieldset.js-tab-pane.active');
+      $step.prepend($('<div class="alert multinic-error multinic-inline-error" role="alert">')
+        .text(message));
+    }
+
+    function schedulePreview() {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(preview, PREVIEW_DELAY_MS);
+    }
+
+    function preview() {
+      var seq = ++previewSeq;
+      if (!nics.length) {
+        $('#preview-status').text('Add a network to see the config drive.');
+        $('#preview-network-data-json, #preview-meta-data-json').text('-');
+        $('#preview-error').addClass('hide');
+        showInlineError(null);
+        return;
+      }
+      $('#preview-status').text('Updating...');
+      $.ajax({
+        type: 'POST',
+        url: $root.data('preview-url'),
+        data: JSON.stringify(launchBody()),
+        contentType: 'application/json',
+        dataType: 'json',
+        headers: {'X-CSRFToken': $form.find('input[name="csrfmiddlewaretoken"]').val()}
+      }).done(function (data) {
+        if (seq !== previewSeq) { return; }
+        $('#preview-network-data-json').text(JSON.stringify(data.network_data, null, 2));
+        $('#preview-meta-data-json').text(JSON.stringify(data.meta_data, null, 2));
+        $('#preview-error').addClass('hide').text('');
+        showInlineError(null);
+        var warnings = data.warnings || [];
+        $('#preview-warnings').toggleClass('hide', !warnings.length).text(warnings.join(' '));
+        $('#preview-status').text('Up to date: ' + data.network_info.length + ' NIC' +
+                                  (data.network_info.length === 1 ? '' : 's') + '.');
+        $root.attr('data-preview-state', 'ok');
+      }).fail(function (xhr) {
+        if (seq !== previewSeq) { return; }
+        var message = errorText(xhr);
+        $('#preview-error').removeClass('hide').text(message);
+        $('#preview-warnings').addClass('hide');
+        $('#preview-status').text('This launch would fail:');
+        showInlineError(message);
+        $root.attr('data-preview-state', 'error');
+      });
+    }
+
+    $form.on('input change', '[name="name"], [name="metadata"], [name="user_data"], ' +
+             '[name="key_name"], [name="config_drive"]', schedulePreview);
+
+    // --- go ------------------------------------------------------------------------------
+
+    restore();
+    renderNics();
+    save();
+    $.ajax({url: $root.data('bonding-modes-url'), dataType: 'json'}).done(function (data) {
+      modes = data;
+      modes.forEach(function (m) { modeByName[m.name] = m; });
+      restoreCarriers();
+      renderCarriers();
+      changed();
+    }).fail(function (xhr) {
+      $('#bonding-nics').append($('<div class="alert multinic-error"></div>')
+        .text('The bonding modes could not be loaded: ' + errorText(xhr)));
+    });
+  }
+
+  $(start);
+})(jQuery);
