@@ -32,7 +32,7 @@ def carrier(vif: VIF) -> str:
 def nic_lines(vifs) -> str:
     """One line per NIC in NIC order: name, MAC, addresses (for a table cell)."""
     return format_html_join(
-        "", '<div class="multinic-nic"><strong>{}</strong> <code>{}</code> {}</div>',
+        "", '<div class="multinic-nic"><strong>{}</strong>&nbsp;<code>{}</code> {}</div>',
         ((nic_name(v), v.mac, ", ".join(addresses(v))) for v in vifs))
 
 

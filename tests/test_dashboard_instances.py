@@ -1,0 +1,354 @@
+"""The project side of the dashboard, through Django's test client: the instances table, the
+detail tabs, attach/detach/delete, and the launch wizard's server half (what its script posts).
+The browser half is in test_dashboard_browser.py."""
+
+import io
+import json
+
+import pycdlib
+import pytest
+from django.urls import reverse
+
+from multinic_api.models import VIF, FixedIP, Instance, PortGroup
+from multinic_api.services import instances
+from tests.baremetal_fixtures import build_node
+
+INDEX = "/project/"
+LAUNCH = "/project/launch/"
+
+
+def launch(cloud, name, networks, project=None, **kwargs):
+    nics = [instances.NicRequest(network_id=n.pk) for n in networks]
+    return instances.launch_instance(project=project or cloud.project_a, name=name, nics=nics,
+                                     **kwargs)
+
+
+@pytest.fixture
+def alice(client, cloud):
+    client.force_login(cloud.alice)
+    return client
+
+
+def detail(instance) -> str:
+    return reverse("horizon:project:multinic_instances:detail", args=[instance.uuid])
+
+
+def wizard_post(client, name="web", nics=(), node="", carriers=(), **details):
+    data = {"name": name, "key_name": "", "user_data": "", "metadata": "",
+            "config_drive": "on", "nics": json.dumps(list(nics)), "node": node,
+            "carriers": json.dumps(list(carriers)), **details}
+    return client.post(LAUNCH, data)
+
+
+# --- sign-in and access --------------------------------------------------------------------
+
+def test_anonymous_users_are_sent_to_sign_in(client, db):
+    response = client.get(INDEX)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/auth/login/?next=/project/")
+
+
+def test_sign_in_with_a_password_lands_on_the_project_dashboard(client, cloud):
+    page = client.get("/auth/login/")
+    assert page.status_code == 200 and b'id="loginBtn"' in page.content
+    wrong = client.post("/auth/login/", {"username": "alice", "password": "nope"})
+    assert wrong.status_code == 200 and b'id="login-error"' in wrong.content
+    response = client.post("/auth/login/", {"username": "alice", "password": "pw-alice"},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == INDEX
+    assert b"project-a" in response.content  # the top bar names the project
+
+
+def test_a_tenant_gets_403_on_the_admin_dashboard(alice):
+    assert alice.get("/admin/").status_code == 403
+
+
+# --- the instances table -------------------------------------------------------------------
+
+def test_table_lists_own_instances_with_nics_in_order(alice, cloud):
+    mine = launch(cloud, "two-nics", [cloud.net_a, cloud.shared])
+    launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    page = alice.get(INDEX)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "two-nics" in html and "theirs" not in html
+    vifs = list(mine.vifs.order_by("position"))
+    # eth0 (net-a: v4 then v6) comes before eth1 (shared) in the cell
+    first = html.index(f"<strong>eth0</strong>&nbsp;<code>{vifs[0].mac}</code>")
+    second = html.index(f"<strong>eth1</strong>&nbsp;<code>{vifs[1].mac}</code>")
+    assert first < second
+    v4 = vifs[0].fixed_ips.get(subnet__ip_version=4).address
+    assert str(v4) in html[first:second]
+    assert detail(mine) in html
+
+
+def test_table_pages_with_markers(alice, cloud, monkeypatch):
+    from multinic_dashboard.dashboards.project.instances import views
+
+    monkeypatch.setattr(views.IndexView, "page_size", 2)
+    made = [launch(cloud, f"vm-{i}", [cloud.net_a]) for i in range(5)]
+    newest_first = sorted(made, key=lambda i: (-i.created.timestamp(), str(i.uuid)))
+    seen, url = [], INDEX
+    for _ in range(3):
+        html = alice.get(url).content.decode()
+        names = [i.name for i in newest_first if f">{i.name}<" in html]
+        seen += names
+        if "marker=" not in html.split("Next")[-1][:200] and len(seen) == 5:
+            break
+        marker = str(next(i for i in newest_first if i.name == names[-1]).uuid)
+        assert f"marker={marker}" in html
+        url = f"{INDEX}?marker={marker}"
+    assert seen == [i.name for i in newest_first]
+    back = alice.get(f"{INDEX}?prev_marker={newest_first[2].uuid}").content.decode()
+    assert ">vm-" in back and f">{newest_first[0].name}<" in back
+    assert f">{newest_first[2].name}<" not in back
+
+
+def test_table_filters_by_name_and_by_address(alice, cloud):
+    web = launch(cloud, "web-1", [cloud.net_a])
+    launch(cloud, "db-1", [cloud.net_a])
+    param = "instances__filter__q"
+
+    def shown(field, value):
+        page = alice.post(INDEX, {param: value, f"{param}_field": field}, follow=True)
+        return page.content.decode()
+
+    by_name = shown("name", "web")
+    assert "web-1" in by_name and "db-1" not in by_name
+    mac = web.vifs.get().mac
+    by_mac = shown("address", mac.upper().replace(":", "-"))
+    assert "web-1" in by_mac and "db-1" not in by_mac
+    ip = str(web.vifs.get().fixed_ips.get(subnet__ip_version=4).address)
+    by_ip = shown("address", ip)
+    assert "web-1" in by_ip and "db-1" not in by_ip
+    nonsense = shown("address", "not-an-address")
+    assert nonsense.count("web-1") == 0 and "db-1" not in nonsense
+
+
+def test_delete_frees_addresses_and_batch_delete_takes_several(alice, cloud):
+    one, two, three = (launch(cloud, f"vm-{i}", [cloud.net_a]) for i in range(3))
+    response = alice.post(INDEX, {"action": f"instances__delete__{one.uuid}"})
+    assert response.status_code == 302
+    assert not Instance.objects.filter(pk=one.pk).exists()
+    alice.post(INDEX, {"action": "instances__delete", "object_ids": [str(two.uuid),
+                                                                      str(three.uuid)]})
+    assert not Instance.objects.exists() and not VIF.objects.exists()
+    assert not FixedIP.objects.exists()
+
+
+def test_deleting_another_projects_instance_does_nothing(alice, cloud):
+    theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    alice.post(INDEX, {"action": f"instances__delete__{theirs.uuid}"})
+    assert Instance.objects.filter(pk=theirs.pk).exists()
+
+
+# --- the detail page -----------------------------------------------------------------------
+
+def test_detail_tabs_show_interfaces_network_info_config_drive_and_domain(alice, cloud):
+    instance = launch(cloud, "web", [cloud.net_a, cloud.shared], config_drive=True)
+    page = alice.get(detail(instance))
+    assert page.status_code == 200
+    html = page.content.decode()
+    vifs = list(instance.vifs.order_by("position"))
+    for tab in ("Overview", "Interfaces", "network_info", "Config Drive", "libvirt XML"):
+        assert tab in html
+    assert html.index(vifs[0].mac) < html.index(vifs[1].mac)
+    assert "openstack/latest/network_data.json" in html
+    assert "openstack/2012-08-10/meta_data.json" in html
+    assert f"&quot;ethernet_mac_address&quot;: &quot;{vifs[0].mac}&quot;" in html
+    assert "&lt;domain type=&quot;kvm&quot;&gt;" in html or "&lt;domain" in html
+    assert f"&lt;mac address=&quot;{vifs[1].mac}&quot;" in html
+    assert '"legacy"' not in html and 'id="network-info-legacy"' in html
+
+
+def test_the_config_drive_iso_downloads_with_its_label(alice, cloud):
+    instance = launch(cloud, "web", [cloud.net_a], config_drive=True)
+    response = alice.get(reverse("horizon:project:multinic_instances:config_drive_iso",
+                                 args=[instance.uuid]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-iso9660-image"
+    iso = pycdlib.PyCdlib()
+    iso.open_fp(io.BytesIO(response.content))
+    try:
+        assert iso.pvd.volume_identifier.decode().strip() == "config-2"
+        data = io.BytesIO()
+        iso.get_file_from_iso_fp(data, joliet_path="/openstack/latest/network_data.json")
+        links = json.loads(data.getvalue())["links"]
+        assert [link["ethernet_mac_address"] for link in links] == [instance.vifs.get().mac]
+    finally:
+        iso.close()
+
+
+def test_another_projects_instance_is_a_404_page(alice, cloud):
+    theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    assert alice.get(detail(theirs)).status_code == 404
+    assert alice.get("/project/not-a-uuid/").status_code == 404
+    iso = reverse("horizon:project:multinic_instances:config_drive_iso", args=[theirs.uuid])
+    assert alice.get(iso).status_code == 404
+
+
+def test_bare_metal_detail_shows_the_bond_and_no_domain(alice, cloud):
+    built = build_node("bm-1", cloud.project_a, [("physnet1", True), ("physnet1", True)],
+                       groups=[{"name": "bond0", "ports": [0, 1], "mode": "802.3ad"}])
+    instance = launch(cloud, "metal", [cloud.net_a], node=built.node.name)
+    html = alice.get(detail(instance)).content.decode()
+    assert "bond bond0 (802.3ad: 52:54:00" in html
+    assert "&quot;type&quot;: &quot;bond&quot;" in html
+    assert "bare-metal" in html and 'id="libvirt-xml"' not in html
+
+
+# --- attach and detach ---------------------------------------------------------------------
+
+def test_attach_interface_adds_the_next_nic(alice, cloud):
+    instance = launch(cloud, "web", [cloud.net_a])
+    url = reverse("horizon:project:multinic_instances:attach_interface", args=[instance.uuid])
+    assert alice.get(url).status_code == 200
+    response = alice.post(url, {"network": str(cloud.shared.pk), "fixed_ip": "192.0.2.3",
+                                "tag": "storage"})
+    assert response.status_code == 302 and response["Location"] == detail(instance)
+    vif = instance.vifs.get(position=1)
+    assert vif.tag == "storage" and str(vif.fixed_ips.get().address) == "192.0.2.3"
+
+
+def test_attach_with_a_bad_address_shows_the_services_message_and_adds_nothing(alice, cloud):
+    instance = launch(cloud, "web", [cloud.net_a])
+    url = reverse("horizon:project:multinic_instances:attach_interface", args=[instance.uuid])
+    response = alice.post(url, {"network": str(cloud.shared.pk), "fixed_ip": "10.9.9.9"})
+    assert response.status_code == 200
+    assert "10.9.9.9" in response.content.decode()
+    assert instance.vifs.count() == 1
+
+
+def test_attach_offers_only_usable_networks(alice, cloud):
+    instance = launch(cloud, "web", [cloud.net_a])
+    url = reverse("horizon:project:multinic_instances:attach_interface", args=[instance.uuid])
+    html = alice.get(url).content.decode()
+    assert "net-a" in html and "shared" in html and "net-b" not in html
+    alice.post(url, {"network": str(cloud.net_b.pk)})
+    assert instance.vifs.count() == 1
+
+
+def test_detach_interface_frees_it(alice, cloud):
+    instance = launch(cloud, "web", [cloud.net_a, cloud.shared])
+    eth1 = instance.vifs.get(position=1)
+    url = reverse("horizon:project:multinic_instances:detach_interface", args=[instance.uuid])
+    assert eth1.mac in alice.get(url).content.decode()
+    assert alice.post(url, {"vif": str(eth1.uuid)}).status_code == 302
+    assert list(instance.vifs.values_list("position", flat=True)) == [0]
+    assert not FixedIP.objects.filter(subnet=cloud.sub_shared).exists()
+
+
+def test_another_projects_instance_cannot_get_an_interface(alice, cloud):
+    theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    url = reverse("horizon:project:multinic_instances:attach_interface", args=[theirs.uuid])
+    assert alice.get(url).status_code == 404
+    assert alice.post(url, {"network": str(cloud.shared.pk)}).status_code == 404
+    assert theirs.vifs.count() == 1
+
+
+# --- the launch wizard (what its script posts) ---------------------------------------------
+
+def test_wizard_page_offers_networks_with_subnets_and_visible_nodes(alice, cloud):
+    build_node("mine", cloud.project_a, [("physnet1", True)])
+    build_node("not-mine", cloud.project_b, [("physnet1", True)])
+    html = alice.get(LAUNCH).content.decode()
+    networks = json.loads(html.split('id="multinic-networks-data" type="application/json">')[1]
+                          .split("</script>")[0])
+    assert {n["name"] for n in networks} == {"net-a", "shared"}
+    assert "mine (1 ports, 0 port groups)" in html and "not-mine" not in html
+    assert 'data-preview-url="/api/instances/preview/"' in html
+    assert 'data-bonding-modes-url="/api/bonding/modes/"' in html
+
+
+def test_wizard_launches_nics_in_the_posted_order_and_lands_on_the_detail(alice, cloud):
+    nics = [{"network_id": str(cloud.shared.pk), "tag": "front"},
+            {"network_id": str(cloud.net_a.pk), "fixed_ip": "10.0.0.50"},
+            {"network_id": str(cloud.shared.pk)}]
+    response = wizard_post(alice, "ordered", nics, metadata="role=web\nteam = blue",
+                           user_data="#cloud-config\n")
+    instance = Instance.objects.get(name="ordered")
+    assert response.status_code == 302 and response["Location"] == detail(instance)
+    vifs = list(instance.vifs.order_by("position"))
+    assert [v.network_id for v in vifs] == [cloud.shared.pk, cloud.net_a.pk, cloud.shared.pk]
+    assert vifs[0].tag == "front"
+    assert str(vifs[1].fixed_ips.get(subnet__ip_version=4).address) == "10.0.0.50"
+    assert instance.metadata == {"role": "web", "team": "blue"}
+    assert instance.config_drive is True
+    assert instance.user_data  # stored base64, as the API stores it
+
+
+def test_wizard_without_networks_says_so_and_creates_nothing(alice, cloud):
+    response = wizard_post(alice, "nothing", [])
+    assert response.status_code == 200
+    assert "At least one network must be specified." in response.content.decode()
+    assert not Instance.objects.exists()
+
+
+def test_wizard_refuses_a_network_it_did_not_offer(alice, cloud):
+    response = wizard_post(alice, "sneaky", [{"network_id": str(cloud.net_b.pk)}])
+    assert response.status_code == 200
+    assert "eth0: choose one of the listed networks." in response.content.decode()
+    assert not Instance.objects.exists()
+
+
+def test_wizard_bonds_two_ports_in_802_3ad(alice, cloud):
+    built = build_node("bm-1", cloud.project_a, [("physnet1", True), ("physnet1", True),
+                                                 ("physnet2", True)])
+    ports = [str(p.uuid) for p in built.ports[:2]]
+    carriers = [{"bond": {"ports": ports, "mode": "802.3ad",
+                          "properties": {"miimon": 100, "lacp_rate": "fast"}}}]
+    response = wizard_post(alice, "bonded", [{"network_id": str(cloud.net_a.pk)}],
+                           node=str(built.node.uuid), carriers=carriers)
+    instance = Instance.objects.get(name="bonded")
+    assert response.status_code == 302
+    vif = instance.vifs.get()
+    group = PortGroup.objects.get(pk=vif.port_group_id)
+    assert group.instance_id == instance.pk
+    assert sorted(str(p.uuid) for p in group.ports.all()) == sorted(ports)
+    bound = vif.binding_profile["local_group_information"]
+    assert bound["bond_mode"] == "802.3ad"
+    assert bound["bond_properties"] == {"miimon": 100, "lacp_rate": "fast"}
+
+
+def test_wizard_ignores_carriers_without_a_node(alice, cloud):
+    carriers = [{"port": "00000000-0000-0000-0000-000000000000"}]
+    response = wizard_post(alice, "vm", [{"network_id": str(cloud.net_a.pk)}],
+                           carriers=carriers)
+    assert response.status_code == 302
+    assert Instance.objects.get(name="vm").vifs.get().port_id is None
+
+
+def test_wizard_shows_a_bonding_rule_and_creates_nothing(alice, cloud):
+    built = build_node("bm-1", cloud.project_a, [("physnet1", True), ("physnet1", True)])
+    carriers = [{"bond": {"ports": [str(p.uuid) for p in built.ports], "mode": "active-backup",
+                          "properties": {"lacp_rate": "fast"}}}]
+    response = wizard_post(alice, "bad-bond", [{"network_id": str(cloud.net_a.pk)}],
+                           node=str(built.node.uuid), carriers=carriers)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="launch-error"' in html
+    assert "Bonding option &#x27;lacp_rate&#x27; is not allowed in mode" in html
+    assert not Instance.objects.exists() and not PortGroup.objects.exists()
+    assert not VIF.objects.exists()
+    # what the user entered comes back, so the script can rebuild the form
+    assert "bad-bond" in html and str(built.ports[0].uuid) in html
+
+
+def test_wizard_reports_an_exhausted_subnet_and_creates_nothing(alice, cloud):
+    nics = [{"network_id": str(cloud.shared.pk)}] * 4  # the pool holds three addresses
+    response = wizard_post(alice, "too-many", nics)
+    assert response.status_code == 200
+    assert 'id="launch-error"' in response.content.decode()
+    assert not Instance.objects.exists() and not FixedIP.objects.exists()
+
+
+def test_wizard_validates_each_step_for_the_next_button(alice, cloud):
+    """Horizon's wizard asks the server to validate steps before moving on."""
+    headers = {"HTTP_X_HORIZON_VALIDATE_STEP_START": "1",
+               "HTTP_X_HORIZON_VALIDATE_STEP_END": "1"}
+    data = {"name": "x", "nics": "[]", "carriers": "[]", "node": ""}
+    answer = alice.post(LAUNCH, data, **headers).json()
+    assert answer["has_errors"] is True
+    assert answer["errors"]["networks"]["nics"] == ["At least one network must be specified."]
+    data["nics"] = json.dumps([{"network_id": str(cloud.net_a.pk)}])
+    assert alice.post(LAUNCH, data, **headers).json()["has_errors"] is False
