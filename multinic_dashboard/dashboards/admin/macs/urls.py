@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from multinic_dashboard.dashboards.admin.macs import views
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),

@@ -1,0 +1,721 @@
+"""The dashboard's admin panels: the VIF inventory, MAC search and bare metal (nodes, their
+ports and port groups, port-group create/edit/delete), through the browser's requests
+(Django's test client, signed in with Django's users)."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from multinic_api.models import VIF, Port, PortGroup
+from multinic_api.services import instances, subnets
+from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
+from multinic_dashboard.dashboards.admin.vifs import views as vif_views
+from tests.baremetal_fixtures import build_node
+
+VIFS = "/admin/"
+MACS = "/admin/multinic_macs/"
+BAREMETAL = "/admin/multinic_baremetal/"
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def form_errors(response) -> list[str]:
+    form = response.context["form"]
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
+def detail_url(node) -> str:
+    return reverse("horizon:admin:multinic_baremetal:detail", args=[node.pk])
+
+
+def create_url(node) -> str:
+    return reverse("horizon:admin:multinic_baremetal:create_port_group", args=[node.pk])
+
+
+def update_url(group) -> str:
+    return reverse("horizon:admin:multinic_baremetal:update_port_group",
+                   args=[group.node_id, group.pk])
+
+
+def instance_url(instance) -> str:
+    return reverse("horizon:project:multinic_instances:detail", args=[instance.pk])
+
+
+def launch(project, name, *networks, **kwargs):
+    return instances.launch_instance(project=project, name=name,
+                                     nics=[n if isinstance(n, NicRequest) else NicRequest(n.id)
+                                           for n in networks], **kwargs)
+
+
+@pytest.fixture
+def as_admin(client, cloud):
+    client.force_login(cloud.root)
+    return client
+
+
+@pytest.fixture
+def as_alice(client, cloud):
+    client.force_login(cloud.alice)
+    return client
+
+
+@pytest.fixture
+def two_projects(cloud):
+    """Alice's instance with two NICs on net-a (eth0, eth1) and Bob's with one on net-b."""
+    web = launch(cloud.project_a, "web-a", cloud.net_a, cloud.net_a)
+    db = launch(cloud.project_b, "db-b", cloud.net_b)
+    return web, db
+
+
+@pytest.fixture
+def node(cloud):
+    """Alice's node: ports 0, 1 on physnet1 bonded as bond0 (802.3ad), 2, 3 on physnet2."""
+    return build_node("node-a", cloud.project_a,
+                      [("physnet1", True), ("physnet1", True), ("physnet2", True),
+                       ("physnet2", False)],
+                      groups=[{"name": "bond0", "ports": [0, 1], "mode": "802.3ad",
+                               "properties": {"miimon": 100, "xmit_hash_policy": "layer3+4"}}])
+
+
+@pytest.fixture
+def physnet1(cloud):
+    network = subnets.create_network(cloud.project_a, "phys1", physical_network="physnet1")
+    subnets.create_subnet(network, "10.11.0.0/24", name="phys1-v4")
+    return network
+
+
+@pytest.fixture
+def bare_metal_instance(cloud, node, physnet1):
+    """An instance on node-a whose one NIC (phys1) binds bond0."""
+    instance = launch(cloud.project_a, "metal", physnet1, node=node.node.name)
+    assert instance.vifs.get().port_group_id == node.groups[0].pk
+    return instance
+
+
+# --- access ---------------------------------------------------------------------------------
+
+def test_reverse_names_the_panel_urls():
+    assert reverse("horizon:admin:multinic_vifs:index") == VIFS
+    assert reverse("horizon:admin:multinic_macs:index") == MACS
+    assert reverse("horizon:admin:multinic_baremetal:index") == BAREMETAL
+
+
+def admin_pages(node) -> list[str]:
+    return [VIFS, MACS, f"{MACS}?mac=52:54:00:12:34:56", BAREMETAL, detail_url(node.node),
+            create_url(node.node), update_url(node.groups[0])]
+
+
+def test_every_page_answers_an_administrator(as_admin, node):
+    for url in admin_pages(node):
+        assert as_admin.get(url).status_code == 200, url
+
+
+def test_every_page_is_forbidden_to_a_tenant(as_alice, node):
+    for url in admin_pages(node):
+        assert as_alice.get(url).status_code == 403, url
+    # Nor does a tenant's POST change anything.
+    group = node.groups[0]
+    response = as_alice.post(detail_url(node.node), {"action": f"port_groups__delete__{group.pk}"})
+    assert response.status_code == 403
+    response = as_alice.post(create_url(node.node), {"name": "sneaky", "mode": "active-backup"})
+    assert response.status_code == 403
+    assert PortGroup.objects.filter(pk=group.pk).exists()
+    assert not PortGroup.objects.filter(name="sneaky").exists()
+
+
+def test_anonymous_is_sent_to_sign_in(client, cloud):
+    response = client.get(VIFS)
+    assert response.status_code == 302
+    assert "/auth/login/" in response["Location"]
+
+
+def test_unknown_node_or_group_is_404(as_admin, node):
+    assert as_admin.get(f"{BAREMETAL}not-a-node/").status_code == 404
+    assert as_admin.get(f"{BAREMETAL}00000000-0000-0000-0000-000000000000/").status_code == 404
+    url = reverse("horizon:admin:multinic_baremetal:update_port_group",
+                  args=[node.node.pk, "nope"])
+    assert as_admin.get(url).status_code == 404
+    other = build_node("node-b", None, [("", True)], groups=[{"name": "bond-b", "ports": [0]}])
+    # A group of another node is not this node's.
+    url = reverse("horizon:admin:multinic_baremetal:update_port_group",
+                  args=[node.node.pk, other.groups[0].pk])
+    assert as_admin.get(url).status_code == 404
+
+
+# --- VIF inventory --------------------------------------------------------------------------
+
+def rows(response):
+    return response.context["table"].data
+
+
+def test_inventory_lists_the_vifs_of_every_project(as_admin, cloud, two_projects):
+    web, db = two_projects
+    response = as_admin.get(VIFS)
+    assert response.status_code == 200
+    vifs = rows(response)
+    # Oldest instance first, NICs in NIC order.
+    assert [(v.instance.name, v.position) for v in vifs] == [("web-a", 0), ("web-a", 1),
+                                                             ("db-b", 0)]
+    html = response.content.decode()
+    for heading in ("Project", "Instance", "Network", "NIC", "MAC Address", "IP Addresses",
+                    "Carried by"):
+        assert f">{heading}<" in html or heading in html
+    table = response.context["table"]
+    for vif in VIF.objects.select_related("instance__project", "network"):
+        row = table.get_rows()[[str(v.uuid) for v in vifs].index(str(vif.uuid))]
+        cells = {name: str(cell.value) for name, cell in row.cells.items()}
+        assert cells["project"] == vif.instance.project.name
+        assert cells["network"] == vif.network.name
+        assert cells["nic"] == f"eth{vif.position}"
+        assert cells["mac"] == vif.mac
+        addresses = [str(ip.address) for ip in vif.fixed_ips.order_by("subnet__ip_version")]
+        assert cells["ips"] == ", ".join(addresses)
+        # The instance links to its detail page.
+        assert f'href="{instance_url(vif.instance)}"' in html
+    # Both of web-a's addresses (IPv4 and IPv6 on net-a) and db-b's IPv4.
+    assert "10.0.0." in html and "2001:db8:a:" in html and "10.1.0." in html
+    assert "project-a" in html and "project-b" in html
+
+
+def test_inventory_shows_what_carries_a_bare_metal_vif(as_admin, bare_metal_instance, node):
+    response = as_admin.get(VIFS)
+    (row,) = response.context["table"].get_rows()
+    members = sorted(p.mac for p in node.ports[:2])
+    assert row.cells["carrier"].data == f"bond bond0 (802.3ad: {members[0]}, {members[1]})"
+
+
+def filter_rows(client, field, value):
+    """Apply the server-side filter as the browser does (POST, then the redirect's GET)."""
+    response = client.post(VIFS, {"vifs__filter__q_field": field, "vifs__filter__q": value})
+    assert response.status_code == 302
+    response = client.get(VIFS)
+    assert response.status_code == 200
+    return response
+
+
+def names(response) -> list[tuple[str, int]]:
+    return [(v.instance.name, v.position) for v in rows(response)]
+
+
+def test_filter_by_project_name_or_id(as_admin, cloud, two_projects):
+    assert names(filter_rows(as_admin, "project", "project-b")) == [("db-b", 0)]
+    assert names(filter_rows(as_admin, "project", "PROJECT-A")) == [("web-a", 0), ("web-a", 1)]
+    assert names(filter_rows(as_admin, "project", cloud.project_b.pk)) == [("db-b", 0)]
+    assert names(filter_rows(as_admin, "project", "nobody")) == []
+    # An empty filter shows everything again.
+    assert len(rows(filter_rows(as_admin, "project", ""))) == 3
+
+
+def test_filter_by_network_name_or_id(as_admin, cloud, two_projects):
+    assert names(filter_rows(as_admin, "network", "net-a")) == [("web-a", 0), ("web-a", 1)]
+    assert names(filter_rows(as_admin, "network", str(cloud.net_b.pk))) == [("db-b", 0)]
+    assert names(filter_rows(as_admin, "network", "no-such-net")) == []
+
+
+def test_filter_by_mac_in_any_notation(as_admin, two_projects):
+    web, _ = two_projects
+    eth1 = web.vifs.get(position=1)
+    dashed = eth1.mac.upper().replace(":", "-")
+    response = filter_rows(as_admin, "mac", dashed)
+    assert names(response) == [("web-a", 1)]
+    assert messages_of(response) == []
+    assert names(filter_rows(as_admin, "mac", "52:54:00:ff:ff:ff")) == []
+
+
+def test_filter_by_an_unparsable_mac_is_empty_with_the_reason(as_admin, two_projects):
+    response = filter_rows(as_admin, "mac", "not-a-mac")
+    assert rows(response) == []
+    assert messages_of(response) == [
+        "'not-a-mac' is not a MAC address; use six octets such as fa:16:3e:12:34:56"]
+    response = filter_rows(as_admin, "mac", "01:00:5e:00:00:01")
+    assert rows(response) == []
+    assert any("multicast" in m for m in messages_of(response))
+
+
+def test_inventory_pages_with_next_and_prev_links(as_admin, cloud, two_projects, monkeypatch):
+    monkeypatch.setattr(vif_views.IndexView, "page_size", 2)
+    launch(cloud.project_b, "late-b", cloud.net_b, cloud.net_b)
+    everything = [("web-a", 0), ("web-a", 1), ("db-b", 0), ("late-b", 0), ("late-b", 1)]
+
+    seen, url, pages = [], VIFS, 0
+    while url:
+        response = as_admin.get(url)
+        page = names(response)
+        assert len(page) == (2 if pages < 2 else 1)
+        seen += page
+        pages += 1
+        html = response.content.decode()
+        found = re.search(r'href="\?marker=([0-9a-f-]+)"', html)
+        url = f"{VIFS}?marker={found.group(1)}" if found else None
+        if found:  # the marker is the last row's id
+            assert found.group(1) == str(rows(response)[-1].uuid)
+        assert ("?prev_marker=" in html) == (pages > 1)
+    assert pages == 3
+    assert seen == everything
+
+    # « Prev from the last page goes back to the second.
+    last_first = VIF.objects.get(instance__name="late-b", position=1)
+    response = as_admin.get(f"{VIFS}?prev_marker={last_first.uuid}")
+    assert names(response) == everything[2:4]
+
+
+def test_inventory_pages_within_a_filter(as_admin, cloud, two_projects, monkeypatch):
+    monkeypatch.setattr(vif_views.IndexView, "page_size", 1)
+    filter_rows(as_admin, "network", "net-a")
+    first = as_admin.get(VIFS)
+    assert names(first) == [("web-a", 0)]
+    second = as_admin.get(f"{VIFS}?marker={rows(first)[0].uuid}")
+    assert names(second) == [("web-a", 1)]
+    assert 'href="?marker=' not in second.content.decode()
+
+
+def test_a_malformed_marker_shows_the_first_page(as_admin, two_projects):
+    response = as_admin.get(f"{VIFS}?marker=garbage")
+    assert response.status_code == 200
+    assert len(rows(response)) == 3
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_inventory_costs_the_same_queries_for_3_or_12_vifs(as_admin, cloud, node,
+                                                           bare_metal_instance):
+    launch(cloud.project_a, "one", cloud.net_a)
+    launch(cloud.project_b, "two", cloud.net_b)
+    as_admin.get(VIFS)  # session and caches warm
+    few = queries_for(as_admin, VIFS)
+    assert len(rows(as_admin.get(VIFS))) == 3
+    for i in range(3):
+        launch(cloud.project_a, f"more-a{i}", cloud.net_a, cloud.net_a)
+        launch(cloud.project_b, f"more-b{i}", cloud.net_b)
+    assert len(rows(as_admin.get(VIFS))) == 12
+    assert queries_for(as_admin, VIFS) == few
+
+
+# --- MAC addresses --------------------------------------------------------------------------
+
+def search(client, mac):
+    response = client.get(MACS, {"mac": mac})
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def test_mac_page_without_a_search_shows_only_the_form(as_admin):
+    response = as_admin.get(MACS)
+    html = response.content.decode()
+    assert response.context["owner"] is None
+    assert 'name="mac"' in html
+    assert "No interface, port or port group" not in html
+
+
+def test_mac_search_finds_the_vif(as_admin, cloud, two_projects):
+    web, _ = two_projects
+    eth1 = web.vifs.get(position=1)
+    response, html = search(as_admin, eth1.mac.upper().replace(":", ""))
+    owner = response.context["owner"]
+    assert owner.mac == eth1.mac and owner.kind == "vif"
+    assert owner.vif.pk == eth1.pk and owner.port is None and owner.port_group is None
+    assert f'href="{instance_url(web)}"' in html
+    assert "project-a" in html and cloud.project_a.pk in html
+    assert "net-a" in html and "eth1" in html and str(eth1.uuid) in html
+
+
+def test_mac_search_finds_a_port(as_admin, node):
+    port = node.ports[2]
+    response, html = search(as_admin, port.mac)
+    owner = response.context["owner"]
+    assert owner.kind == "port" and owner.port.pk == port.pk and owner.vif is None
+    assert f'href="{detail_url(node.node)}"' in html and "node-a" in html
+    assert "physnet2" in html and str(port.uuid) in html
+
+
+def test_mac_search_finds_a_port_group(as_admin, node):
+    group = node.groups[0]
+    group.mac = "52:54:00:aa:bb:cc"
+    group.save()
+    response, html = search(as_admin, "52-54-00-AA-BB-CC")
+    owner = response.context["owner"]
+    assert owner.kind == "port_group" and owner.port_group.pk == group.pk
+    assert owner.vif is None and owner.port is None
+    assert "bond0" in html and "802.3ad" in html and "node-a" in html
+    members = sorted(p.mac for p in node.ports[:2])
+    assert f"{members[0]}, {members[1]}" in html
+
+
+def test_mac_search_of_a_bare_metal_vif_shows_its_carrier_too(as_admin, node,
+                                                              bare_metal_instance):
+    vif = bare_metal_instance.vifs.get()
+    response, html = search(as_admin, vif.mac)
+    owner = response.context["owner"]
+    # The bond has no MAC of its own: the VIF has its first member's, as Ironic does.
+    assert owner.kind == "vif" and owner.port is not None and owner.port.mac == vif.mac
+    assert f'href="{instance_url(bare_metal_instance)}"' in html
+    # The port's group carries eth0 of the instance.
+    assert "eth0 of" in html and "(through bond0)" in html
+    assert "bond bond0" in html
+
+
+def test_mac_search_for_an_unknown_mac_says_so(as_admin, two_projects):
+    response, html = search(as_admin, "52:54:00:de:ad:01")
+    assert not response.context["owner"].found
+    assert "No interface, port or port group holds MAC 52:54:00:de:ad:01." in html
+
+
+def test_mac_search_for_an_invalid_mac_shows_the_reason(as_admin):
+    response, html = search(as_admin, "zz:zz")
+    assert response.context["owner"] is None
+    assert form_errors(response) == [
+        "'zz:zz' is not a MAC address; use six octets such as fa:16:3e:12:34:56"]
+    assert "is not a MAC address" in html
+    response, html = search(as_admin, "ff:ff:ff:ff:ff:ff")
+    assert form_errors(response) == [
+        "MAC address ff:ff:ff:ff:ff:ff is the broadcast address and cannot identify a NIC"]
+    response, html = search(as_admin, "")
+    assert response.context["owner"] is None and form_errors(response)
+
+
+# --- bare metal: nodes and a node's page ----------------------------------------------------
+
+def test_nodes_table(as_admin, cloud, node, bare_metal_instance):
+    build_node("node-b", None, [("", True)])
+    response = as_admin.get(BAREMETAL)
+    nodes = rows(response)
+    assert [n.name for n in nodes] == ["node-a", "node-b"]
+    cells = [{name: str(c.data) for name, c in row.cells.items()}
+             for row in response.context["table"].get_rows()]
+    assert cells[0]["uuid"] == str(node.node.pk)
+    assert cells[0]["project"] == "project-a"
+    assert (cells[0]["ports"], cells[0]["groups"]) == ("4", "1")
+    assert (cells[1]["ports"], cells[1]["groups"]) == ("1", "0")
+    html = response.content.decode()
+    assert f'href="{detail_url(node.node)}"' in html
+    assert f'href="{instance_url(bare_metal_instance)}"' in html
+    assert "(administrators only)" in html  # node-b has no project
+
+
+def test_node_page_shows_ports_and_port_groups(as_admin, node, bare_metal_instance):
+    response = as_admin.get(detail_url(node.node))
+    assert response.status_code == 200
+    ports = response.context["ports_table"]
+    groups = response.context["port_groups_table"]
+    assert [p.mac for p in ports.data] == sorted(p.mac for p in node.ports)
+    port_cells = {row.cells["mac"].data: {n: str(c.data) for n, c in row.cells.items()}
+                  for row in ports.get_rows()}
+    first, last = port_cells[node.ports[0].mac], port_cells[node.ports[3].mac]
+    assert first["physical_network"] == "physnet1" and first["pxe"] == "yes"
+    assert first["port_group"] == "bond0"
+    assert last["physical_network"] == "physnet2" and last["pxe"] == "no"
+    assert last["port_group"] == "None"  # shown as "-"
+    assert first["carries"].startswith("eth0 of") and "(through bond0)" in first["carries"]
+    assert last["carries"] == "None"
+    (group_row,) = groups.get_rows()
+    cells = {n: str(c.data) for n, c in group_row.cells.items()}
+    assert cells["name"] == "bond0" and cells["mode"] == "802.3ad"
+    assert "miimon=100" in cells["properties"]
+    assert "xmit_hash_policy=layer3+4" in cells["properties"]
+    assert cells["physical_network"] == "physnet1"
+    assert cells["standalone"] == "yes"
+    assert "eth0 of" in cells["carries"]
+    assert cells["made_by"] == "None"  # shown as "-": made by an admin, not by a launch
+    html = response.content.decode()
+    assert f'href="{instance_url(bare_metal_instance)}"' in html
+    assert "Create Port Group" in html
+
+
+def test_node_page_shows_a_bond_made_by_a_launch(as_admin, cloud, node):
+    physnet2 = subnets.create_network(cloud.project_a, "phys2", physical_network="physnet2")
+    subnets.create_subnet(physnet2, "10.12.0.0/24")
+    bond = BondRequest(ports=[str(node.ports[2].pk), str(node.ports[3].pk)], mode="balance-alb")
+    instance = launch(cloud.project_a, "bonded", NicRequest(
+        physnet2.id, carrier=CarrierRequest(bond=bond)), node=node.node.name)
+    response = as_admin.get(detail_url(node.node))
+    made = [row for row in response.context["port_groups_table"].get_rows()
+            if row.datum.instance_id is not None]
+    assert len(made) == 1
+    assert instance.name in str(made[0].cells["made_by"].data)
+    assert f'href="{instance_url(instance)}"' in str(made[0].cells["made_by"].data)
+
+
+# --- bare metal: create, edit, delete port groups -------------------------------------------
+
+def group_form(**fields):
+    return {"name": "bond1", "mac": "", "mode": "active-backup", "properties": "",
+            "standalone_ports_supported": "on", "ports": [], **fields}
+
+
+def test_create_port_group(as_admin, node):
+    members = [str(node.ports[2].pk), str(node.ports[3].pk)]
+    response = as_admin.post(create_url(node.node), group_form(
+        name="bond1", mode="balance-xor", ports=members,
+        properties="miimon=100\nxmit_hash_policy = layer2+3\n"))
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(node.node)
+    group = PortGroup.objects.get(name="bond1")
+    assert group.node_id == node.node.pk and group.mode == "balance-xor"
+    assert group.properties == {"miimon": 100, "xmit_hash_policy": "layer2+3"}  # canonical
+    assert group.standalone_ports_supported is True and group.mac is None
+    assert sorted(str(p.pk) for p in group.ports.all()) == sorted(members)
+    assert 'Created port group "bond1".' in messages_of(response)
+
+
+def test_create_port_group_with_json_properties_and_a_mac(as_admin, node):
+    port = node.ports[2]
+    response = as_admin.post(create_url(node.node), group_form(
+        mode="802.3ad", mac=port.mac.upper(), ports=[str(port.pk)],
+        standalone_ports_supported="", properties='{"miimon": 100, "lacp_rate": "fast"}'))
+    assert response.status_code == 302
+    group = PortGroup.objects.get(name="bond1")
+    assert group.mac == port.mac
+    assert group.properties == {"miimon": 100, "lacp_rate": "fast"}
+    assert group.standalone_ports_supported is False
+    # One member works, and the service's warning says so.
+    assert any("one member port" in m for m in messages_of(response))
+
+
+def test_the_create_form_offers_the_seven_modes_and_this_nodes_ports(as_admin, node):
+    other = build_node("node-b", None, [("", True)])
+    response = as_admin.get(create_url(node.node))
+    form = response.context["form"]
+    assert [value for value, _ in form.fields["mode"].choices] == [
+        "balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb",
+        "balance-alb"]
+    assert form["mode"].value() == "active-backup"
+    assert {value for value, _ in form.fields["ports"].choices} == {
+        str(p.pk) for p in node.ports}
+    assert str(other.ports[0].pk) not in response.content.decode()
+    # The help says what each mode needs from the switch.
+    html = response.content.decode()
+    assert "LACP" in html and "static port channel" in html
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"mode": "active-backup", "properties": "lacp_rate=fast"},
+     "Bonding option 'lacp_rate' is not allowed in mode 'active-backup': it applies only to "
+     "802.3ad"),
+    ({"name": "bad name!"}, "A port group name must be 1 to 255 letters"),
+    ({"mac": "nonsense"}, "'nonsense' is not a MAC address"),
+    ({"mode": "802.3ad", "properties": "miimon=often"},
+     "Bonding option 'miimon' (mode '802.3ad') must be a whole number of ms"),
+    ({"properties": "nonsense=1"}, "Unknown bonding option 'nonsense'"),
+])
+def test_create_port_group_rule_violations_show_the_services_message(as_admin, node, fields,
+                                                                     message):
+    before = PortGroup.objects.count()
+    response = as_admin.post(create_url(node.node), group_form(
+        ports=[str(node.ports[2].pk), str(node.ports[3].pk)], **fields))
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+    assert message.split(":")[0] in response.content.decode().replace("&#x27;", "'")
+    assert PortGroup.objects.count() == before
+    assert Port.objects.filter(pk__in=[node.ports[2].pk, node.ports[3].pk],
+                               port_group__isnull=False).count() == 0
+
+
+def test_create_port_group_from_two_physical_networks_is_refused(as_admin, node):
+    response = as_admin.post(create_url(node.node), group_form(
+        ports=[str(node.ports[1].pk), str(node.ports[2].pk)]))
+    assert response.status_code == 200
+    assert form_errors(response) == ["Port " + node.ports[1].mac + " is already a member of "
+                                     "port group bond0"]
+    response = as_admin.post(create_url(node.node), group_form(
+        ports=[str(node.ports[2].pk), str(node.ports[3].pk)], name="bond-x"))
+    assert response.status_code == 302  # same network: fine
+    third = build_node("node-c", None, [("physnet1", True), ("physnet2", True)])
+    response = as_admin.post(create_url(third.node), group_form(
+        ports=[str(p.pk) for p in third.ports]))
+    assert response.status_code == 200
+    assert form_errors(response) == ["Port group bond1: members must share one physical "
+                                     "network, not 'physnet1', 'physnet2'"]
+    assert not PortGroup.objects.filter(name="bond1").exists()
+
+
+def test_malformed_properties_are_a_field_error(as_admin, node):
+    for text, error in (("miimon 100", '"miimon 100" is not key=value'),
+                        ("miimon=1\nmiimon=2", 'Option "miimon" is given twice.'),
+                        ("{not json", "Not a JSON object"),
+                        ("{}", None)):
+        response = as_admin.post(create_url(node.node), group_form(properties=text,
+                                                                   name="bond-p"))
+        if error is None:
+            assert response.status_code == 302
+            continue
+        assert response.status_code == 200
+        assert response.context["form"].errors["properties"][0].startswith(error)
+    assert PortGroup.objects.filter(name="bond-p").count() == 1
+
+
+def test_a_port_of_another_node_is_not_a_choice(as_admin, node):
+    other = build_node("node-b", None, [("", True)])
+    response = as_admin.post(create_url(node.node), group_form(ports=[str(other.ports[0].pk)]))
+    assert response.status_code == 200
+    assert "ports" in response.context["form"].errors
+    assert not PortGroup.objects.filter(name="bond1").exists()
+
+
+def test_edit_form_is_prefilled(as_admin, node):
+    group = node.groups[0]
+    response = as_admin.get(update_url(group))
+    form = response.context["form"]
+    assert form["name"].value() == "bond0"
+    assert form["mode"].value() == "802.3ad"
+    assert form["properties"].value() == "miimon=100\nxmit_hash_policy=layer3+4"
+    assert form["standalone_ports_supported"].value() is True
+    assert sorted(form["ports"].value()) == sorted(str(p.pk) for p in node.ports[:2])
+
+
+def test_edit_port_group(as_admin, node):
+    group = node.groups[0]
+    response = as_admin.post(update_url(group), group_form(
+        name="bond0-renamed", mode="active-backup", properties="miimon=200",
+        ports=[str(node.ports[0].pk)]))
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(node.node)
+    group.refresh_from_db()
+    assert (group.name, group.mode, group.properties) == ("bond0-renamed", "active-backup",
+                                                         {"miimon": 200})
+    assert [p.pk for p in group.ports.all()] == [node.ports[0].pk]
+    assert 'Updated port group "bond0-renamed".' in messages_of(response)
+
+
+def test_edit_port_group_rule_violation_changes_nothing(as_admin, node):
+    group = node.groups[0]
+    response = as_admin.post(update_url(group), group_form(
+        name="bond0", mode="active-backup", properties="miimon=100\nxmit_hash_policy=layer3+4",
+        ports=[str(p.pk) for p in node.ports[:2]]))
+    assert response.status_code == 200
+    assert form_errors(response) == [
+        "Bonding option 'xmit_hash_policy' is not allowed in mode 'active-backup': it applies "
+        "only to balance-xor, 802.3ad, balance-tlb"]
+    group.refresh_from_db()
+    assert group.mode == "802.3ad"
+    assert group.properties == {"miimon": 100, "xmit_hash_policy": "layer3+4"}
+
+
+def test_edit_of_a_group_carrying_a_vif(as_admin, node, bare_metal_instance):
+    group = node.groups[0]
+    response = as_admin.get(update_url(group))
+    assert "carries an interface of instance metal" in response.content.decode()
+    # Its members cannot change...
+    response = as_admin.post(update_url(group), group_form(
+        name="bond0", mode="802.3ad", ports=[str(node.ports[0].pk)]))
+    assert response.status_code == 200
+    (error,) = form_errors(response)
+    assert error.startswith(f"Port {node.ports[0].mac} carries interface ")
+    assert error.endswith("it cannot join a port group until that interface is detached")
+    assert group.ports.count() == 2
+    # ... but its mode and options may (the running NIC keeps the ones it bound with).
+    response = as_admin.post(update_url(group), group_form(
+        name="bond0", mode="802.3ad", properties="miimon=100\nlacp_rate=fast",
+        ports=[str(p.pk) for p in node.ports[:2]]))
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.properties == {"miimon": 100, "lacp_rate": "fast"}
+
+
+def delete_offered(html: str, group) -> bool:
+    """The row's Delete button, and its checkbox for the batch Delete Port Groups."""
+    row_action = f'value="port_groups__delete__{group.pk}"' in html
+    checkbox = f'name="object_ids" value="{group.pk}"' in html
+    assert row_action == checkbox
+    return row_action
+
+
+def test_delete_port_group_keeps_its_ports(as_admin, node):
+    group = node.groups[0]
+    html = as_admin.get(detail_url(node.node)).content.decode()
+    assert delete_offered(html, group)
+    response = as_admin.post(detail_url(node.node), {"action": f"port_groups__delete__{group.pk}"})
+    assert response.status_code == 302
+    assert not PortGroup.objects.filter(pk=group.pk).exists()
+    assert Port.objects.filter(node=node.node).count() == 4
+    assert "Deleted Port Group: bond0" in messages_of(response)
+
+
+def test_batch_delete_of_port_groups(as_admin, node):
+    bond0 = node.groups[0]
+    as_admin.post(create_url(node.node), group_form(
+        name="bond1", ports=[str(node.ports[2].pk), str(node.ports[3].pk)]))
+    ids = [str(g.pk) for g in PortGroup.objects.filter(node=node.node)]
+    assert len(ids) == 2 and str(bond0.pk) in ids
+    response = as_admin.post(detail_url(node.node),
+                             {"action": "port_groups__delete", "object_ids": ids})
+    assert response.status_code == 302
+    assert not PortGroup.objects.filter(node=node.node).exists()
+
+
+def test_delete_is_not_offered_nor_done_while_a_group_carries_a_vif(as_admin, node,
+                                                                    bare_metal_instance):
+    group = node.groups[0]
+    as_admin.post(create_url(node.node), group_form(
+        name="bond1", ports=[str(node.ports[2].pk), str(node.ports[3].pk)]))
+    free = PortGroup.objects.get(name="bond1")
+    html = as_admin.get(detail_url(node.node)).content.decode()
+    assert not delete_offered(html, group)
+    assert delete_offered(html, free)
+    # A POST anyway (a stale page, a crafted request) is refused, with no 500.
+    response = as_admin.post(detail_url(node.node), {"action": f"port_groups__delete__{group.pk}"})
+    assert response.status_code == 302
+    assert PortGroup.objects.filter(pk=group.pk).exists()
+    assert messages_of(response) == ["You are not allowed to delete port group: bond0"]
+    # In a batch, the free group goes and the carrying one stays.
+    response = as_admin.post(detail_url(node.node), {"action": "port_groups__delete",
+                                                     "object_ids": [str(group.pk),
+                                                                    str(free.pk)]})
+    assert response.status_code == 302
+    assert PortGroup.objects.filter(pk=group.pk).exists()
+    assert not PortGroup.objects.filter(pk=free.pk).exists()
+
+
+def test_delete_refused_by_the_service_shows_its_message(as_admin, node, monkeypatch):
+    """If the group came to carry a VIF after the page was loaded (allowed() saw it free),
+    the service's 409 reason is what the admin reads."""
+    group = node.groups[0]
+    from multinic_dashboard.dashboards.admin.baremetal import tables as baremetal_tables
+
+    monkeypatch.setattr(baremetal_tables.DeletePortGroup, "allowed",
+                        lambda self, request, datum=None: True)
+    physnet = subnets.create_network(node.node.project, "late", physical_network="physnet1")
+    subnets.create_subnet(physnet, "10.13.0.0/24")
+    launch(node.node.project, "late", physnet, node=node.node.name)
+    response = as_admin.post(detail_url(node.node), {"action": f"port_groups__delete__{group.pk}"})
+    assert response.status_code == 302
+    assert PortGroup.objects.filter(pk=group.pk).exists()
+    (message,) = messages_of(response)
+    assert message.startswith("Port group bond0 carries interface ")
+
+
+def test_the_port_group_form_opens_as_a_modal(as_admin, node):
+    response = as_admin.get(create_url(node.node), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and 'id="create_port_group_modal"' in html
+    assert f'action="{create_url(node.node)}"' in html
+    response = as_admin.get(update_url(node.groups[0]), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert 'id="update_port_group_modal"' in response.content.decode()
+
+
+def test_node_pages_cost_the_same_queries_for_few_or_many_rows(as_admin, cloud):
+    small = build_node("node-s", cloud.project_a, [("physnet1", True), ("physnet1", True)],
+                       groups=[{"name": "bond-s", "ports": [0, 1]}])
+    big = build_node("node-t", cloud.project_b, [("physnet1", True)] * 6 + [("", False)] * 2,
+                     groups=[{"name": f"bond-t{i}", "ports": [2 * i, 2 * i + 1]}
+                             for i in range(4)])
+    as_admin.get(BAREMETAL)  # session and caches warm
+    assert queries_for(as_admin, detail_url(small.node)) == queries_for(as_admin,
+                                                                        detail_url(big.node))
+    two_nodes = queries_for(as_admin, BAREMETAL)
+    for i in range(4):
+        build_node(f"node-x{i}", cloud.project_a, [("", True)] * 2)
+    assert len(rows(as_admin.get(BAREMETAL))) == 6
+    assert queries_for(as_admin, BAREMETAL) == two_nodes
