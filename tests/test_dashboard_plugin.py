@@ -1,0 +1,206 @@
+"""The plugin installs the way Horizon plugins do: ``multinic_dashboard/enabled/_NNNN_*.py``.
+
+Two checks: inside a real OpenStack dashboard (openstack_dashboard's settings plus our enabled
+files, in a subprocess, since this process's Django is the standalone site's), and in the
+standalone site itself, which loads the very same files.
+"""
+
+import importlib
+import json
+import os
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import horizon
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+import multinic_dashboard.enabled
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PANELS = {  # (dashboard, panel slug): panel class
+    ("project", "multinic_instances"):
+        "multinic_dashboard.dashboards.project.instances.panel.Instances",
+    ("project", "multinic_networks"):
+        "multinic_dashboard.dashboards.project.networks.panel.Networks",
+    ("admin", "multinic_vifs"): "multinic_dashboard.dashboards.admin.vifs.panel.Interfaces",
+    ("admin", "multinic_macs"): "multinic_dashboard.dashboards.admin.macs.panel.MacAddresses",
+    ("admin", "multinic_baremetal"):
+        "multinic_dashboard.dashboards.admin.baremetal.panel.BareMetal",
+}
+GROUPS = {("project", "multinic"): ["multinic_instances", "multinic_networks"],
+          ("admin", "multinic_admin"): ["multinic_vifs", "multinic_macs", "multinic_baremetal"]}
+
+# Runs under tests.openstack_dashboard_settings. Every check is an assert with its reason, so a
+# failure exits nonzero with a traceback; the last line of stdout is a JSON summary.
+OPENSTACK_DASHBOARD_CHECK = r'''
+import json, socket, sys
+
+# Offline: any attempt to open a connection (Keystone or anything else) is a failure.
+attempts = []
+def _refuse(self, address, *args, **kwargs):
+    attempts.append(repr(address))
+    raise OSError(f"network access attempted: {address!r}")
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+
+import django
+django.setup()
+
+import horizon
+from django.conf import settings
+from django.core.management import call_command
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+panels, groups = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+templates = json.loads(sys.argv[3])
+
+assert "openstack_dashboard" in settings.INSTALLED_APPS, settings.INSTALLED_APPS
+for app in ("multinic_api", "multinic_dashboard"):
+    assert app in settings.INSTALLED_APPS, f"{app} not in INSTALLED_APPS: {settings.INSTALLED_APPS}"
+assert len(set(settings.INSTALLED_APPS)) == len(settings.INSTALLED_APPS), settings.INSTALLED_APPS
+
+# Resolving the URLconf runs horizon's autodiscovery and applies the enabled files' panels.
+urls = {}
+for dashboard, slug, dotted in panels:
+    urls[slug] = reverse(f"horizon:{dashboard}:{slug}:index")
+for slug in ("instances", "networks"):  # openstack_dashboard's own are still there
+    urls[slug] = reverse(f"horizon:project:{slug}:index")
+
+registered = {}
+for dashboard, slug, dotted in panels:
+    panel = horizon.get_dashboard(dashboard).get_panel(slug)
+    assert type(panel) is import_string(dotted), (dashboard, slug, type(panel), dotted)
+    registered[slug] = f"{type(panel).__module__}.{type(panel).__name__}"
+
+found_groups = {}
+for dashboard, slug, members in groups:
+    group = horizon.get_dashboard(dashboard).get_panel_group(slug)
+    assert group is not None, f"panel group {slug} missing from {dashboard}"
+    found_groups[slug] = {"name": str(group.name), "panels": [p.slug for p in group]}
+    assert found_groups[slug]["panels"] == members, (slug, found_groups[slug], members)
+
+project_panels = [p.slug for p in horizon.get_dashboard("project").get_panels()]
+admin_panels = [p.slug for p in horizon.get_dashboard("admin").get_panels()]
+for own in ("instances", "networks", "overview"):
+    assert own in project_panels, (own, project_panels)
+for own in ("instances", "networks", "hypervisors"):
+    assert own in admin_panels, (own, admin_panels)
+
+# The panels' templates come from the apps ADD_INSTALLED_APPS brought in.
+for name in templates:
+    get_template(name)
+
+call_command("check", fail_level="ERROR")
+assert not attempts, attempts
+print(json.dumps({"urls": urls, "panels": registered, "groups": found_groups,
+                  "project_panels": project_panels, "admin_panels": admin_panels,
+                  "installed_apps": list(settings.INSTALLED_APPS)}))
+'''
+
+
+def our_templates() -> list[str]:
+    base = ROOT / "multinic_dashboard" / "templates"
+    return sorted(str(p.relative_to(base)) for p in base.rglob("*.html"))
+
+
+def test_panels_register_in_an_openstack_dashboard(tmp_path):
+    # TMPDIR: openstack_dashboard's test settings keep a generated SECRET_KEY in a temp file.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.openstack_dashboard_settings",
+           "TMPDIR": str(tmp_path),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env.pop("DATABASE_URL", None)
+    args = [json.dumps([[d, s, c] for (d, s), c in PANELS.items()]),
+            json.dumps([[d, g, m] for (d, g), m in GROUPS.items()]),
+            json.dumps(our_templates())]
+    result = subprocess.run([sys.executable, "-c", OPENSTACK_DASHBOARD_CHECK, *args],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    output = f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    assert result.returncode == 0, output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert summary["panels"] == {slug: cls for (_, slug), cls in PANELS.items()}, output
+    assert summary["urls"] == {
+        "multinic_instances": "/project/multinic_instances/",
+        "multinic_networks": "/project/multinic_networks/",
+        "multinic_vifs": "/admin/multinic_vifs/",
+        "multinic_macs": "/admin/multinic_macs/",
+        "multinic_baremetal": "/admin/multinic_baremetal/",
+        "instances": "/project/instances/",
+        "networks": "/project/networks/",
+    }
+    assert summary["groups"] == {
+        "multinic": {"name": "Multi-NIC", "panels": ["multinic_instances", "multinic_networks"]},
+        "multinic_admin": {"name": "Multi-NIC",
+                           "panels": ["multinic_vifs", "multinic_macs", "multinic_baremetal"]},
+    }
+    # Ours next to OpenStack's own, which still has its Instances and Networks panels.
+    assert {"instances", "networks", "multinic_instances", "multinic_networks"} <= set(
+        summary["project_panels"])
+    apps = summary["installed_apps"]
+    assert {"multinic_api", "multinic_dashboard", "openstack_dashboard"} <= set(apps)
+
+
+# --- the standalone site ----------------------------------------------------------------------
+
+def enabled_modules() -> list:
+    names = sorted(m.name for m in pkgutil.iter_modules(multinic_dashboard.enabled.__path__))
+    return [importlib.import_module(f"multinic_dashboard.enabled.{name}") for name in names]
+
+
+def test_enabled_files_are_valid_horizon_enabled_files():
+    modules = enabled_modules()
+    assert len(modules) == 7
+    for module in modules:
+        name = module.__name__.rsplit(".", 1)[1]
+        # Applied in file-name order, hence the numeric prefix.
+        assert re.fullmatch(r"_\d{4}_[a-z0-9_]+", name), name
+        assert hasattr(module, "PANEL") or hasattr(module, "PANEL_GROUP"), name
+        if hasattr(module, "PANEL"):
+            assert module.PANEL_DASHBOARD in ("project", "admin"), name
+            panel_class = import_string(module.ADD_PANEL)
+            assert issubclass(panel_class, horizon.Panel) and panel_class.slug == module.PANEL
+            assert PANELS[(module.PANEL_DASHBOARD, module.PANEL)] == module.ADD_PANEL
+        else:
+            assert module.PANEL_GROUP_NAME and module.PANEL_GROUP_DASHBOARD, name
+        for app in getattr(module, "ADD_INSTALLED_APPS", []):
+            importlib.import_module(app)
+    # The group files come before the panels that go into them.
+    order = [m.__name__.rsplit(".", 1)[1] for m in modules]
+    for module in modules:
+        if hasattr(module, "PANEL"):
+            group_file = next(m for m in modules if not hasattr(m, "PANEL")
+                              and m.PANEL_GROUP == module.PANEL_GROUP)
+            assert order.index(group_file.__name__.rsplit(".", 1)[1]) < order.index(
+                module.__name__.rsplit(".", 1)[1])
+
+
+def test_every_enabled_panel_registers_in_the_standalone_site():
+    for (dashboard, slug), dotted in PANELS.items():
+        # Reversing resolves the URLconf, which runs horizon's autodiscovery first.
+        assert reverse(f"horizon:{dashboard}:{slug}:index").startswith(f"/{dashboard}/")
+        assert type(horizon.get_dashboard(dashboard).get_panel(slug)) is import_string(dotted)
+    for (dashboard, group_slug), members in GROUPS.items():
+        group = horizon.get_dashboard(dashboard).get_panel_group(group_slug)
+        assert str(group.name) == "Multi-NIC"
+        assert [p.slug for p in group] == members
+    # Every panel the site has is one of the plugin's: its dashboards are only the frame.
+    site_panels = {(d.slug, p.slug) for d in horizon.get_dashboards() for p in d.get_panels()}
+    assert site_panels == set(PANELS)
+    for app in ("multinic_api", "multinic_dashboard"):
+        assert app in settings.INSTALLED_APPS
+
+
+@pytest.mark.parametrize(("dashboard", "slug"), sorted(PANELS))
+def test_every_panel_index_answers(client, cloud, dashboard, slug):
+    client.force_login(cloud.root)
+    response = client.get(reverse(f"horizon:{dashboard}:{slug}:index"))
+    assert response.status_code == 200
