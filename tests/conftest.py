@@ -13,13 +13,20 @@ def _on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
+def _needs_postgres(item) -> bool:
+    # Browser tests need it too: the live server answers the page, its scripts' calls and its
+    # static files on several threads at once, and with SQLite's in-memory test database
+    # Django shares one connection between those threads.
+    return "postgres" in item.keywords or "browser" in item.keywords
+
+
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests run when DATABASE_URL is PostgreSQL (``make test`` starts one);
-    otherwise they are deselected, and the summary says so."""
+    """PostgreSQL-only tests (and the browser tests) run when DATABASE_URL is PostgreSQL
+    (``make test`` starts one); otherwise they are deselected, and the summary says so."""
     if _on_postgres():
         return
-    selected = [item for item in items if "postgres" not in item.keywords]
-    deselected = [item for item in items if "postgres" in item.keywords]
+    selected = [item for item in items if not _needs_postgres(item)]
+    deselected = [item for item in items if _needs_postgres(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

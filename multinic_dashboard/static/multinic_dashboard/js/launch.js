@@ -117,11 +117,16 @@
         $('#nics-error').addClass('hide');
       }
       if (focus) {
-        var $target = $selected.find('li.nic').eq(focus.index).find('.' + focus.cls);
-        if (!$target.length || $target.prop('disabled')) {
-          $target = $selected.find('li.nic').eq(focus.index).find('.remove-network');
+        // Keep the keyboard where it was: the same button of the moved NIC, or (at the top or
+        // bottom, where it is disabled) the button that moves it back.
+        var $item = $selected.find('li.nic').eq(focus.index);
+        var opposite = {'move-up': 'move-down', 'move-down': 'move-up'}[focus.cls];
+        var $target = [focus.cls, opposite, 'remove-network'].map(function (cls) {
+          return cls && $item.find('.' + cls);
+        }).filter(function ($b) { return $b && $b.length && !$b.prop('disabled'); })[0];
+        if ($target) {
+          $target.trigger('focus');
         }
-        $target.trigger('focus');
       }
       renderCarriers();
     }
@@ -642,6 +647,8 @@
     }
 
     function schedulePreview() {
+      // "pending" until the answer for the latest state is shown (tests wait on it too).
+      $root.attr('data-preview-state', 'pending');
       clearTimeout(previewTimer);
       previewTimer = setTimeout(preview, PREVIEW_DELAY_MS);
     }
@@ -653,6 +660,7 @@
         $('#preview-network-data-json, #preview-meta-data-json').text('-');
         $('#preview-error').addClass('hide');
         showInlineError(null);
+        $root.attr('data-preview-state', 'empty');
         return;
       }
       $('#preview-status').text('Updating...');

@@ -1,0 +1,295 @@
+"""The dashboard in a real browser: Debian's headless Chromium driven by Selenium against a live
+server with the demo data. Every page visited must leave no error in the browser's console.
+
+``MULTINIC_SCREENSHOTS=<dir>`` (``make screenshots``) also saves the pictures the README shows.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from multinic_api.models import VIF, Instance, Network, Node, PortGroup, Project
+from multinic_api.services import instances
+from tests import browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = os.environ.get("MULTINIC_SCREENSHOTS")
+# The preview API answers a launch that would fail with a 400 or 409, as it should; Chromium
+# logs every 4xx of a fetch as a console error. Those answers are the feature, not a fault.
+EXPECTED_API_ANSWERS = ("/api/instances/preview/ - Failed to load resource: the server "
+                        "responded with a status of 40")
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("load_demo_data", password="multinic", stdout=open(os.devnull, "w"))
+    return live_server
+
+
+@pytest.fixture
+def chromium():
+    if not browser.available():
+        pytest.fail(f"Browser tests need {browser.CHROMIUM} and {browser.CHROMEDRIVER}: "
+                    "`make test` installs Debian's chromium and chromium-driver.")
+    session = Session(browser.Browser())
+    yield session
+    try:
+        session.assert_console_clean()
+    finally:
+        session.browser.quit()
+
+
+class Session:
+    """A browser with the checks every page gets: its console stays free of errors."""
+
+    def __init__(self, chrome: browser.Browser):
+        self.browser = chrome
+        self.driver = chrome.driver
+        self.base = ""
+        self.console: list[str] = []
+
+    def wait(self, seconds: float = 15) -> WebDriverWait:
+        return WebDriverWait(self.driver, seconds)
+
+    def assert_console_clean(self, expected: str | None = None) -> None:
+        """No console errors but ``expected`` (a page the test means to be an error page)."""
+        self.console += [m for m in self.browser.severe_console_messages()
+                         if EXPECTED_API_ANSWERS not in m
+                         and not (expected and m.startswith(expected + " - "))]
+        assert self.console == [], self.console
+
+    def open(self, path: str, status: int = 200) -> None:
+        self.assert_console_clean()
+        self.driver.get(self.base + path)
+        if status != 200:  # the browser logs the page's own status as an error: expected
+            self.wait().until(lambda d: d.execute_script("return document.readyState") ==
+                              "complete")
+            self.assert_console_clean(expected=self.base + path)
+        self.wait().until(lambda d: d.execute_script("return document.readyState") ==
+                          "complete")
+
+    def sign_in(self, server, username: str, password: str = "multinic") -> None:
+        self.base = server.url
+        self.driver.delete_all_cookies()
+        self.open("/auth/login/")
+        self.driver.find_element(By.ID, "id_username").send_keys(username)
+        self.driver.find_element(By.ID, "id_password").send_keys(password)
+        self.driver.find_element(By.ID, "loginBtn").click()
+        self.wait().until(ec.presence_of_element_located((By.ID, "sidebar")))
+
+    def find(self, css: str):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css: str):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def click(self, css: str) -> None:
+        element = self.wait().until(ec.element_to_be_clickable((By.CSS_SELECTOR, css)))
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
+
+    def next_step(self) -> None:
+        self.click(".button-next")
+
+    def launch(self) -> None:
+        """Next to the last step, where Horizon's wizard shows its final button; press it."""
+        while not self.find(".button-final").is_displayed():
+            self.next_step()
+        self.click(".button-final")
+
+    def selected_networks(self) -> list[str]:
+        return [li.find_element(By.CSS_SELECTOR, ".network-name").get_attribute("textContent")
+                for li in self.find_all("#selected-networks li.nic")]
+
+    def add_network(self, name: str) -> None:
+        for item in self.find_all("#available-networks li.available-network"):
+            if item.find_element(By.CSS_SELECTOR, ".network-name").text == name:
+                item.find_element(By.CSS_SELECTOR, ".add-network").click()
+                return
+        raise AssertionError(f"network {name} is not offered")
+
+    def preview_state(self) -> str:
+        """Waits for the debounced preview of the latest change: 'ok', 'error' or 'empty'."""
+        root = self.find(".multinic-launch")
+        self.wait().until(lambda d: root.get_attribute("data-preview-state") in
+                          ("ok", "error", "empty"))
+        return root.get_attribute("data-preview-state")
+
+    def preview_network_data(self) -> dict:
+        self.preview_state()
+        return json.loads(self.driver.execute_script(
+            "return document.getElementById('preview-network-data-json').textContent"))
+
+    def screenshot(self, name: str) -> None:
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            self.driver.execute_script("window.scrollTo(0, 0)")
+            self.driver.save_screenshot(str(Path(SCREENSHOTS) / name))
+
+
+def start_launch(session: Session, name: str) -> None:
+    session.open("/project/launch/")
+    session.find("input[name='name']").send_keys(name)
+    session.next_step()
+    session.wait().until(ec.visibility_of_element_located((By.ID, "available-networks")))
+
+
+def launched(name: str) -> Instance:
+    return Instance.objects.get(name=name)
+
+
+def test_reordered_networks_become_the_instances_nic_order(demo, chromium):
+    chromium.sign_in(demo, "demo")
+    start_launch(chromium, "ordered")
+    for name in ("private", "public", "storage"):
+        chromium.add_network(name)
+    assert chromium.selected_networks() == ["private", "public", "storage"]
+
+    # Drag eth2 (storage) above eth0 ...
+    items = chromium.find_all("#selected-networks li.nic")
+    ActionChains(chromium.driver).click_and_hold(items[2].find_element(
+        By.CSS_SELECTOR, ".network-name")).move_by_offset(0, -10).move_to_element(
+        items[0].find_element(By.CSS_SELECTOR, ".nic-name")).move_by_offset(0, -15).release(
+        ).perform()
+    chromium.wait().until(lambda d: chromium.selected_networks()[0] == "storage")
+    assert chromium.selected_networks() == ["storage", "private", "public"]
+    # ... then, from the keyboard, move eth1 (private) down one.
+    chromium.find("#selected-networks li.nic[data-index='1'] .move-down").send_keys(Keys.ENTER)
+    assert chromium.selected_networks() == ["storage", "public", "private"]
+    labels = [e.text for e in chromium.find_all("#selected-networks .nic-name")]
+    assert labels == ["eth0", "eth1", "eth2"]
+    # The keyboard stays on the moved NIC (now last: its "up" button, "down" being disabled).
+    focused = chromium.driver.switch_to.active_element
+    assert focused.get_attribute("aria-label") == "Move eth2 up"
+
+    network_data = chromium.preview_network_data()
+    assert len(network_data["links"]) == 3
+    chromium.screenshot("wizard-networks.png")
+
+    chromium.launch()
+    chromium.wait().until(ec.presence_of_element_located((By.ID, "instance-name")))
+    instance = launched("ordered")
+    assert chromium.driver.current_url.endswith(f"/project/{instance.uuid}/")
+    order = [vif.network.name for vif in instance.vifs.order_by("position")]
+    assert order == ["storage", "public", "private"]
+
+
+def test_bond_two_demo_ports_in_802_3ad_with_fast_lacp(demo, chromium):
+    chromium.sign_in(demo, "demo")
+    start_launch(chromium, "bonded")
+    chromium.add_network("storage")
+    chromium.next_step()
+    node = Node.objects.get(name="demo-baremetal-1")
+    Select(chromium.find("select[name='node']")).select_by_value(str(node.uuid))
+    chromium.next_step()
+    Select(chromium.find("#carrier-kind-0")).select_by_value("bond")
+    physnet2 = list(node.ports.filter(physical_network="physnet2").order_by("mac"))
+    for port in physnet2:
+        chromium.click(f"#bond-0-port-{port.uuid}")
+    Select(chromium.find("#bond-0-mode")).select_by_value("802.3ad")
+    # Exactly the options 802.3ad allows are offered, miimon filled in with its default.
+    shown = [e.get_attribute("data-option") for e in chromium.find_all(".bond-option-group")]
+    assert shown == ["miimon", "updelay", "downdelay", "xmit_hash_policy", "lacp_rate",
+                     "ad_select"]
+    assert chromium.find("#bond-0-miimon").get_attribute("value") == "100"
+    assert "LACP" in chromium.find(".mode-help").text
+    Select(chromium.find("#bond-0-lacp_rate")).select_by_value("fast")
+
+    assert chromium.preview_state() == "ok"
+    links = chromium.preview_network_data()["links"]
+    bond = links[0]
+    assert bond["type"] == "bond" and bond["bond_mode"] == "802.3ad"
+    assert bond["bond_lacp_rate"] == "fast" and bond["bond_miimon"] == 100
+    assert bond["bond_links"] == [str(p.uuid) for p in physnet2]
+    assert [link["ethernet_mac_address"] for link in links[1:]] == [p.mac for p in physnet2]
+    assert not Instance.objects.exists()  # the preview committed nothing
+    chromium.screenshot("wizard-bonding-preview.png")
+
+    chromium.launch()
+    chromium.wait().until(ec.presence_of_element_located((By.ID, "instance-name")))
+    instance = launched("bonded")
+    group = PortGroup.objects.get(instance=instance)
+    assert sorted(p.mac for p in group.ports.all()) == [p.mac for p in physnet2]
+
+    chromium.click("a[data-target$='__config_drive']")
+    pane = chromium.find("div.tab-pane[data-path='openstack/latest/network_data.json']")
+    chromium.wait().until(lambda d: pane.is_displayed())
+    document = json.loads(pane.find_element(By.TAG_NAME, "pre").text)
+    assert document["links"][0]["bond_lacp_rate"] == "fast"
+    assert document["links"][0]["bond_links"] == [str(p.uuid) for p in physnet2]
+    # another file of the browser, chosen from the list
+    chromium.click("#config-drive-files a[data-path='openstack/latest/meta_data.json']")
+    meta = chromium.find("div.tab-pane[data-path='openstack/latest/meta_data.json'] pre")
+    chromium.wait().until(lambda d: meta.is_displayed())
+    assert json.loads(meta.text)["uuid"] == str(instance.uuid)
+
+
+def test_an_option_the_mode_does_not_allow_is_shown_inline_and_nothing_is_launched(
+        demo, chromium):
+    chromium.sign_in(demo, "demo")
+    start_launch(chromium, "refused")
+    chromium.add_network("storage")
+    chromium.next_step()
+    node = Node.objects.get(name="demo-baremetal-1")
+    Select(chromium.find("select[name='node']")).select_by_value(str(node.uuid))
+    chromium.next_step()
+    Select(chromium.find("#carrier-kind-0")).select_by_value("bond")
+    for port in node.ports.filter(physical_network="physnet2"):
+        chromium.click(f"#bond-0-port-{port.uuid}")
+    assert Select(chromium.find("#bond-0-mode")).first_selected_option.text == "active-backup"
+    assert not chromium.find_all("#bond-0-lacp_rate")  # not offered in this mode
+    chromium.click(".nic-carrier[data-index='0'] .add-extra")
+    chromium.find(".bond-extra-key").send_keys("lacp_rate")
+    chromium.find(".bond-extra-value").send_keys("fast")
+
+    assert chromium.preview_state() == "error"
+    inline = chromium.find("fieldset.active .multinic-inline-error")
+    assert "'lacp_rate' is not allowed in mode 'active-backup'" in inline.text
+    assert inline.is_displayed()
+    assert "not allowed" in chromium.find("#preview-error").text
+
+    chromium.launch()
+    chromium.wait().until(ec.presence_of_element_located((By.ID, "launch-error")))
+    assert "not allowed in mode 'active-backup'" in chromium.find("#launch-error").text
+    assert not Instance.objects.exists() and not VIF.objects.exists()
+    assert PortGroup.objects.count() == 1  # the demo's own bond0, nothing new
+    # The wizard comes back as it was: the NIC and its bond, ready to be corrected.
+    chromium.wait().until(lambda d: chromium.find_all(".bond-extra-key"))
+    assert chromium.selected_networks() == ["storage"]
+    assert chromium.find(".bond-extra-key").get_attribute("value") == "lacp_rate"
+
+
+def test_the_vif_inventory_lists_new_vifs_and_a_tenant_cannot_open_anothers_instance(
+        demo, chromium):
+    demo_project = Project.objects.get(name="demo")
+    networks = [Network.objects.get(name=n) for n in ("private", "public")]
+    instance = instances.launch_instance(
+        project=demo_project, name="inventoried",
+        nics=[instances.NicRequest(network_id=n.pk) for n in networks])
+    macs = [v.mac for v in instance.vifs.order_by("position")]
+
+    chromium.sign_in(demo, "admin")
+    chromium.open("/admin/")
+    table = chromium.find("table").text
+    for mac in macs:
+        assert mac in table
+    assert "inventoried" in table
+    chromium.screenshot("admin-vif-inventory.png")
+
+    outsider = get_user_model().objects.create_user("eve", password="pw-eve")
+    Project.objects.create(name="elsewhere").members.add(outsider)
+    chromium.sign_in(demo, "eve", "pw-eve")
+    chromium.open(f"/project/{instance.uuid}/", status=404)
+    assert "Page not found" in chromium.driver.title
+    chromium.open("/project/")
+    assert "inventoried" not in chromium.find("table").text
