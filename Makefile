@@ -1,13 +1,18 @@
 # make run  : set everything up and serve http://127.0.0.1:8000 (SQLite)
 # make test : lint, then the whole suite on a throwaway PostgreSQL, then again on SQLite
-#             (minus the database-free guest_tools tests, which need not run twice)
+#             (minus the database-free guest_tools tests and the browser tests, which
+#             need not run twice)
+# make screenshots : the dashboard pictures in docs/screenshots/, taken by the browser tests
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PASSWORD ?= multinic
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean browser screenshots
+
+# Debian's Chromium and its driver, for the browser tests (installed when missing; root).
+CHROMEDRIVER := /usr/bin/chromedriver
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +28,20 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-test: lint
+$(CHROMEDRIVER):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq chromium chromium-driver)
+
+browser: $(CHROMEDRIVER)
+
+test: lint browser
 	$(PY) tools/pgtmp.py --install -- $(PY) -m pytest
-	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not guest_tools"
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not guest_tools and not browser"
+
+screenshots: $(STAMP) browser
+	MULTINIC_SCREENSHOTS=docs/screenshots $(PY) tools/pgtmp.py --install -- \
+	  $(PY) -m pytest -q -m browser tests/test_dashboard_browser.py
 
 bench: $(STAMP)
 	$(PY) bench/render.py

@@ -4,6 +4,10 @@ Services know nothing of HTTP, but every failure a client can cause is one of th
 API layer maps them to a JSON error one-to-one and nothing a client sends becomes a 500.
 """
 
+# Said wherever a user with no project tries to create something (the REST API, the Nova
+# subset and the dashboard), as a 403.
+NO_PROJECT = "You are not a member of any project; ask an administrator to add you to one."
+
 
 class MultinicError(Exception):
     status_code = 400

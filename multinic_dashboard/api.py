@@ -6,6 +6,7 @@ this module only answers the question the REST API answers in ``api.tenancy`` fo
 
 from dataclasses import dataclass
 
+from multinic_api.exceptions import NO_PROJECT, Forbidden
 from multinic_api.models import Project
 
 
@@ -13,6 +14,13 @@ from multinic_api.models import Project
 class Caller:
     project: Project | None
     is_admin: bool
+
+    def require_project(self) -> Project:
+        """The project the caller creates things in; refused (as the REST API refuses) when
+        the caller has none."""
+        if self.project is None:
+            raise Forbidden(NO_PROJECT)
+        return self.project
 
 
 def is_admin(user) -> bool:

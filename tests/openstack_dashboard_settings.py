@@ -1,12 +1,14 @@
 """Django settings for an OpenStack dashboard (openstack_dashboard, as shipped in the horizon
-wheel) with this plugin's enabled files added, the way plugins' own ``test/settings.py`` do it
-(ironic-ui, neutron-vpnaas-dashboard, manila-ui).
+wheel) with this plugin's enabled files and its local_settings.d snippet added, the way
+plugins' own ``test/settings.py`` do it (ironic-ui, neutron-vpnaas-dashboard, manila-ui).
 
 Used only by ``tests/test_dashboard_plugin.py``, in a subprocess of its own: pytest's Django is
 already configured with the standalone site's settings, and Django configures once per process.
 Nothing here contacts Keystone: loading settings, registering panels and reversing their URLs
 need no service.
 """
+
+import os
 
 import openstack_dashboard.enabled
 from openstack_dashboard.test.settings import *  # noqa: F403
@@ -26,10 +28,10 @@ settings_utils.update_dashboards(
 # duplicate app labels, so keep each app once, first occurrence first (as the plugins do).
 INSTALLED_APPS = list(dict.fromkeys(INSTALLED_APPS))
 
-# The plugin's own settings (MAC prefix, NIC limit, ...), which an operator would put in
-# openstack_dashboard/local/local_settings.d/: taken from the standalone site's settings, so
-# that both run with the same values. (Importing that module only defines names.)
-from multinic_dashboard import settings as _multinic_site  # noqa: E402
-
-globals().update({name: getattr(_multinic_site, name)
-                  for name in dir(_multinic_site) if name.startswith("MULTINIC_")})
+# The plugin's own settings (MAC prefix, NIC limit, ...), exactly as an operator installs them:
+# the plugin's local_settings.d snippet, run the way openstack_dashboard/settings.py runs each
+# file in local/local_settings.d/ (exec in this module's namespace; its test settings, which
+# this module starts from, do not look there).
+with open(os.path.join(os.path.dirname(multinic_dashboard.__file__), "local_settings.d",
+                       "_6000_multinic.py"), encoding="utf-8") as _snippet:
+    exec(_snippet.read())

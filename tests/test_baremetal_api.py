@@ -173,6 +173,36 @@ def test_what_carries_a_vif_cannot_be_taken_apart(rack):
     assert not Port.objects.exists()
 
 
+def test_a_carrying_group_accepts_its_own_members_back(rack):
+    """PATCH with the unchanged member list (what an edit form sends) is not a change: its
+    members carry the group's own VIF, and that does not stop them staying members."""
+    group = rack.node.groups[0]
+    launch(rack.a, [on(rack.phys)])
+    assert VIF.objects.filter(port_group=group).exists()
+    before = rack.admin.get(f"/api/portgroups/{group.pk}/").json()
+    same = list(reversed(before["ports"]))  # any order: the members are a set
+    patched = rack.admin.patch(f"/api/portgroups/{group.pk}/", {"ports": same}, format="json")
+    assert patched.status_code == 200, patched.content
+    assert {k: v for k, v in patched.json().items() if k != "warnings"} == before
+    assert rack.admin.get(f"/api/portgroups/{group.pk}/").json() == before
+    assert set(Port.objects.filter(port_group=group).values_list("pk", flat=True)) == \
+        {p.pk for p in rack.node.ports[:2]}
+
+
+@pytest.mark.parametrize("members", [[0], [0, 1, 2], [2, 3], []])
+def test_a_carrying_groups_members_cannot_change(rack, members):
+    group = rack.node.groups[0]
+    launch(rack.a, [on(rack.phys)])
+    ports = [str(rack.node.ports[i].pk) for i in members]
+    error = assert_error(rack.admin.patch(f"/api/portgroups/{group.pk}/", {"ports": ports},
+                                          format="json"), 409)
+    assert error["detail"] == (
+        f"Port group {group.name} carries interface {VIF.objects.get(port_group=group).uuid}; "
+        "its members cannot change until that interface is detached")
+    assert set(Port.objects.filter(port_group=group).values_list("pk", flat=True)) == \
+        {p.pk for p in rack.node.ports[:2]}
+
+
 def test_mac_owner_names_ports_and_groups(rack):
     port = rack.node.ports[2]
     body = rack.admin.get(f"/api/macs/{port.mac.upper()}/").json()
@@ -181,6 +211,15 @@ def test_mac_owner_names_ports_and_groups(rack):
     launch(rack.a, [on(rack.phys, port=str(port.pk))])
     body = rack.admin.get(f"/api/macs/{port.mac}/").json()
     assert body["kind"] == "vif" and body["port"]["vif_uuid"] == body["vif"]["uuid"]
+    group = rack.node.groups[0]
+    assert rack.admin.patch(f"/api/portgroups/{group.pk}/", {"mac": "52:54:00:aa:bb:cc"},
+                            format="json").status_code == 200
+    body = rack.admin.get("/api/macs/52-54-00-AA-BB-CC/").json()
+    assert (body["mac"], body["kind"], body["vif"], body["port"]) == (
+        "52:54:00:aa:bb:cc", "port_group", None, None)
+    assert body["port_group"]["uuid"] == str(group.pk) and body["port_group"]["vif_uuid"] is None
+    assert body["port_group"]["ports"] == sorted((str(p.pk) for p in rack.node.ports[:2]),
+                                                 key=lambda pk: Port.objects.get(pk=pk).mac)
 
 
 # --- launching onto a node --------------------------------------------------------------------

@@ -611,8 +611,8 @@ def test_edit_of_a_group_carrying_a_vif(as_admin, node, bare_metal_instance):
         name="bond0", mode="802.3ad", ports=[str(node.ports[0].pk)]))
     assert response.status_code == 200
     (error,) = form_errors(response)
-    assert error.startswith(f"Port {node.ports[0].mac} carries interface ")
-    assert error.endswith("it cannot join a port group until that interface is detached")
+    assert error.startswith("Port group bond0 carries interface ")
+    assert error.endswith("its members cannot change until that interface is detached")
     assert group.ports.count() == 2
     # ... but its mode and options may (the running NIC keeps the ones it bound with).
     response = as_admin.post(update_url(group), group_form(

@@ -196,6 +196,8 @@ def test_bond_two_demo_ports_in_802_3ad_with_fast_lacp(demo, chromium):
     physnet2 = list(node.ports.filter(physical_network="physnet2").order_by("mac"))
     for port in physnet2:
         chromium.click(f"#bond-0-port-{port.uuid}")
+    for member in node.ports.filter(port_group__isnull=False):  # the demo's bond0 has them
+        assert not chromium.find(f"#bond-0-port-{member.uuid}").is_enabled()
     Select(chromium.find("#bond-0-mode")).select_by_value("802.3ad")
     # Exactly the options 802.3ad allows are offered, miimon filled in with its default.
     shown = [e.get_attribute("data-option") for e in chromium.find_all(".bond-option-group")]

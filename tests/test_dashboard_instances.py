@@ -4,13 +4,14 @@ The browser half is in test_dashboard_browser.py."""
 
 import io
 import json
+import re
 
 import pycdlib
 import pytest
 from django.urls import reverse
 
 from multinic_api.models import VIF, FixedIP, Instance, PortGroup
-from multinic_api.services import instances
+from multinic_api.services import instances, subnets
 from tests.baremetal_fixtures import build_node
 
 INDEX = "/project/"
@@ -197,6 +198,38 @@ def test_bare_metal_detail_shows_the_bond_and_no_domain(alice, cloud):
     assert "bare-metal" in html and 'id="libvirt-xml"' not in html
 
 
+def cell_texts(html: str, table: str, object_id) -> list[str]:
+    """The rendered text of each cell of one row of a Horizon table."""
+    start = html.index(f'id="{table}__row__{object_id}"')
+    row = html[start:html.index("</tr>", start)]
+    return [re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_blank_cells_show_a_dash(alice, cloud):
+    """Horizon shows ``empty_value`` only for None: a blank node, tag, carrier or address
+    list must reach it as None, else the cell is empty rather than "-"."""
+    bare = subnets.create_network(cloud.project_a, "no-subnets")
+    vm = instances.launch_instance(project=cloud.project_a, name="vm", nics=[
+        instances.NicRequest(network_id=cloud.net_a.pk, tag="db"),
+        instances.NicRequest(network_id=bare.pk)])
+    built = build_node("bm-2", cloud.project_a, [("physnet1", True)])
+    metal = launch(cloud, "metal", [cloud.net_a], node=built.node.name)
+    tagged, blank = vm.vifs.order_by("position")
+    VIF.objects.filter(pk=blank.pk).update(tag="")  # blank rather than None: still "-"
+    html = alice.get(detail(vm)).content.decode()
+    # NIC, MAC, IP addresses, network, tag, carried by, VIF ID
+    assert cell_texts(html, "interfaces", tagged.uuid)[4:6] == ["db", "-"]
+    assert cell_texts(html, "interfaces", blank.uuid)[2:6] == ["-", "no-subnets", "-", "-"]
+    html = alice.get(detail(metal)).content.decode()
+    assert cell_texts(html, "interfaces", metal.vifs.get().uuid)[5] == \
+        f"port {built.ports[0].mac}"
+    html = alice.get(INDEX).content.decode()
+    # checkbox, name, NICs, interfaces, node, created, actions
+    assert cell_texts(html, "instances", vm.uuid)[4] == "-"
+    assert cell_texts(html, "instances", metal.uuid)[4] == "bm-2"
+
+
 # --- attach and detach ---------------------------------------------------------------------
 
 def test_attach_interface_adds_the_next_nic(alice, cloud):
@@ -352,3 +385,15 @@ def test_wizard_validates_each_step_for_the_next_button(alice, cloud):
     assert answer["errors"]["networks"]["nics"] == ["At least one network must be specified."]
     data["nics"] = json.dumps([{"network_id": str(cloud.net_a.pk)}])
     assert alice.post(LAUNCH, data, **headers).json()["has_errors"] is False
+
+
+def test_wizard_for_a_user_without_a_project_says_so_and_creates_nothing(client, cloud):
+    from django.contrib.auth import get_user_model
+
+    loner = get_user_model().objects.create_user("loner", password="pw")
+    client.force_login(loner)
+    response = wizard_post(client, "orphan", [{"network_id": str(cloud.shared.pk)}])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="launch-error"' in html and "not a member of any project" in html
+    assert not Instance.objects.exists()

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 import multinic_dashboard.enabled
+from multinic_api import defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,11 +100,19 @@ for own in ("instances", "networks", "hypervisors"):
 for name in templates:
     get_template(name)
 
+# The plugin's settings, which only the local_settings.d snippet provides here.
+from multinic_api import defaults
+multinic_settings = {}
+for name in defaults.__all__:
+    assert hasattr(settings, name), f"{name} missing from an OpenStack dashboard's settings"
+    multinic_settings[name] = getattr(settings, name)
+
 call_command("check", fail_level="ERROR")
 assert not attempts, attempts
 print(json.dumps({"urls": urls, "panels": registered, "groups": found_groups,
                   "project_panels": project_panels, "admin_panels": admin_panels,
-                  "installed_apps": list(settings.INSTALLED_APPS)}))
+                  "installed_apps": list(settings.INSTALLED_APPS),
+                  "multinic_settings": multinic_settings}))
 '''
 
 
@@ -147,6 +156,39 @@ def test_panels_register_in_an_openstack_dashboard(tmp_path):
         summary["project_panels"])
     apps = summary["installed_apps"]
     assert {"multinic_api", "multinic_dashboard", "openstack_dashboard"} <= set(apps)
+    # Every MULTINIC_* setting arrived, with its default (the subprocess has this process's
+    # environment, hence the same MULTINIC_* overrides, if any).
+    assert summary["multinic_settings"] == {
+        name: getattr(defaults, name) for name in defaults.__all__}
+
+
+# --- the plugin's settings --------------------------------------------------------------------
+
+SNIPPET = ROOT / "multinic_dashboard" / "local_settings.d" / "_6000_multinic.py"
+
+
+def test_every_setting_the_code_reads_has_a_default():
+    read = set()
+    for path in (ROOT / "multinic_api").rglob("*.py"):
+        if "migrations" not in path.parts:
+            read |= set(re.findall(r"settings\.(MULTINIC_[A-Z0-9_]+)", path.read_text()))
+    assert read, "no MULTINIC_* settings found; has the pattern changed?"
+    assert read <= set(defaults.__all__), read - set(defaults.__all__)
+    for name in defaults.__all__:
+        assert hasattr(defaults, name), name
+        assert getattr(settings, name) == getattr(defaults, name), name  # the site's own
+
+
+def test_local_settings_snippet_fills_in_defaults_and_keeps_the_operators_values():
+    # As openstack_dashboard/settings.py runs it: exec in the settings module's namespace,
+    # after local_settings.py (which here set the region).
+    namespace = {"__name__": "openstack_dashboard.settings", "MULTINIC_REGION": "RegionTwo"}
+    exec(SNIPPET.read_text(encoding="utf-8"), namespace)
+    assert namespace["MULTINIC_REGION"] == "RegionTwo"
+    for name in set(defaults.__all__) - {"MULTINIC_REGION"}:
+        assert namespace[name] == getattr(defaults, name), name
+    # Nothing else is left behind in the settings namespace.
+    assert {n for n in namespace if n != "__builtins__"} == {"__name__", *defaults.__all__}
 
 
 # --- the standalone site ----------------------------------------------------------------------

@@ -119,3 +119,14 @@ def test_bad_subnet_input_is_rejected_and_nothing_is_written(make_network, cidr,
 def test_network_mtu_is_checked(project):
     with pytest.raises(InvalidInput, match="MTU"):
         subnets.create_network(project, "jumbo", mtu=70000)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_only_the_networks_project_or_an_admin_may_change_it(make_network, project,
+                                                            other_project, shared):
+    network = make_network(shared=shared)  # shared: usable by all, changed by its owner alone
+    assert subnets.may_change(network, project, is_admin=False)
+    assert not subnets.may_change(network, other_project, is_admin=False)
+    assert not subnets.may_change(network, None, is_admin=False)
+    assert subnets.may_change(network, other_project, is_admin=True)
+    assert subnets.may_change(network, None, is_admin=True)

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 from rest_framework.exceptions import PermissionDenied
 
+from multinic_api.exceptions import NO_PROJECT
 from multinic_api.models import Project
-from multinic_api.services import identity
+from multinic_api.services import identity, subnets
 
 
 @dataclass(frozen=True)
@@ -16,14 +17,12 @@ class Scope:
 
     def require_project(self) -> Project:
         if self.project is None:
-            raise PermissionDenied(
-                "You are not a member of any project; ask an administrator to add you to one."
-            )
+            raise PermissionDenied(NO_PROJECT)
         return self.project
 
     def require_owner(self, network, action: str) -> None:
         """Shared networks are usable by all, but only their project (or an admin) changes them."""
-        if not self.is_admin and network.project_id != getattr(self.project, "pk", None):
+        if not subnets.may_change(network, self.project, self.is_admin):
             raise PermissionDenied(
                 f"Only the network's project or an administrator may {action}."
             )

@@ -19,7 +19,7 @@ from multinic_api import filtersets
 from multinic_api.api import launching
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
-from multinic_api.models import VIF, Instance, Keypair, Network, Port, PortGroup, Project, Subnet
+from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
 from multinic_api.services import guest, instances, keypairs, macs, subnets
 
 
@@ -285,19 +285,15 @@ class MacOwnerView(APIView):
     @extend_schema(summary="Who holds a MAC (admin); any notation",
                    responses={200: MacOwnerSerializer, **errors(400, 401, 403, 404)})
     def get(self, request, mac):
-        normalised = macs.normalize_mac(mac)
-        vif = instances.vifs_with_addresses().filter(mac=normalised).first()
-        port = Port.objects.select_related("vif").filter(mac=normalised).first()
-        group = PortGroup.objects.select_related("vif").prefetch_related("ports").filter(
-            mac=normalised).first()
-        if vif is None and port is None and group is None:
-            raise NotFound(f"No interface, port or port group holds MAC {normalised}.")
-        kind = "vif" if vif is not None else "port" if port is not None else "port_group"
+        held = macs.holders(mac)
+        if not held.found:
+            raise NotFound(f"No interface, port or port group holds MAC {held.mac}.")
         return Response({
-            "mac": normalised, "kind": kind,
-            "vif": s.VIFSerializer(vif).data if vif is not None else None,
-            "port": s.PortSerializer(port).data if port is not None else None,
-            "port_group": s.PortGroupSerializer(group).data if group is not None else None,
+            "mac": held.mac, "kind": held.kind,
+            "vif": s.VIFSerializer(held.vif).data if held.vif is not None else None,
+            "port": s.PortSerializer(held.port).data if held.port is not None else None,
+            "port_group": (s.PortGroupSerializer(held.port_group).data
+                           if held.port_group is not None else None),
         })
 
 

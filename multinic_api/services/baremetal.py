@@ -279,7 +279,9 @@ def _members_for(group: PortGroup, ports: Sequence[Any]) -> list[Port]:
         if port.port_group_id not in (None, group.pk):
             raise Conflict(f"Port {port.mac} is already a member of port group "
                            f"{port.port_group.name}")
-        carrying = _carries_vif(port)
+        # Only a port joining the group is refused for what it carries: a member carries
+        # this group's own VIF (update_port_group refuses member changes of such a group).
+        carrying = _carries_vif(port) if port.port_group_id != group.pk else None
         if carrying:
             raise Conflict(f"Port {port.mac} carries {carrying}; it cannot join a port group "
                            "until that interface is detached")

@@ -5,10 +5,13 @@ Generated MACs are the configured 3-octet prefix (``MULTINIC_MAC_PREFIX``, defau
 make them. Uniqueness is the database's job (``vif_unique_mac``): a generated MAC is not
 pre-checked, an insert that hits the constraint is retried with a fresh MAC, up to
 ``MULTINIC_MAC_GENERATION_RETRIES`` times, then the caller gets a 409.
+
+Who holds a MAC (a VIF, a bare-metal port, a port group) is :func:`holders`.
 """
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import netaddr
@@ -17,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, models, transaction
 
 from multinic_api.exceptions import InvalidInput, MacAddressInUse, MacGenerationFailed
+from multinic_api.models import VIF, Port, PortGroup
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -116,3 +120,47 @@ def _try_insert(insert: Callable[[str], Row], model: type[Row], mac: str) -> Row
         if model._default_manager.filter(mac=mac).exists():
             return None
         raise
+
+
+@dataclass(frozen=True)
+class MacHolders:
+    """What holds one normalised MAC. A bare-metal VIF has its carrier's MAC, so a VIF and
+    a port or port group may both hold it; all three are None when nobody does."""
+
+    mac: str
+    vif: VIF | None
+    port: Port | None
+    port_group: PortGroup | None
+
+    @property
+    def found(self) -> bool:
+        return self.kind is not None
+
+    @property
+    def kind(self) -> str | None:
+        """What answers for the MAC: "vif", else "port", else "port_group"; None if none."""
+        for kind in ("vif", "port", "port_group"):
+            if getattr(self, kind) is not None:
+                return kind
+        return None
+
+
+def holders(mac: str) -> MacHolders:
+    """Who holds ``mac``, in any notation (:class:`InvalidInput` if it is no usable MAC).
+
+    Loaded with what GET /api/macs/<mac>/ and the admin MAC page show: the VIF as
+    ``instances.vifs_with_addresses`` with its instance's project; a port with its node, its
+    VIF and its group's VIF (and their instances); a group with its node, VIF, launching
+    instance and members.
+    """
+    # Imported here, not above: the instances service imports this module (to make MACs).
+    from multinic_api.services import instances
+
+    mac = normalize_mac(mac)
+    vif = (instances.vifs_with_addresses().select_related("instance__project")
+           .filter(mac=mac).first())
+    port = (Port.objects.select_related("node", "vif__instance", "port_group__vif__instance")
+            .filter(mac=mac).first())
+    group = (PortGroup.objects.select_related("node", "vif__instance", "instance")
+             .prefetch_related("ports").filter(mac=mac).first())
+    return MacHolders(mac=mac, vif=vif, port=port, port_group=group)

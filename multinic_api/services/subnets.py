@@ -15,6 +15,12 @@ AUTO = "auto"  # gateway_ip=AUTO: the subnet's first usable address, as Neutron 
 _ADDRESS_MODES = {choice.value for choice in Subnet.IPv6AddressMode}
 
 
+def may_change(network: Network, project: Project | None, is_admin: bool) -> bool:
+    """Only the network's project or an administrator may change it (its subnets, or delete
+    it). A shared network is usable by every project but still changed by its owner alone."""
+    return is_admin or (project is not None and network.project_id == project.pk)
+
+
 def create_network(
     project: Project,
     name: str,

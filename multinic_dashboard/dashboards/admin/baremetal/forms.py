@@ -121,10 +121,6 @@ class PortGroupForm(forms.SelfHandlingForm):
                 group, bond = baremetal.create_port_group(self.node, data["name"], **arguments)
                 done = _('Created port group "%s".')
             else:
-                if set(data["ports"]) == {str(p.pk) for p in self.group.ports.all()}:
-                    # Members unchanged: leave them out, as a PATCH without "ports" would
-                    # (the service refuses to re-check the members of a group carrying a VIF).
-                    del arguments["ports"]
                 group, bond = baremetal.update_port_group(self.group, name=data["name"],
                                                           **arguments)
                 done = _('Updated port group "%s".')

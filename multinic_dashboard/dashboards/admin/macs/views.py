@@ -1,11 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from horizon import views
 
-from multinic_api.services import baremetal
+from multinic_api.services import baremetal, macs
 from multinic_dashboard import formatting
 from multinic_dashboard.dashboards.admin import links
 from multinic_dashboard.dashboards.admin.macs import forms as mac_forms
-from multinic_dashboard.dashboards.admin.macs import queries
 
 
 class IndexView(views.HorizonTemplateView):
@@ -20,13 +19,13 @@ class IndexView(views.HorizonTemplateView):
         form = mac_forms.MacSearchForm(self.request.GET if searched else None)
         context.update(form=form, searched=searched, owner=None)
         if searched and form.is_valid():
-            owner = queries.owner_of(form.cleaned_data["mac"])
+            owner = macs.holders(form.cleaned_data["mac"])
             context["owner"] = owner
             context.update(_display(owner))
         return context
 
 
-def _display(owner: queries.MacOwner) -> dict:
+def _display(owner: macs.MacHolders) -> dict:
     """What the template shows of each holder, prepared here (links, NIC names, members)."""
     shown = {}
     if owner.vif is not None:

@@ -65,7 +65,7 @@ class InstancesTable(tables.DataTable):
     nic_count = tables.Column(lambda i: len(i.vifs.all()), verbose_name=_("NICs"))
     nics = tables.Column(lambda i: formatting.nic_lines(i.vifs.all()),
                          verbose_name=_("Interfaces (NIC order: MAC, IP addresses)"))
-    node = tables.Column(lambda i: i.node.name if i.node_id else "",
+    node = tables.Column(lambda i: i.node.name if i.node_id else None,
                          verbose_name=_("Node"), empty_value="-")
     created = tables.Column("created", verbose_name=_("Created"),
                             filters=(lambda d: d.strftime("%Y-%m-%d %H:%M:%S"),))
@@ -84,15 +84,17 @@ class InstancesTable(tables.DataTable):
 
 
 class InterfacesTable(tables.DataTable):
-    """An instance's NICs in NIC order (its detail page)."""
+    """An instance's NICs in NIC order (its detail page). Horizon shows a column's
+    ``empty_value`` only for None, so the columns that may be blank say None."""
 
     nic = tables.Column(formatting.nic_name, verbose_name=_("NIC"))
     mac = tables.Column("mac", verbose_name=_("MAC Address"))
-    ips = tables.Column(lambda v: ", ".join(formatting.addresses(v)),
+    ips = tables.Column(lambda v: ", ".join(formatting.addresses(v)) or None,
                         verbose_name=_("IP Addresses"), empty_value="-")
     network = tables.Column(lambda v: v.network.name, verbose_name=_("Network"))
-    tag = tables.Column("tag", verbose_name=_("Tag"), empty_value="-")
-    carrier = tables.Column(formatting.carrier, verbose_name=_("Carried by"), empty_value="-")
+    tag = tables.Column(lambda v: v.tag or None, verbose_name=_("Tag"), empty_value="-")
+    carrier = tables.Column(lambda v: formatting.carrier(v) or None,
+                            verbose_name=_("Carried by"), empty_value="-")
     uuid = tables.Column("uuid", verbose_name=_("VIF ID"))
 
     def get_object_id(self, datum) -> str:

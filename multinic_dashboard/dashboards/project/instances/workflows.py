@@ -227,13 +227,10 @@ class LaunchInstance(workflows.Workflow):
 
     def handle(self, request, context) -> bool:
         caller = api.caller(request)
-        if caller.project is None:
-            return self._refuse(_("You are not a member of any project; ask an administrator "
-                                  "to add you to one."))
         try:
+            project = caller.require_project()  # before body(): no project, nothing else matters
             self.object, self.warnings = launching.launch_from_body(
-                self.body(), user=request.user, project=caller.project,
-                is_admin=caller.is_admin)
+                self.body(), user=request.user, project=project, is_admin=caller.is_admin)
         except MultinicError as error:
             return self._refuse(error.message)
         except BodyError as error:

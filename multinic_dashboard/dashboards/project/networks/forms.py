@@ -14,7 +14,6 @@ from multinic_api.exceptions import MultinicError
 from multinic_api.models import Subnet
 from multinic_api.services import subnets
 from multinic_dashboard import api
-from multinic_dashboard.dashboards.project.networks import queries
 
 _UNSET = (None, "", "false", "False", "0", "off")
 
@@ -58,7 +57,7 @@ class CreateNetwork(forms.SelfHandlingForm):
             options["shared"] = data["shared"]
             options["physical_network"] = data["physical_network"] or None
         try:
-            network = subnets.create_network(queries.require_project(request), data["name"],
+            network = subnets.create_network(self.caller.require_project(), data["name"],
                                              **options)
         except MultinicError as error:
             self.api_error(error.message)

@@ -1,16 +1,17 @@
 """The caller's networks, for this panel's views, tables and forms.
 
 Who may use a network is the instances service's rule (``usable_networks``: the project's own
-and shared ones, all for an admin). Who may change one is the REST API's: only the network's
-project, or an admin; a shared network is usable by everyone but changed by its owner alone.
+and shared ones, all for an admin). Who may change one is the subnets service's, which the REST
+API applies too (``may_change``: only the network's project, or an admin; a shared network is
+usable by everyone but changed by its owner alone).
 """
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
 from multinic_api.exceptions import Forbidden, NotFound
-from multinic_api.models import Network, Project, Subnet
-from multinic_api.services import instances
+from multinic_api.models import Network, Subnet
+from multinic_api.services import instances, subnets
 from multinic_dashboard import api
 
 
@@ -25,8 +26,7 @@ def usable(request) -> QuerySet[Network]:
 def owns(request, network: Network) -> bool:
     """May the caller change this network (add or delete subnets, delete it)?"""
     caller = api.caller(request)
-    return caller.is_admin or (caller.project is not None
-                               and network.project_id == caller.project.pk)
+    return subnets.may_change(network, caller.project, caller.is_admin)
 
 
 def changeable_network(request, network_id) -> Network:
@@ -42,15 +42,6 @@ def changeable_network(request, network_id) -> Network:
         raise Forbidden(f"Network {network.name or network.pk} belongs to another project; only "
                         "its project or an administrator may change it.")
     return network
-
-
-def require_project(request) -> Project:
-    """The project the caller creates networks in."""
-    project = api.caller(request).project
-    if project is None:
-        raise Forbidden("You are not a member of any project; ask an administrator to add you "
-                        "to one.")
-    return project
 
 
 def filtered(queryset: QuerySet[Network], field: str | None, value: str | None):

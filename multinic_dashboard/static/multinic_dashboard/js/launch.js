@@ -400,6 +400,11 @@
             (option.requires.length ? ' Needs ' + option.requires.join(', ') + '.' : '')));
     }
 
+    function groupName(node, uuid) {
+      var group = node.port_groups.filter(function (g) { return g.uuid === uuid; })[0];
+      return group ? group.name : uuid;
+    }
+
     function membersOf(node, carrier) {
       if (carrier.kind === 'group') {
         var group = node.port_groups.filter(function (g) { return g.uuid === carrier.group; })[0];
@@ -418,13 +423,16 @@
           .append($('<legend class="h5"></legend>').text('Member ports'));
         node.ports.forEach(function (port) {
           var id = 'bond-' + index + '-port-' + port.uuid;
-          var unavailable = port.in_use || !!taken[port.uuid];
+          // A port already in a port group is that group's: bond the group instead.
+          var unavailable = port.in_use || !!taken[port.uuid] || !!port.port_group;
           $members.append($('<div class="checkbox"></div>').append(
             $('<label></label>').attr('for', id).append(
               $('<input type="checkbox" class="bond-port">').attr('id', id).val(port.uuid)
                 .prop('checked', carrier.ports.indexOf(port.uuid) >= 0)
                 .prop('disabled', unavailable && carrier.ports.indexOf(port.uuid) < 0),
-              ' ' + portLabel(port) + (port.in_use ? ': in use' : ''))));
+              ' ' + portLabel(port) + (port.in_use ? ': in use' : '') +
+                (port.port_group ? ': in port group ' + groupName(node, port.port_group)
+                                 : ''))));
         });
         $form.append($members);
       }
