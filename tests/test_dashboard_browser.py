@@ -144,6 +144,23 @@ def start_launch(session: Session, name: str) -> None:
     session.wait().until(ec.visibility_of_element_located((By.ID, "available-networks")))
 
 
+def bond_storage_ports(server, session: Session, name: str):
+    """As demo: one NIC on the storage network, onto the demo node, carried by a new bond of
+    its two physnet2 ports (the bonding step is left open). The node and those ports."""
+    session.sign_in(server, "demo")
+    start_launch(session, name)
+    session.add_network("storage")
+    session.next_step()
+    node = Node.objects.get(name="demo-baremetal-1")
+    Select(session.find("select[name='node']")).select_by_value(str(node.uuid))
+    session.next_step()
+    Select(session.find("#carrier-kind-0")).select_by_value("bond")
+    ports = list(node.ports.filter(physical_network="physnet2").order_by("mac"))
+    for port in ports:
+        session.click(f"#bond-0-port-{port.uuid}")
+    return node, ports
+
+
 def launched(name: str) -> Instance:
     return Instance.objects.get(name=name)
 
@@ -185,17 +202,7 @@ def test_reordered_networks_become_the_instances_nic_order(demo, chromium):
 
 
 def test_bond_two_demo_ports_in_802_3ad_with_fast_lacp(demo, chromium):
-    chromium.sign_in(demo, "demo")
-    start_launch(chromium, "bonded")
-    chromium.add_network("storage")
-    chromium.next_step()
-    node = Node.objects.get(name="demo-baremetal-1")
-    Select(chromium.find("select[name='node']")).select_by_value(str(node.uuid))
-    chromium.next_step()
-    Select(chromium.find("#carrier-kind-0")).select_by_value("bond")
-    physnet2 = list(node.ports.filter(physical_network="physnet2").order_by("mac"))
-    for port in physnet2:
-        chromium.click(f"#bond-0-port-{port.uuid}")
+    node, physnet2 = bond_storage_ports(demo, chromium, "bonded")
     for member in node.ports.filter(port_group__isnull=False):  # the demo's bond0 has them
         assert not chromium.find(f"#bond-0-port-{member.uuid}").is_enabled()
     Select(chromium.find("#bond-0-mode")).select_by_value("802.3ad")
@@ -238,16 +245,7 @@ def test_bond_two_demo_ports_in_802_3ad_with_fast_lacp(demo, chromium):
 
 def test_an_option_the_mode_does_not_allow_is_shown_inline_and_nothing_is_launched(
         demo, chromium):
-    chromium.sign_in(demo, "demo")
-    start_launch(chromium, "refused")
-    chromium.add_network("storage")
-    chromium.next_step()
-    node = Node.objects.get(name="demo-baremetal-1")
-    Select(chromium.find("select[name='node']")).select_by_value(str(node.uuid))
-    chromium.next_step()
-    Select(chromium.find("#carrier-kind-0")).select_by_value("bond")
-    for port in node.ports.filter(physical_network="physnet2"):
-        chromium.click(f"#bond-0-port-{port.uuid}")
+    bond_storage_ports(demo, chromium, "refused")
     assert Select(chromium.find("#bond-0-mode")).first_selected_option.text == "active-backup"
     assert not chromium.find_all("#bond-0-lacp_rate")  # not offered in this mode
     chromium.click(".nic-carrier[data-index='0'] .add-extra")

@@ -50,7 +50,7 @@ def find_node(reference: Any, project: Project | None, is_admin: bool = False) -
     text = str(reference).strip() if reference is not None else ""
     nodes = visible_nodes(project, is_admin)
     node = nodes.filter(name=text).first()
-    if node is None and _is_uuid(text):
+    if node is None and is_uuid(text):
         node = nodes.filter(pk=text).first()
     if node is None:
         raise NotFound(f"Node {reference} not found")
@@ -265,7 +265,7 @@ def _members_for(group: PortGroup, ports: Sequence[Any]) -> list[Port]:
     ids = []
     for item in ports:
         key = item.pk if isinstance(item, Port) else item
-        if not _is_uuid(str(key)):
+        if not is_uuid(str(key)):
             raise InvalidInput(f"Port {key!r} is not a port UUID")
         ids.append(str(key))
     if len(set(ids)) != len(ids):
@@ -401,7 +401,7 @@ def _local_link(value: Any) -> dict[str, str]:
     return link
 
 
-def _is_uuid(text: str) -> bool:
+def is_uuid(text: str) -> bool:
     try:
         uuid.UUID(text)
     except ValueError:

@@ -1,11 +1,9 @@
 """Every VIF in the cloud, for the admin inventory, and the inventory's filters."""
 
-import uuid
-
 from django.db.models import F, Q, QuerySet
 
 from multinic_api.models import VIF
-from multinic_api.services import instances, macs
+from multinic_api.services import baremetal, instances, macs
 
 # The inventory's order: oldest instance first, its NICs in NIC order (as GET /api/vifs/).
 # (instance, position) is unique, so the order is total and pages never overlap.
@@ -25,18 +23,10 @@ def filtered(vifs: QuerySet[VIF], field: str | None, value: str | None) -> Query
         return vifs
     if field == "network":
         match = Q(network__name__iexact=value)
-        if _is_uuid(value):
+        if baremetal.is_uuid(value):
             match |= Q(network_id=value)
         return vifs.filter(match)
     if field == "mac":
         return vifs.filter(mac=macs.normalize_mac(value))
     # "project", the first choice and the default
     return vifs.filter(Q(instance__project__name__iexact=value) | Q(instance__project_id=value))
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True

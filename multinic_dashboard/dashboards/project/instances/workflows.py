@@ -201,7 +201,7 @@ class LaunchInstance(workflows.Workflow):
     template_name = f"{TEMPLATES}/_workflow.html"
 
     launch_error: str | None = None
-    warnings: list[str] = []
+    warnings: tuple[str, ...] = ()
 
     def format_status_message(self, message) -> str:
         return message % self.context.get("name", "")
