@@ -6,7 +6,6 @@ cost of a page does not grow with how far in it is, and rows added meanwhile do 
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from horizon import tables
 
 
 def _beyond(order: tuple[tuple[str, bool], ...], row, forward: bool) -> Q:
@@ -30,8 +29,8 @@ class KeysetPaginationMixin:
     page_order: tuple[tuple[str, bool], ...] = (("pk", False),)
     marker_field = "pk"
 
-    def paginate(self, queryset: QuerySet, table: tables.DataTable | None = None) -> list:
-        table = table or self.table_class
+    def paginate(self, queryset: QuerySet) -> list:
+        table = self.table_class
         marker = self.request.GET.get(table._meta.pagination_param)
         prev_marker = self.request.GET.get(table._meta.prev_pagination_param)
         ordering = [f"-{name}" if desc else name for name, desc in self.page_order]

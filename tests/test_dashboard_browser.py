@@ -18,7 +18,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from multinic_api.models import VIF, Instance, Network, Node, PortGroup, Project
-from multinic_api.services import instances
+from multinic_api.services import baremetal, instances
 from tests import browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -245,7 +245,12 @@ def test_bond_two_demo_ports_in_802_3ad_with_fast_lacp(demo, chromium):
 
 def test_an_option_the_mode_does_not_allow_is_shown_inline_and_nothing_is_launched(
         demo, chromium):
+    # A physical network's name is an admin's free text; the wizard must show it as text.
+    baremetal.create_port(Node.objects.get(name="demo-baremetal-1"), "52:54:00:6d:00:09",
+                          physical_network="<img id=pwned src=x>")
     bond_storage_ports(demo, chromium, "refused")
+    assert not chromium.find_all("#pwned")
+    assert "<img id=pwned src=x>" in chromium.find(".bond-members").text
     assert Select(chromium.find("#bond-0-mode")).first_selected_option.text == "active-backup"
     assert not chromium.find_all("#bond-0-lacp_rate")  # not offered in this mode
     chromium.click(".nic-carrier[data-index='0'] .add-extra")

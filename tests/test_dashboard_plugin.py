@@ -75,6 +75,10 @@ for dashboard, slug, dotted in panels:
     urls[slug] = reverse(f"horizon:{dashboard}:{slug}:index")
 for slug in ("instances", "networks"):  # openstack_dashboard's own are still there
     urls[slug] = reverse(f"horizon:project:{slug}:index")
+urls["launch"] = reverse("horizon:project:multinic_instances:launch")
+# Without multinic's /api/ the wizard's links are empty (it says so), not a NoReverseMatch.
+from multinic_dashboard.dashboards.project.instances.views import api_url
+assert api_url("api:instance-preview") == "" and api_url("api:bonding-modes") == ""
 
 registered = {}
 for dashboard, slug, dotted in panels:
@@ -145,6 +149,7 @@ def test_panels_register_in_an_openstack_dashboard(tmp_path):
         "multinic_baremetal": "/admin/multinic_baremetal/",
         "instances": "/project/instances/",
         "networks": "/project/networks/",
+        "launch": "/project/multinic_instances/launch/",
     }
     assert summary["groups"] == {
         "multinic": {"name": "Multi-NIC", "panels": ["multinic_instances", "multinic_networks"]},

@@ -293,3 +293,6 @@ def test_visible_instances_and_networks_are_scoped_to_the_project(project, other
     assert list(instances.visible_instances(project)) == [mine]
     assert set(instances.visible_instances(project, is_admin=True)) == {mine, theirs}
     assert theirs_net not in instances.usable_networks(project)
+    # a caller in no project: no instances, only shared networks
+    assert not instances.visible_instances(None).exists()
+    assert not instances.usable_networks(None).exclude(shared=True).exists()

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -83,10 +83,8 @@ class NetworkViewSet(ScopedViewSet):
         body = s.NetworkCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        admin_only = [f for f in ("shared", "physical_network", "project_id")
-                      if data.get(f) not in (None, False)]
-        if admin_only and not scope.is_admin:
-            raise PermissionDenied(f"Only an administrator may set {', '.join(admin_only)}.")
+        subnets.check_network_request(scope.is_admin, **{
+            name: data.get(name) for name in subnets.ADMIN_ONLY_NETWORK_FIELDS})
         project = scope.require_project()
         if data.get("project_id"):
             project = Project.objects.filter(pk=data["project_id"]).first()

@@ -59,17 +59,23 @@ class _ResolvedNic:
 
 
 def usable_networks(project: Project | None, is_admin: bool = False) -> QuerySet[Network]:
-    """Networks a project may attach to: its own and shared ones; admins may use any."""
+    """Networks a project may attach to: its own and shared ones; admins may use any. A
+    caller in no project sees the shared ones only."""
     networks = Network.objects.all()
-    if is_admin or project is None:
+    if is_admin:
         return networks
+    if project is None:
+        return networks.filter(shared=True)
     return networks.filter(Q(project=project) | Q(shared=True))
 
 
 def visible_instances(project: Project | None, is_admin: bool = False) -> QuerySet[Instance]:
+    """A project's instances; all for an admin; none for a caller in no project."""
     instances = Instance.objects.all()
-    if is_admin or project is None:
+    if is_admin:
         return instances
+    if project is None:
+        return instances.none()
     return instances.filter(project=project)
 
 

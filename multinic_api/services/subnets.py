@@ -6,7 +6,7 @@ from typing import Any
 import netaddr
 from django.db import transaction
 
-from multinic_api.exceptions import Conflict, InvalidInput
+from multinic_api.exceptions import Conflict, Forbidden, InvalidInput
 from multinic_api.models import AllocationPool, FreeRange, Network, Project, Subnet
 from multinic_api.services import ipam
 
@@ -19,6 +19,20 @@ def may_change(network: Network, project: Project | None, is_admin: bool) -> boo
     """Only the network's project or an administrator may change it (its subnets, or delete
     it). A shared network is usable by every project but still changed by its owner alone."""
     return is_admin or (project is not None and network.project_id == project.pk)
+
+
+# What only an administrator may ask of a new network: sharing it with every project, putting
+# it on a physical network, creating it for another project.
+ADMIN_ONLY_NETWORK_FIELDS = ("shared", "physical_network", "project_id")
+
+
+def check_network_request(is_admin: bool, **requested: Any) -> None:
+    """Refuse a tenant's request for what only an administrator may set (Forbidden, naming
+    the fields); unset, false and empty values ask for nothing."""
+    asked = [name for name in ADMIN_ONLY_NETWORK_FIELDS
+             if requested.get(name) not in (None, False, "")]
+    if asked and not is_admin:
+        raise Forbidden(f"Only an administrator may set {', '.join(asked)}.")
 
 
 def create_network(

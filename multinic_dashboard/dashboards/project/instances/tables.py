@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -75,6 +76,17 @@ class InstancesTable(tables.DataTable):
 
     def get_object_display(self, datum) -> str:
         return datum.name
+
+    def get_object_by_id(self, lookup):
+        """An action may name an instance that is not on the page the table holds (Delete on
+        an instance's detail page posts here): look it up among the caller's instances."""
+        found = [datum for datum in self.data if self.get_object_id(datum) == lookup]
+        if found:
+            return found[0]
+        try:
+            return queries.visible_instance(self.request, lookup)
+        except Http404:
+            return super().get_object_by_id(lookup)  # horizon's "not found" handling
 
     class Meta:
         name = "instances"

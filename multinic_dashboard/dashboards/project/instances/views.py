@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from django.urls import reverse, reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from horizon import forms, tabs, workflows
@@ -60,9 +60,19 @@ class LaunchView(workflows.WorkflowView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["preview_url"] = reverse("api:instance-preview")
-        context["bonding_modes_url"] = reverse("api:bonding-modes")
+        context["preview_url"] = api_url("api:instance-preview")
+        context["bonding_modes_url"] = api_url("api:bonding-modes")
         return context
+
+
+def api_url(name: str) -> str:
+    """Where the site serves one of multinic's REST API views; "" when it does not (an
+    OpenStack dashboard that has the panels but not /api/): the wizard then says the
+    preview and the bonding form are unavailable, and launches without them."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 class InstanceFormView(forms.ModalFormView):

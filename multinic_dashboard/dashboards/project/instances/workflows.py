@@ -119,8 +119,10 @@ class SetNetworksAction(workflows.Action):
             if not isinstance(nic, dict) or str(nic.get("network_id")) not in known:
                 raise forms.ValidationError(_("eth%d: choose one of the listed networks.")
                                             % index)
-            fixed_ip = str(nic.get("fixed_ip") or "").strip()
-            tag = str(nic.get("tag") or "").strip()
+            fixed_ip, tag = nic.get("fixed_ip") or "", nic.get("tag") or ""
+            if not isinstance(fixed_ip, str) or not isinstance(tag, str):
+                raise forms.ValidationError(_("eth%d: a fixed IP and a tag are text.") % index)
+            fixed_ip, tag = fixed_ip.strip(), tag.strip()
             cleaned.append({"network_id": str(nic["network_id"]),
                             **({"fixed_ips": [fixed_ip]} if fixed_ip else {}),
                             **({"tag": tag} if tag else {})})
@@ -176,9 +178,13 @@ class SetBondingAction(workflows.Action):
         self.nodes = _node_inventory(baremetal.visible_nodes(caller.project, caller.is_admin))
 
     def clean_carriers(self) -> list:
+        """Per NIC: null, ``{"port": ...}`` or ``{"bond": {...}}``, as the REST API's launch
+        body has them. Only those keys: a carrier must not speak for the NIC's network,
+        addresses or MAC, which the Networks step decided."""
         carriers = _json_list(self.cleaned_data["carriers"], "bonding choices")
         for carrier in carriers:
-            if carrier is not None and not isinstance(carrier, dict):
+            if carrier is not None and (not isinstance(carrier, dict)
+                                        or not set(carrier) <= {"port", "bond"}):
                 raise forms.ValidationError(_("The bonding choices could not be read; reload "
                                               "the page."))
         return carriers

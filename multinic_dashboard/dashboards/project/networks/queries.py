@@ -44,7 +44,8 @@ def changeable_network(request, network_id) -> Network:
     return network
 
 
-def filtered(queryset: QuerySet[Network], field: str | None, value: str | None):
+def filtered(queryset: QuerySet[Network], field: str | None, value: str | None,
+             is_admin: bool = False):
     """The table's server-side filter: by name (the default), subnet, physical network."""
     value = (value or "").strip()
     if not value:
@@ -54,6 +55,6 @@ def filtered(queryset: QuerySet[Network], field: str | None, value: str | None):
         return queryset.filter(pk__in=matching.values("network_id"))
     if field == "physical_network":
         return queryset.filter(physical_network__icontains=value)
-    if field == "project":
-        return queryset.filter(project__name__icontains=value)
+    if field == "project":  # administrators only: a tenant is not told whose a network is
+        return queryset.filter(project__name__icontains=value) if is_admin else queryset.none()
     return queryset.filter(name__icontains=value)

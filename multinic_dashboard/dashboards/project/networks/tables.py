@@ -6,6 +6,7 @@ from horizon import messages, tables
 
 from multinic_api.exceptions import MultinicError
 from multinic_api.services import subnets
+from multinic_dashboard import api
 from multinic_dashboard.dashboards.project.networks import queries
 
 
@@ -70,7 +71,7 @@ class NetworkFilter(tables.FilterAction):
     filter_choices = (("name", _("Name ="), True),
                       ("subnet", _("Subnet CIDR or name ="), True),
                       ("physical_network", _("Physical Network ="), True),
-                      ("project", _("Project ="), True))
+                      ("project", _("Project (administrators) ="), True))
 
 
 def subnet_lines(network) -> str | None:
@@ -89,6 +90,13 @@ class NetworksTable(tables.DataTable):
                                      empty_value="-")
     mtu = tables.Column("mtu", verbose_name=_("MTU"))
     project = tables.Column(lambda n: n.project.name, verbose_name=_("Project"))
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Whose project a shared network is stays with administrators (the API, too, gives
+        # tenants only the opaque project_id).
+        if not api.caller(request).is_admin:
+            del self.columns["project"]
 
     def get_object_id(self, datum) -> str:
         return str(datum.pk)

@@ -6,6 +6,7 @@ from horizon import exceptions, forms, tables
 
 from multinic_api.exceptions import Forbidden, NotFound
 from multinic_api.models import Network
+from multinic_dashboard import api
 from multinic_dashboard.dashboards.project.networks import forms as network_forms
 from multinic_dashboard.dashboards.project.networks import queries
 from multinic_dashboard.dashboards.project.networks import tables as network_tables
@@ -23,7 +24,8 @@ class IndexView(KeysetPaginationMixin, tables.DataTableView):
         networks = queries.usable(self.request)
         info = self.get_server_filter_info(self.request)
         if info is not None:
-            networks = queries.filtered(networks, info["field"], info["value"])
+            networks = queries.filtered(networks, info["field"], info["value"],
+                                        api.caller(self.request).is_admin)
         return self.paginate(networks)
 
 

@@ -30,7 +30,6 @@
     var nodeById = {};
     var modes = null;           // /api/bonding/modes/, once loaded
     var modeByName = {};
-    var pendingCarriers = null; // carriers posted back by the server, restored once modes load
     var nics = [];              // [{network_id, fixed_ip, tag, carrier}]
     var previewTimer = null;
     var previewSeq = 0;
@@ -50,13 +49,16 @@
     }
 
     function restore() {
-      readJson($nicsField).forEach(function (nic) {
+      // What the server sent back (a launch it refused): the NICs, each with the carrier it
+      // asked for kept as `pending` until the bonding modes arrive to rebuild its form.
+      var carriers = readJson($carriersField);
+      readJson($nicsField).forEach(function (nic, index) {
         if (networkById[nic.network_id]) {
-          nics.push({network_id: nic.network_id, fixed_ip: nic.fixed_ip || '',
-                     tag: nic.tag || '', carrier: null});
+          nics.push({network_id: nic.network_id, fixed_ip: String(nic.fixed_ip || ''),
+                     tag: String(nic.tag || ''), carrier: null,
+                     pending: carriers[index] || null});
         }
       });
-      pendingCarriers = readJson($carriersField);
     }
 
     function save() {
@@ -64,7 +66,7 @@
         return {network_id: nic.network_id, fixed_ip: nic.fixed_ip, tag: nic.tag};
       })));
       $carriersField.val(JSON.stringify(nics.map(function (nic) {
-        return carrierRequest(nic.carrier);
+        return nic.pending !== undefined ? nic.pending : carrierRequest(nic.carrier);
       })));
     }
 
@@ -295,31 +297,29 @@
     }
 
     function restoreCarriers() {
-      if (!pendingCarriers) {
-        return;
-      }
       var node = currentNode();
-      pendingCarriers.forEach(function (request, index) {
-        if (!request || !nics[index] || !node) {
+      nics.forEach(function (nic) {
+        var request = nic.pending;
+        delete nic.pending;
+        if (!request || !node) {
           return;
         }
         if (request.port) {
-          nics[index].carrier = newCarrier('port', {port: request.port});
+          nic.carrier = newCarrier('port', {port: request.port});
         } else if (request.bond && request.bond.port_group) {
           var group = node.port_groups.filter(function (g) {
             return g.uuid === request.bond.port_group;
           })[0];
           if (group) {
-            nics[index].carrier = groupCarrier(group, request.bond.mode, request.bond.properties);
+            nic.carrier = groupCarrier(group, request.bond.mode, request.bond.properties);
           }
         } else if (request.bond) {
           var carrier = newCarrier('bond', {ports: request.bond.ports || [],
                                             mode: request.bond.mode || defaultMode()});
           splitProperties(carrier, request.bond.properties || {});
-          nics[index].carrier = carrier;
+          nic.carrier = carrier;
         }
       });
-      pendingCarriers = null;
     }
 
     function takenElsewhere(index) {
@@ -430,9 +430,10 @@
               $('<input type="checkbox" class="bond-port">').attr('id', id).val(port.uuid)
                 .prop('checked', carrier.ports.indexOf(port.uuid) >= 0)
                 .prop('disabled', unavailable && carrier.ports.indexOf(port.uuid) < 0),
-              ' ' + portLabel(port) + (port.in_use ? ': in use' : '') +
+              // Text, never markup: a physical network's name is whatever an admin typed.
+              $('<span></span>').text(' ' + portLabel(port) + (port.in_use ? ': in use' : '') +
                 (port.port_group ? ': in port group ' + groupName(node, port.port_group)
-                                 : ''))));
+                                 : '')))));
         });
         $form.append($members);
       }
@@ -583,7 +584,7 @@
     });
     $nodeField.on('change', function () {
       // Another node has other ports: what was chosen on the previous one does not carry over.
-      nics.forEach(function (nic) { nic.carrier = null; });
+      nics.forEach(function (nic) { nic.carrier = null; delete nic.pending; });
       renderCarriers();
       changed();
     });
@@ -655,6 +656,9 @@
     }
 
     function schedulePreview() {
+      if (!$root.data('preview-url')) {
+        return;  // this site has no preview API (see the end of start())
+      }
       // "pending" until the answer for the latest state is shown (tests wait on it too).
       $root.attr('data-preview-state', 'pending');
       clearTimeout(previewTimer);
@@ -709,6 +713,13 @@
     restore();
     renderNics();
     save();
+    if (!$root.data('preview-url') || !$root.data('bonding-modes-url')) {
+      // This site does not serve multinic's REST API: no preview, no bonding form.
+      var unavailable = 'Unavailable: this site does not serve the multinic API (/api/).';
+      $('#preview-status').text(unavailable);
+      $('#bonding-nics').append($('<div class="alert alert-info"></div>').text(unavailable));
+      return;
+    }
     $.ajax({url: $root.data('bonding-modes-url'), dataType: 'json'}).done(function (data) {
       modes = data;
       modes.forEach(function (m) { modeByName[m.name] = m; });
