@@ -17,6 +17,15 @@ class LaunchInstance(tables.LinkAction):
     icon = "cloud-upload-alt"
 
 
+class ViewDetails(tables.LinkAction):
+    name = "detail"
+    verbose_name = _("View Details")
+    icon = "info-circle"
+
+    def get_link_url(self, instance=None) -> str:
+        return _detail_url(instance)
+
+
 class AttachInterface(tables.LinkAction):
     name = "attach_interface"
     verbose_name = _("Attach Interface")
@@ -92,7 +101,7 @@ class InstancesTable(tables.DataTable):
         name = "instances"
         verbose_name = _("Instances")
         table_actions = (InstanceFilter, LaunchInstance, DeleteInstance)
-        row_actions = (AttachInterface, DetachInterface, DeleteInstance)
+        row_actions = (ViewDetails, AttachInterface, DetachInterface, DeleteInstance)
 
 
 class InterfacesTable(tables.DataTable):
