@@ -98,6 +98,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = []  # the demo password is short on purpose; see README
 
+# With DEBUG off Django sends a 500's traceback only to mail_admins; this also writes it to
+# stderr (gunicorn's error log), so a production 500 is never silent.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"process": {
+        "format": "%(asctime)s [%(process)d] %(name)s %(levelname)s %(message)s"}},
+    "handlers": {"stderr_errors": {"class": "logging.StreamHandler", "level": "ERROR",
+                                   "filters": ["require_debug_false"],
+                                   "formatter": "process"}},
+    "loggers": {"django.request": {"handlers": ["stderr_errors"], "level": "ERROR"}},
+}
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
