@@ -3,6 +3,7 @@
 #             (minus the database-free guest_tools tests and the browser tests, which
 #             need not run twice)
 # make screenshots : the dashboard pictures in docs/screenshots/, taken by the browser tests
+# make bench : every benchmark, then one table (CRASHES=N server kills, default 200)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -44,9 +45,7 @@ screenshots: $(STAMP) browser
 	  $(PY) -m pytest -q -m browser tests/test_dashboard_browser.py
 
 bench: $(STAMP)
-	$(PY) bench/render.py
-	env -u DATABASE_URL $(PY) bench/allocation.py
-	$(PY) tools/pgtmp.py --install -- $(PY) bench/allocation.py
+	$(PY) tools/pgtmp.py --install -- $(PY) bench/report.py --crash-repeats $(or $(CRASHES),200)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .ruff_cache *.egg-info

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Time per call of the guest renderers for an 8-NIC instance (no database).
 
-    python bench/render.py [--calls N]
+    python bench/render.py [--calls N] [--json FILE]
 
 Each NIC has an IPv4 and an IPv6 subnet, DNS and a host route; two of the NICs are bonds
 of two ports each, so network_data.json carries 12 links. Three operations are timed
@@ -21,6 +21,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_dashboard.settings")
@@ -98,15 +100,11 @@ def run(calls: int) -> list[dict]:
     for op in ops.values():  # warm up imports and caches
         op()
     timings = {name: [] for name in ops}
-    for done in range(calls):
+    for _ in tqdm(range(calls), desc="rendering", unit="round", leave=False):
         for name, op in ops.items():
             start = time.perf_counter()
             op()
             timings[name].append((time.perf_counter() - start) * 1000)
-        if sys.stderr.isatty() and (done + 1) % max(1, calls // 20) == 0:
-            print(f"\r  rendering: {done + 1}/{calls}", end="", file=sys.stderr, flush=True)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
     rows = []
     for name, values in timings.items():
         values.sort()
@@ -129,15 +127,27 @@ def print_table(rows: list[dict], calls: int) -> None:
               f"{verdict} |")
 
 
+def summary_rows(rows: list[dict]) -> list[dict]:
+    """The rows this benchmark adds to the combined table (see bench/report.py)."""
+    return [{"benchmark": "rendering", "measure": f"{row['operation']}, {NICS} NICs, median",
+             "value": f"{row['median']:.3f} ms",
+             **({"target": f"<= {row['target']:g} ms", "ok": row["ok"]}
+                if row["target"] is not None else {})}
+            for row in rows]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     import django
 
     django.setup()
     rows = run(args.calls)
     print_table(rows, args.calls)
+    if args.json:
+        args.json.write_text(json.dumps({"results": rows, "rows": summary_rows(rows)}, indent=1))
     return 0 if all(row["ok"] for row in rows) else 1
 
 

@@ -41,3 +41,132 @@ def test_render_bench_times_real_renderings_and_prints_the_table(capsys):
     assert [row["operation"] for row in rows] == list(ops)
     print_table(rows, 3)
     assert "config drive ISO" in capsys.readouterr().out
+
+
+def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=()):
+    stats = {"p50_ms": 40.0, "p99_ms": 70.0, "mean_ms": 42.0, "n": 3}
+    return {
+        "cores": 2, "workers": 4, "worker_class": "sync", "samples": 3, "warmup": 1,
+        "sequential": {"1": stats, "4": stats},
+        "floor": {"1": stats, "4": stats, "4 batched": stats},
+        "ratio_to_floor": ratio,
+        "concurrent": {"clients": 16, "seconds": 1.0, "launches": 30, "vifs": 120,
+                       "vifs_per_second": vifs_per_second, "statuses": {201: 30}, "errors": {},
+                       "failures": 0, **stats,
+                       "cpu": {"gunicorn_ms": 30.0, "postgres_ms": 9.0, "client_ms": 1.0}},
+        "persistent_sequential": {"1": stats, "4": stats},
+        "profile": {"launches": 2, "missing": [], "queries": 47.0, "mean_ms": 40.0,
+                    "mean_persistent_ms": 20.0, "statements": {"SELECT": 18.0},
+                    "phases": [{"phase": "connect", "what": "open a connection", "ms": 6.0,
+                                "db_ms": 0.0, "queries": 0.0}]},
+        "crash": {"kills": 3, "launched": 9, "cut": 5, "cut_committed": 1, "refused": 0,
+                  "statuses": {201: 9}, "first_after_restart_ok": 3, "restart_p50_s": 2.0,
+                  "violations": list(violations)},
+    }
+
+
+def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
+    from bench import allocation, end_to_end, render
+    from bench.report import print_summary
+
+    rows = end_to_end.summary_rows(_fake_end_to_end_result())
+    verdicts = {row["measure"].split(",")[0]: row.get("ok") for row in rows}
+    assert verdicts["4-NIC p50 / floor p50"] is False
+    assert verdicts["VIFs/s"] is False
+    assert verdicts["first launch after each restart"] is True
+    good = end_to_end.summary_rows(_fake_end_to_end_result(3.9, 600.0))
+    assert all(row.get("ok", True) for row in good)
+    broken = end_to_end.summary_rows(_fake_end_to_end_result(violations=["1 VIF without"]))
+    assert any(row.get("ok") is False for row in broken if row["benchmark"] == "crashes")
+    rows += render.summary_rows([{"operation": "config drive ISO", "median": 5.0, "p90": 6.0,
+                                  "target": 20.0, "ok": True}])
+    rows += allocation.summary_rows([{"backend": "sqlite", "case": "IPv4 /8, 9 taken",
+                                      "median_ms": 1.0, "ratio": 1.3}])
+    print_summary(rows, "Summary")
+    end_to_end.print_report(_fake_end_to_end_result())
+    out = capsys.readouterr().out
+    for text in ("| end-to-end ", "| floor ", "| crashes ", "| rendering ", "what if DB",
+                 "40.0 ms: <= 200 VIFs/s on 2 cores", "CPU ms per launch: gunicorn 30.0",
+                 "40.00 / 20.00 ms, 47 queries",
+                 "| allocation (sqlite) ", "ratio 1.30", "| NO ", "| yes ", "Where a 4-NIC"):
+        assert text in out, text
+
+
+def test_percentile_interpolates_between_ranks():
+    from bench.end_to_end import percentile
+
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert percentile(list(map(float, range(101))), 99) == 99.0
+    assert percentile([5.0], 99) == 5.0
+
+
+@pytest.mark.django_db
+def test_the_crash_invariants_catch_what_a_torn_launch_would_leave(project):
+    from bench.end_to_end import check_invariants
+    from multinic_api.models import FixedIP, Instance
+    from multinic_api.services import instances, subnets
+    from multinic_api.services.instances import NicRequest
+
+    network = subnets.create_network(project, "n")
+    subnets.create_subnet(network, "10.9.0.0/24")
+    launched = instances.launch_instance(project=project, name="crash-2-0-0-0",
+                                         nics=[NicRequest(network.id)] * 2)
+    assert check_invariants("crash-", [network.id]) == []
+    Instance.objects.filter(pk=launched.pk).update(name="crash-3-0-0-0")
+    FixedIP.objects.filter(vif__instance=launched).first().delete()  # not returned to free
+    problems = " / ".join(check_invariants("crash-", [network.id]))
+    assert "1 instances without the NICs they asked for" in problems
+    assert "1 VIFs without one address per subnet" in problems
+    assert "free + allocated = 252, pools hold 253" in problems
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys):
+    """Tiny numbers: the plumbing (server, clients, kill and restart, floor, per-phase
+    profile, report), not the figures."""
+    import argparse
+    import os
+    import time
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.db import connection
+
+    from bench import end_to_end
+    from bench.report import print_summary
+
+    url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(
+        path="/" + connection.settings_dict["NAME"]))
+    args = argparse.Namespace(samples=3, warmup=1, clients=3, duration=0.5, workers=2,
+                              worker_class="sync", threads=1, crash_repeats=1, profile=2,
+                              what_if=False)
+    result = end_to_end.run(args, database_url=url)
+    assert result["sequential"]["4"]["n"] == result["floor"]["4"]["n"] == 3
+    assert result["concurrent"]["launches"] > 0 and result["concurrent"]["failures"] == 0
+    assert result["crash"]["violations"] == [] and result["crash"]["first_after_restart_ok"] == 1
+    assert result["profile"]["queries"] > 0
+    # The floor's hand-written rows leave its subnet as the allocator would have.
+    assert end_to_end.check_invariants() == []
+    end_to_end.print_report(result)
+    print_summary(end_to_end.summary_rows(result), "Summary")
+    assert "VIFs/s, 3 clients" in capsys.readouterr().out
+    # The killed workers' sessions end once PostgreSQL notices; the flush and the final
+    # DROP DATABASE need them gone.
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                           "current_database() AND pid <> pg_backend_pid()")
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.1)
+
+
+def test_the_what_if_settings_only_make_connections_persistent():
+    import importlib
+
+    from django.conf import settings
+
+    persistent = importlib.import_module("bench.settings_persistent")
+    assert persistent.DATABASES["default"]["CONN_MAX_AGE"] == 60
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0  # the site's own: untouched
+    assert persistent.MIDDLEWARE == settings.MIDDLEWARE
