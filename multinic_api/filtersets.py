@@ -1,18 +1,50 @@
 """Query filters for the list endpoints (django-filter)."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from multinic_api.models import VIF, Instance, Network, Subnet
 from multinic_api.services import macs
 
 
-class NetworkFilterSet(django_filters.FilterSet):
+@extend_schema_field(OpenApiTypes.BOOL)
+class CheckedBooleanFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``, else a 400. django-filter's BooleanFilter reads anything but
+    its few spellings of true and false ("shared=yes", "shared=null") as no filter at all,
+    so a typo listed everything."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[("true", "true"), ("false", "false")],
+                         coerce=lambda value: value == "true", **kwargs)
+
+
+class CheckedFilterSet(django_filters.FilterSet):
+    """A typed filter (a UUID, a choice, true or false) given with no value, as in
+    ``?network_id=``, is a 400: django-filter reads it as no filter at all, so a client whose
+    value went missing got every row. (An empty text filter stays "no filter".)"""
+
+    TYPED = (django_filters.UUIDFilter, django_filters.ChoiceFilter,
+             django_filters.TypedChoiceFilter, django_filters.BooleanFilter,
+             django_filters.NumberFilter)
+
+    def is_valid(self):
+        if self.is_bound:
+            for name, declared in self.filters.items():
+                if isinstance(declared, self.TYPED) and self.data.get(name, None) == "":
+                    self.form.add_error(name, "Give a value, or leave the parameter out.")
+        return super().is_valid()
+
+
+class NetworkFilterSet(CheckedFilterSet):
+    shared = CheckedBooleanFilter()
+
     class Meta:
         model = Network
         fields = {"name": ["exact"], "shared": ["exact"], "project": ["exact"]}
 
 
-class SubnetFilterSet(django_filters.FilterSet):
+class SubnetFilterSet(CheckedFilterSet):
     network_id = django_filters.UUIDFilter(field_name="network_id")
 
     class Meta:
@@ -20,7 +52,7 @@ class SubnetFilterSet(django_filters.FilterSet):
         fields = ["network_id", "ip_version", "cidr", "name"]
 
 
-class InstanceFilterSet(django_filters.FilterSet):
+class InstanceFilterSet(CheckedFilterSet):
     project_id = django_filters.CharFilter(field_name="project_id")
 
     class Meta:
@@ -28,7 +60,7 @@ class InstanceFilterSet(django_filters.FilterSet):
         fields = ["name", "project_id"]
 
 
-class VIFFilterSet(django_filters.FilterSet):
+class VIFFilterSet(CheckedFilterSet):
     project_id = django_filters.CharFilter(field_name="instance__project_id")
     network_id = django_filters.UUIDFilter(field_name="network_id")
     instance_uuid = django_filters.UUIDFilter(field_name="instance_id")

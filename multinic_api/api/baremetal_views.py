@@ -13,11 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api import serializers as s
+from multinic_api.api.pagination import CheckedLimitOffsetPagination
 from multinic_api.api.tenancy import request_scope
-from multinic_api.api.views import errors
+from multinic_api.api.views import JSON_BODIES, errors
 from multinic_api.exceptions import InvalidInput
 from multinic_api.models import Node, Port, PortGroup, Project
-from multinic_api.services import baremetal, bonding
+from multinic_api.services import baremetal, bonding, text
 
 
 class AdminWrites(BasePermission):
@@ -35,6 +36,8 @@ class BareMetalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Scoped reads; writes (create, PATCH, delete) for administrators."""
 
     permission_classes = [*viewsets.GenericViewSet.permission_classes, AdminWrites]
+    parser_classes = JSON_BODIES
+    pagination_class = CheckedLimitOffsetPagination
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -71,7 +74,9 @@ class BareMetalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 @extend_schema_view(
     list=extend_schema(summary="Bare-metal nodes (admins: all; tenants: their project's)",
-                       responses={200: s.NodeSerializer, **errors(401)}),
+                       parameters=[OpenApiParameter("name", OpenApiTypes.STR,
+                                                    description="only the node of this name")],
+                       responses={200: s.NodeSerializer, **errors(400, 401)}),
     retrieve=extend_schema(responses={200: s.NodeSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Enrol a node (admin)", request=s.NodeWriteSerializer,
                          responses={201: s.NodeSerializer, **errors(400, 401, 403, 404, 409)}),
@@ -90,7 +95,9 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
     def get_scoped_queryset(self):
         nodes = self.visible_nodes().prefetch_related("ports", "port_groups")
         name = self.request.query_params.get("name")
-        return nodes.filter(name=name) if name else nodes
+        if not name:
+            return nodes
+        return nodes.none() if text.has_nul(name) else nodes.filter(name=name)
 
     def create(self, request, *args, **kwargs):
         data = self.valid_body(partial=False)
@@ -113,7 +120,7 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Physical ports of the nodes you can see",
                        parameters=[NODE_FILTER], responses={200: s.PortSerializer,
-                                                            **errors(401, 404)}),
+                                                            **errors(400, 401, 404)}),
     retrieve=extend_schema(responses={200: s.PortSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Add a port to a node (admin)", request=s.PortWriteSerializer,
                          responses={201: s.PortSerializer, **errors(400, 401, 403, 404, 409)}),
@@ -167,7 +174,7 @@ class PortViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Port groups (bonds) of the nodes you can see",
                        parameters=[NODE_FILTER], responses={200: s.PortGroupSerializer,
-                                                            **errors(401, 404)}),
+                                                            **errors(400, 401, 404)}),
     retrieve=extend_schema(responses={200: s.PortGroupSerializer, **errors(401, 404)}),
     create=extend_schema(
         summary="Bond ports of a node (admin); mode and options by the bonding rules",

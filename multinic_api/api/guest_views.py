@@ -52,6 +52,15 @@ class ConfigDriveListingSerializer(serializers.Serializer):
     files = ConfigDriveFileSerializer(many=True)
 
 
+# One item per VIF in NIC order: an object (Nova's network model), or for shape=legacy a
+# [network, info] pair.
+NETWORK_INFO = {"type": "array", "items": {"oneOf": [
+    {"type": "object", "description": "shape=model: one VIF of Nova's network model"},
+    {"type": "array", "items": {"type": "object"}, "minItems": 2, "maxItems": 2,
+     "description": "shape=legacy: a [network, info] pair"},
+]}}
+
+
 def _content_type(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
@@ -72,8 +81,7 @@ class InstanceGuestView(APIView):
     parameters=[INSTANCE_UUID, OpenApiParameter(
         "shape", str, enum=["model", "legacy"], default="model",
         description="`model`: Nova's network model; `legacy`: the seed's [network, info] pairs")],
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT,
-                                    description="a JSON list in the chosen shape"),
+    responses={200: OpenApiResponse(NETWORK_INFO, description="a JSON list in the chosen shape"),
                **errors(400, 401, 404)},
 ))
 class NetworkInfoView(InstanceGuestView):

@@ -7,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from multinic_api.exceptions import NO_PROJECT
 from multinic_api.models import Project
-from multinic_api.services import identity, subnets
+from multinic_api.services import identity, subnets, text
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ def request_scope(request) -> Scope:
     if project is None:
         wanted = request.headers.get("X-Project-Id")
         if wanted:
-            project = identity.selectable_projects(user).filter(
-                Q(pk=wanted) | Q(name=wanted)).first()
+            project = None if text.has_nul(wanted) else identity.selectable_projects(
+                user).filter(Q(pk=wanted) | Q(name=wanted)).first()
             if project is None:
                 raise PermissionDenied(f"You are not a member of project '{wanted}'.")
         else:

@@ -1,6 +1,5 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from multinic_api.api import baremetal_views, guest_views, views
@@ -19,7 +18,7 @@ router.register("portgroups", baremetal_views.PortGroupViewSet, basename="portgr
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", views.AuthTokenView.as_view(), name="token"),
     path("instances/<uuid:uuid>/network_info/", guest_views.NetworkInfoView.as_view(),
          name="instance-network-info"),
     path("instances/<uuid:uuid>/config_drive/", guest_views.ConfigDriveListView.as_view(),
@@ -36,6 +35,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
-    # Anything else under /api/ is a JSON 404 too, not Django's HTML page.
-    re_path(r"^.*$", views.NoSuchResourceView.as_view(), name="no-such-resource"),
+    # Anything else under /api/ is a JSON 404 too, not Django's HTML page ([\s\S], not ".":
+    # a path with an encoded newline, %0A, as well).
+    re_path(r"^[\s\S]*$", views.NoSuchResourceView.as_view(), name="no-such-resource"),
 ]

@@ -9,8 +9,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +20,7 @@ from rest_framework.views import APIView
 from multinic_api import filtersets
 from multinic_api.api import launching
 from multinic_api.api import serializers as s
+from multinic_api.api.pagination import CheckedLimitOffsetPagination
 from multinic_api.api.tenancy import request_scope
 from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
 from multinic_api.services import guest, instances, keypairs, macs, subnets
@@ -44,11 +47,20 @@ def visible_instance(request, uuid) -> Instance:
     return instance
 
 
+# Request bodies are JSON: a launch's NICs are a list of objects and several fields tell null
+# from "" (key_name, tag, gateway_ip), which a form cannot say. With DRF's form parsers too,
+# the schema promised form bodies the API then read wrongly ("null" as a string).
+JSON_BODIES = [JSONParser]
+
+
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """List, show, create and delete, over a queryset scoped to the caller by
     ``get_scoped_queryset``. Schema generation runs without a user: ``queryset`` (the
     unscoped model manager) only tells it the model."""
+
+    parser_classes = JSON_BODIES
+    pagination_class = CheckedLimitOffsetPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -62,10 +74,10 @@ class _PreviewRollback(Exception):
 
 @extend_schema_view(
     list=extend_schema(summary="Networks you may attach to: your project's and shared ones",
-                       responses={200: s.NetworkSerializer, **errors(401)}),
+                       responses={200: s.NetworkSerializer, **errors(400, 401)}),
     retrieve=extend_schema(responses={200: s.NetworkSerializer, **errors(401, 404)}),
     create=extend_schema(request=s.NetworkCreateSerializer,
-                         responses={201: s.NetworkSerializer, **errors(400, 401, 403)}),
+                         responses={201: s.NetworkSerializer, **errors(400, 401, 403, 404)}),
     destroy=extend_schema(responses={204: None, **errors(401, 403, 404, 409)}),
 )
 class NetworkViewSet(ScopedViewSet):
@@ -101,7 +113,7 @@ class NetworkViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: s.SubnetSerializer, **errors(401)}),
+    list=extend_schema(responses={200: s.SubnetSerializer, **errors(400, 401)}),
     retrieve=extend_schema(responses={200: s.SubnetSerializer, **errors(401, 404)}),
     create=extend_schema(request=s.SubnetCreateSerializer,
                          responses={201: s.SubnetSerializer, **errors(400, 401, 403, 404)}),
@@ -144,7 +156,7 @@ class SubnetViewSet(ScopedViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Your project's instances (all, for admins)",
-                       responses={200: s.InstanceSerializer, **errors(401)}),
+                       responses={200: s.InstanceSerializer, **errors(400, 401)}),
     retrieve=extend_schema(responses={200: s.InstanceSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Launch: one VIF per requested NIC, in order, all or nothing",
                          request=s.LaunchSerializer,
@@ -251,13 +263,14 @@ class InterfaceViewSet(ScopedViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Every VIF in the cloud (admin)",
-                       responses={200: s.VIFSerializer, **errors(401, 403)}),
+                       responses={200: s.VIFSerializer, **errors(400, 401, 403)}),
     retrieve=extend_schema(responses={200: s.VIFSerializer, **errors(401, 403, 404)}),
 )
 class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = VIF.objects.all()
     serializer_class = s.VIFSerializer
     permission_classes = [IsAdminUser]
+    pagination_class = CheckedLimitOffsetPagination
     filterset_class = filtersets.VIFFilterSet
     lookup_field = "uuid"
 
@@ -316,12 +329,29 @@ class KeypairViewSet(ScopedViewSet):
     def get_scoped_queryset(self):
         return self.request.user.keypairs.all()
 
+    def get_object(self):
+        return keypairs.get_keypair(self.request.user, self.kwargs["name"])
+
     def create(self, request, *args, **kwargs):
         body = s.KeypairImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         keypair = keypairs.import_keypair(request.user, body.validated_data["name"],
                                           body.validated_data["public_key"])
         return Response(s.KeypairSerializer(keypair).data, status=status.HTTP_201_CREATED)
+
+
+class AuthTokenResponseSerializer(s.serializers.Serializer):
+    token = s.serializers.CharField(help_text="send as 'Authorization: Token <token>'")
+
+
+class AuthTokenView(ObtainAuthToken):
+    """DRF's token view (it takes a form or JSON, like a sign-in form), documented with its
+    400 for missing or wrong credentials."""
+
+    @extend_schema(summary="Your API token, for a username and password",
+                   responses={200: AuthTokenResponseSerializer, **errors(400)})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class NoSuchResourceView(APIView):

@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import VIF, Instance, Node, Port, PortGroup, Project
 from multinic_api.services import bonding, macs
+from multinic_api.services.text import has_nul, refuse_nul
 
 # Ironic's "logical name": RFC 3986 unreserved characters.
 _LOGICAL_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,255}$")
@@ -48,6 +49,8 @@ def find_node(reference: Any, project: Project | None, is_admin: bool = False) -
     """A node by UUID or name, if the caller may use it; else 404 (another project's node
     is not shown to exist)."""
     text = str(reference).strip() if reference is not None else ""
+    if has_nul(text):  # no node is named that (and PostgreSQL cannot even be asked)
+        raise NotFound(f"Node {reference} not found")
     nodes = visible_nodes(project, is_admin)
     node = nodes.filter(name=text).first()
     if node is None and is_uuid(text):
@@ -375,7 +378,7 @@ def _object(value: Any, what: str) -> dict[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise InvalidInput(f"{what} must be an object")
-    return dict(value)
+    return refuse_nul(dict(value), what)
 
 
 def _local_link(value: Any) -> dict[str, str]:

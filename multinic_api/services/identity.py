@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from multinic_api.exceptions import MultinicError
 from multinic_api.models import AuthToken, Project
+from multinic_api.services.text import has_nul
 
 DEFAULT_DOMAIN = {"id": "default", "name": "Default"}
 
@@ -56,6 +57,8 @@ def password_user(user_spec: Any, password: Any):
     if not isinstance(user_spec, dict) or not isinstance(password, str):
         raise NotAuthenticated("The request you have made requires authentication.")
     username = user_spec.get("name")
+    if username is not None and (not isinstance(username, str) or has_nul(username)):
+        raise NotAuthenticated("The request you have made requires authentication.")
     if username is None and user_spec.get("id"):
         found = get_user_model().objects.filter(pk=_int_or_none(user_spec["id"])).first()
         username = found.get_username() if found else None
@@ -77,8 +80,11 @@ def scoped_project(user, scope: Any) -> Project | None:
     spec = scope.get("project") if isinstance(scope, dict) else None
     if not isinstance(spec, dict) or not (spec.get("id") or spec.get("name")):
         raise NotAuthenticated("Only project scope is supported: give project id or name.")
-    wanted = Q(pk=spec["id"]) if spec.get("id") else Q(name=spec["name"])
-    project = selectable_projects(user).filter(wanted).first()
+    reference = spec.get("id") or spec.get("name")
+    project = None
+    if isinstance(reference, str) and not has_nul(reference):
+        wanted = Q(pk=reference) if spec.get("id") else Q(name=reference)
+        project = selectable_projects(user).filter(wanted).first()
     if project is None:
         raise NotAuthenticated(f"User {user.get_username()} has no role on the requested "
                                "project.")

@@ -8,9 +8,11 @@ On a bare-metal node each NIC is carried by one of the node's ports or port grou
 (:mod:`.binding`) and takes its MAC from it; nothing is generated there.
 
 Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
-detach, delete), then the node row (bare metal), then VIF inserts (which wait only on other
-VIF inserts of the same MAC), then the subnets in id order (``ipam.lock_subnets``), then free
-ranges. No transaction waits for a MAC while it holds a subnet lock.
+detach, delete), then a share lock on the networks (so that a concurrent ``delete_network``
+waits, or is seen to have won), then the node row (bare metal), then VIF inserts (which wait
+only on other VIF inserts of the same MAC), then the subnets in id order
+(``ipam.lock_subnets``), then free ranges. No transaction waits for a MAC while it holds a
+subnet lock.
 """
 
 import re
@@ -20,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import netaddr
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 
-from multinic_api.exceptions import Forbidden, InvalidInput, NotFound
+from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
 from multinic_api.services import baremetal, binding, ipam, macs
 from multinic_api.services.binding import BondRequest, CarrierRequest
+from multinic_api.services.text import refuse_nul
 
 __all__ = ["BondRequest", "CarrierRequest", "NicRequest", "launch_instance", "attach_interface",
            "detach_interface", "delete_instance"]
@@ -190,14 +193,14 @@ def delete_instance(instance: Instance) -> None:
 
 def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
               warnings: list[str]) -> list[VIF]:
+    _share_networks([nic.network for nic in nics])
     if instance.node_id is not None:
         vifs = _add_baremetal_vifs(instance, nics, first_position, warnings)
     else:
         vifs = _add_virtual_vifs(instance, nics, first_position)
     ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
-    for vif, nic in zip(vifs, nics, strict=True):
-        for subnet in nic.subnets:
-            ipam.allocate(vif, subnet, nic.requested.get(subnet.pk))
+    ipam.record([(vif, subnet, ipam.take_address(vif, subnet, nic.requested.get(subnet.pk)))
+                 for vif, nic in zip(vifs, nics, strict=True) for subnet in nic.subnets])
     return vifs
 
 
@@ -208,33 +211,50 @@ def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_posi
     baremetal.lock_node(node)
     bindings = binding.bind(instance, node, [(nic.network, nic.carrier) for nic in nics],
                             warnings, first_position=first_position)
-    vifs = []
-    for offset, (nic, bound) in enumerate(zip(nics, bindings, strict=True)):
-        def insert(mac: str, nic: _ResolvedNic = nic, bound: binding.Binding = bound,
-                   position: int = first_position + offset) -> VIF:
-            return VIF.objects.create(
-                instance=instance, network=nic.network, position=position, tag=nic.tag,
-                mac=mac, vif_type="other", vnic_type=VIF.VnicType.BAREMETAL,
-                binding_host=str(node.pk), binding_profile=bound.profile or {},
-                port=bound.port, port_group=bound.port_group)
 
-        vifs.append(macs.insert_with_unique_mac(insert, VIF, bound.mac))
-    return vifs
+    def build(mac: str, index: int) -> VIF:
+        nic, bound = nics[index], bindings[index]
+        return VIF(instance=instance, network=nic.network, position=first_position + index,
+                   tag=nic.tag, mac=mac, vif_type="other", vnic_type=VIF.VnicType.BAREMETAL,
+                   binding_host=str(node.pk), binding_profile=bound.profile or {},
+                   port=bound.port, port_group=bound.port_group)
+
+    return macs.insert_all_with_unique_macs(build, VIF, [bound.mac for bound in bindings])
 
 
 def _add_virtual_vifs(instance: Instance, nics: list[_ResolvedNic],
                       first_position: int) -> list[VIF]:
-    vifs = []
-    for offset, nic in enumerate(nics):
-        position = first_position + offset
+    def build(mac: str, index: int) -> VIF:
+        nic = nics[index]
+        return VIF(instance=instance, network=nic.network, position=first_position + index,
+                   tag=nic.tag, mac=mac)
 
-        def insert(mac: str, nic: _ResolvedNic = nic, position: int = position) -> VIF:
-            return VIF.objects.create(
-                instance=instance, network=nic.network, position=position, tag=nic.tag, mac=mac
-            )
+    return macs.insert_all_with_unique_macs(build, VIF, [nic.mac for nic in nics])
 
-        vifs.append(macs.insert_with_unique_mac(insert, VIF, nic.mac))
-    return vifs
+
+def _share_networks(networks: list[Network]) -> None:
+    """Keep the networks from being deleted until this transaction ends, or find that they
+    were (a 409). Without it, a network deleted after the checks deadlocked with the launch:
+    PostgreSQL checks Django's (deferred) foreign keys at commit, where the launch, holding
+    its subnet locks, waited on the delete's network lock while the delete waited on those
+    subnets; one of the two failed with a 500.
+
+    PostgreSQL's FOR KEY SHARE, which Django's ORM cannot say: it conflicts only with
+    ``delete_network``'s FOR UPDATE, not with other launches. SQLite serialises writers."""
+    wanted = {network.pk: network for network in networks}
+    if not wanted:
+        return
+    query = Network.objects.filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True)
+    sql, params = query.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        sql += " FOR KEY SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {Network._meta.pk.to_python(row[0]) for row in cursor.fetchall()}
+    for pk, network in wanted.items():
+        if pk not in found:
+            raise Conflict(f"Network {network.name or pk} was deleted while this request was "
+                           "in progress")
 
 
 def _release_vifs(vifs: list[VIF]) -> None:
@@ -272,17 +292,20 @@ def _resolve_nics(
     """Turn requests into networks, subnets and checked addresses: every 400/403/404 is
     raised here, before the transaction writes anything (carriers are checked under the
     node's lock, in the transaction)."""
-    networks = usable_networks(project, is_admin)
+    # All the networks, their subnets and pools in three queries, whatever the NIC count.
+    wanted = [_as_uuid(nic.network_id, "network") for nic in nics]
+    subnets_in_order = Subnet.objects.select_related("network").prefetch_related(
+        "allocation_pools").order_by("ip_version", "cidr")
+    networks = {network.pk: network for network in usable_networks(project, is_admin).filter(
+        pk__in=set(wanted)).prefetch_related(Prefetch("subnets", queryset=subnets_in_order))}
     resolved: list[_ResolvedNic] = []
     seen_ips: set[netaddr.IPAddress] = set()
-    for index, nic in enumerate(nics):
+    for index, (nic, network_uuid) in enumerate(zip(nics, wanted, strict=True)):
         where = f"NIC {index} (network {nic.network_id})"
         fixed_ips = [nic.fixed_ips] if isinstance(nic.fixed_ips, str) else list(nic.fixed_ips)
-        network_uuid = _as_uuid(nic.network_id, "network")
-        try:
-            network = networks.get(pk=network_uuid)
-        except Network.DoesNotExist:
-            raise NotFound(f"Network {nic.network_id} not found") from None
+        network = networks.get(network_uuid)
+        if network is None:
+            raise NotFound(f"Network {nic.network_id} not found")
         if nic.mac is not None and not is_admin:
             raise Forbidden(f"{where}: only an administrator may choose a MAC address")
         if nic.mac is not None and node is not None:
@@ -295,7 +318,7 @@ def _resolve_nics(
             raise InvalidInput(
                 f"{where}: tag '{nic.tag}' must be 1 to 60 characters without '/' or ','"
             )
-        subnets = list(network.subnets.select_related("network").order_by("ip_version", "cidr"))
+        subnets = list(network.subnets.all())
         item = _ResolvedNic(
             network=network,
             subnets=subnets,
@@ -348,8 +371,10 @@ def _metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
     for key, value in metadata.items():
         if not isinstance(key, str) or not 1 <= len(key) <= 255:
             raise InvalidInput("metadata keys must be strings of 1 to 255 characters")
+        refuse_nul(key, "A metadata key")
         if not isinstance(value, str) or len(value) > 255:
             raise InvalidInput(
                 f"metadata value for '{key}' must be a string of at most 255 characters"
             )
+        refuse_nul(value, f"The metadata value for '{key}'")
     return dict(metadata)

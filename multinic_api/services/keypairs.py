@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Keypair
+from multinic_api.services.text import has_nul
 
 #: Nova's key pair name rule (microversion 2.92 and later).
 NAME = re.compile(r"^[a-zA-Z0-9 @._-]{1,255}$")
@@ -66,7 +67,7 @@ def import_keypair(user: AbstractBaseUser, name: str, public_key: str,
 
 
 def get_keypair(user: AbstractBaseUser, name: str) -> Keypair:
-    keypair = Keypair.objects.filter(user=user, name=name).first()
+    keypair = None if has_nul(name) else Keypair.objects.filter(user=user, name=name).first()
     if keypair is None:
         raise NotFound(f"Key pair '{name}' not found")
     return keypair

@@ -19,4 +19,6 @@ urlpatterns = [
     path("v2.1/servers/<str:server_id>/os-interface", views.InterfacesView.as_view()),
     path("v2.1/servers/<str:server_id>/os-interface/<str:port_id>",
          views.InterfaceView.as_view()),
+    # Anything else is a JSON 404 too ([\s\S], not ".": a path with an encoded newline as well).
+    re_path(r"^[\s\S]*$", views.NoSuchResourceView.as_view(), name="no-such-resource"),
 ]

@@ -8,6 +8,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
 from multinic_api.services import catalog, instances, keypairs
+from multinic_api.services.text import has_nul
 
 _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
                 404: "itemNotFound", 405: "badMethod", 406: "notAcceptable",
@@ -136,6 +138,22 @@ def _uuid_or_none(value):
         return None
 
 
+def _check_name_regex(pattern: str) -> None:
+    """Nova's ``name`` filter is a regular expression, matched by the database. A 400 for
+    one it cannot use: Python's ``re`` decides on SQLite (Django matches with it there);
+    PostgreSQL has its own syntax (``(?P<n>...)`` is Python's only) and takes no NUL. Each
+    was a database error, a 500."""
+    try:
+        re.compile(pattern)
+        if has_nul(pattern):
+            raise re.error("NUL character")
+        if connection.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT '' ~ %s", [pattern])
+    except (re.error, DatabaseError):
+        raise InvalidInput(f"Invalid regular expression for name: {pattern}") from None
+
+
 class ServerMixin:
     def get_server(self, server_id) -> Instance:
         found = instances.instances_with_interfaces().filter(
@@ -156,10 +174,7 @@ class ServersView(ComputeView):
         ).order_by("-created", "uuid")
         name = request.query_params.get("name")
         if name:
-            try:
-                re.compile(name)
-            except re.error:
-                raise InvalidInput(f"Invalid regular expression for name: {name}") from None
+            _check_name_regex(name)
             servers = servers.filter(name__regex=name)
         marker = request.query_params.get("marker")
         if marker:
@@ -169,7 +184,7 @@ class ServersView(ComputeView):
             servers = servers.filter(created__lte=anchor.created).exclude(pk=anchor.pk)
         limit = request.query_params.get("limit")
         if limit is not None:
-            if not limit.isdigit():
+            if not (limit.isascii() and limit.isdigit()):  # int("²") fails; "²".isdigit()
                 raise InvalidInput("limit must be a non-negative integer")
             servers = servers[: int(limit)]
         if self.detail:
@@ -381,3 +396,16 @@ class KeypairView(ComputeView):
     def delete(self, request, name):
         keypairs.delete_keypair(request.user, name)
         return Response(status=204 if self.version >= (2, 2) else 202)
+
+
+class NoSuchResourceView(ComputeView):
+    """Any other URL under /compute/: Nova's JSON itemNotFound, not Django's HTML page."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def _not_found(self, request, *args, **kwargs):
+        raise NotFound(f"The resource could not be found: there is no {request.path} in the "
+                       "compute API.")
+
+    get = post = put = patch = delete = head = options = _not_found

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from multinic_api.openstack.identity import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("v3", views.VersionView.as_view()),
     path("v3/", views.VersionView.as_view(), name="version"),
     path("v3/auth/tokens", views.TokensView.as_view(), name="tokens"),
+    # Anything else is a JSON 404 too ([\s\S], not ".": a path with an encoded newline as well).
+    re_path(r"^[\s\S]*$", views.NoSuchResourceView.as_view(), name="no-such-resource"),
 ]

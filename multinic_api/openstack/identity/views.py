@@ -134,3 +134,13 @@ class TokensView(IdentityView):
 
     def head(self, request):
         return self.get(request)
+
+
+class NoSuchResourceView(IdentityView):
+    """Any other URL under /identity/: Keystone's JSON error, not Django's HTML page."""
+
+    def _not_found(self, request, *args, **kwargs):
+        raise exceptions.NotFound(f"Could not find {request.path}: the identity API here has "
+                                  "versions and auth/tokens only.")
+
+    get = post = put = patch = delete = head = options = _not_found

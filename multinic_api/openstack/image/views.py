@@ -53,10 +53,27 @@ class ImagesView(ImageView):
                          "schema": "/v2/schemas/images", "first": "/v2/images"})
 
 
+def _not_found(message: str) -> Response:
+    return Response({"code": 404, "title": "Not Found", "message": message}, status=404)
+
+
 class ImageDetailView(ImageView):
     def get(self, request, image_id):
         item = catalog.find_image(image_id)
         if item is None:
-            return Response({"code": 404, "title": "Not Found",
-                             "message": f"No image found with ID {image_id}"}, status=404)
+            return _not_found(f"No image found with ID {image_id}")
         return Response(image_body(item))
+
+
+class NoSuchResourceView(APIView):
+    """Any other URL under /image/: Glance's JSON 404, not Django's HTML page."""
+
+    schema = None
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def _not_found(self, request, *args, **kwargs):
+        return _not_found(f"The resource could not be found: there is no {request.path} in "
+                          "the image API.")
+
+    get = post = put = patch = delete = head = options = _not_found
