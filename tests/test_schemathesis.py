@@ -412,6 +412,39 @@ def test_request_bodies_are_json(cloud):
     assert token.status_code == 200 and token.json()["token"]
 
 
+def test_an_empty_local_link_connection_means_the_same_to_post_and_patch(cloud):
+    """A PATCH took {} (the serializer, partial, skipped its required keys), a POST refused
+    it, and the schema said both keys were required. Now {} (no link known) is fine for
+    both, and one key without the other is a 400 for both."""
+    node = cloud.admin.post("/api/nodes/", {"name": "n1"}, format="json").json()
+    port = cloud.admin.post("/api/ports/", {"node_uuid": node["uuid"], "mac": "52:54:00:aa:00:01",
+                                            "local_link_connection": {}}, format="json")
+    assert port.status_code == 201, port.json()
+    url = f"/api/ports/{port.json()['uuid']}/"
+    link = {"switch_id": "00:1c:73:00:00:01", "port_id": "Ethernet1/1"}
+    assert cloud.admin.patch(url, {"local_link_connection": link}, format="json").json()[
+        "local_link_connection"] == link
+    assert cloud.admin.patch(url, {"local_link_connection": {}}, format="json").json()[
+        "local_link_connection"] == {}
+    for method, target, extra in (("post", "/api/ports/", {"node_uuid": node["uuid"],
+                                                           "mac": "52:54:00:aa:00:02"}),
+                                  ("patch", url, {})):
+        response = getattr(cloud.admin, method)(
+            target, {**extra, "local_link_connection": {"port_id": "e1"}}, format="json")
+        assert response.status_code == 400, (method, response.json())
+    schema_link = RAW_SCHEMA["components"]["schemas"]["LocalLinkConnectionRequest"]
+    assert "required" not in schema_link
+
+
+@pytest.mark.parametrize("value", ["f", "true", 0, 1, None])
+def test_request_booleans_are_json_booleans(cloud, value):
+    """DRF's BooleanField read "f", "off", 0 and more as false: the schema says boolean."""
+    response = cloud.a.post("/api/networks/", {"name": "n", "shared": value}, format="json")
+    assert response.status_code == 400 and "shared" in response.json()["fields"]
+    assert cloud.a.post("/api/networks/", {"name": "n", "shared": False},
+                        format="json").status_code == 201
+
+
 NUL = "a\x00b"
 ALICE = {"name": "alice", "domain": {"id": "default"}, "password": "pw-alice"}
 

@@ -30,6 +30,16 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, and only that: "f", "no", "off", 0 are not read as false (the body is
+    JSON, which has booleans, and the schema says boolean)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo ("nic" for "nics") is a 400, not ignored."""
 
@@ -58,7 +68,7 @@ class NetworkSerializer(serializers.ModelSerializer):
 
 class NetworkCreateSerializer(StrictSerializer):
     name = StrictCharField(max_length=255, allow_blank=True, default="")
-    shared = serializers.BooleanField(default=False, help_text="admin only")
+    shared = StrictBooleanField(default=False, help_text="admin only")
     mtu = serializers.IntegerField(default=1500, min_value=68, max_value=65535)
     physical_network = StrictCharField(
         max_length=64, required=False, allow_null=True, help_text="admin only"
@@ -106,7 +116,7 @@ class SubnetCreateSerializer(StrictSerializer):
         child=StrictCharField(max_length=64), required=False, max_length=16
     )
     host_routes = HostRouteSerializer(many=True, required=False, max_length=64)
-    enable_dhcp = serializers.BooleanField(default=True)
+    enable_dhcp = StrictBooleanField(default=True)
     dhcp_server = StrictCharField(max_length=64, required=False, allow_null=True)
     ipv6_address_mode = serializers.ChoiceField(
         choices=Subnet.IPv6AddressMode.choices, required=False, allow_null=True
@@ -261,7 +271,7 @@ class LaunchSerializer(StrictSerializer):
         max_length=87384, required=False, allow_null=True,
         help_text="base64, at most 65535 bytes decoded (Nova's limit)",
     )
-    config_drive = serializers.BooleanField(default=False)
+    config_drive = StrictBooleanField(default=False)
     node = StrictCharField(
         max_length=255, required=False, allow_null=True,
         help_text="a bare-metal node (UUID or name) to launch onto: each NIC is then carried "
@@ -317,9 +327,21 @@ class NodeWriteSerializer(StrictSerializer):
 
 
 class LocalLinkConnectionSerializer(StrictSerializer):
-    switch_id = StrictCharField(max_length=64, help_text="the switch's MAC address")
-    port_id = StrictCharField(max_length=255, help_text="the switch port, e.g. Ethernet1/1")
+    """Ironic's: empty (no link known), or switch_id and port_id together. (With both
+    required here, a PATCH, being partial, let {} through while a POST refused it; the
+    service's rule is the one above.)"""
+
+    switch_id = StrictCharField(max_length=64, required=False,
+                                help_text="the switch's MAC address; with port_id")
+    port_id = StrictCharField(max_length=255, required=False,
+                              help_text="the switch port, e.g. Ethernet1/1; with switch_id")
     switch_info = StrictCharField(max_length=255, required=False)
+
+    def validate(self, attrs):
+        if attrs and not {"switch_id", "port_id"} <= set(attrs):
+            raise serializers.ValidationError(
+                "local_link_connection is empty, or has both switch_id and port_id")
+        return attrs
 
 
 class PortSerializer(serializers.ModelSerializer):
@@ -344,7 +366,7 @@ class PortWriteSerializer(StrictSerializer):
     mac = StrictCharField(max_length=64)
     physical_network = StrictCharField(max_length=64, required=False, allow_blank=True,
                                        allow_null=True)
-    pxe_enabled = serializers.BooleanField(required=False)
+    pxe_enabled = StrictBooleanField(required=False)
     port_group_uuid = serializers.UUIDField(required=False, allow_null=True)
     local_link_connection = LocalLinkConnectionSerializer(required=False, allow_null=True)
 
@@ -393,7 +415,7 @@ class PortGroupWriteSerializer(StrictSerializer):
                            help_text="a bonding mode name; default active-backup")
     properties = serializers.DictField(required=False, help_text="bonding options by kernel "
                                        "name; see /api/bonding/modes/")
-    standalone_ports_supported = serializers.BooleanField(required=False)
+    standalone_ports_supported = StrictBooleanField(required=False)
     ports = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=16,
                                   help_text="member ports (UUIDs) of the same node")
 
