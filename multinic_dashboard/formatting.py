@@ -3,7 +3,7 @@
 from django.utils.html import format_html, format_html_join
 
 from multinic_api.models import VIF
-from multinic_api.services import baremetal
+from multinic_api.services import baremetal, binding
 
 
 def nic_name(vif: VIF) -> str:
@@ -23,9 +23,9 @@ def carrier(vif: VIF) -> str:
         return f"port {vif.port.mac}"
     if vif.port_group_id is not None:
         group = vif.port_group
-        bound = (vif.binding_profile or {}).get("local_group_information") or {}
+        mode, _ = binding.bound_bond(vif, group)
         members = ", ".join(p.mac for p in baremetal.in_member_order(group.ports.all()))
-        return f"bond {group.name} ({bound.get('bond_mode') or group.mode}: {members})"
+        return f"bond {group.name} ({mode}: {members})"
     return ""
 
 

@@ -236,6 +236,14 @@ def _profile(group: PortGroup, members: Sequence[Port], mode: str,
     }
 
 
+def bound_bond(vif, group: PortGroup) -> tuple[str, dict[str, Any]]:
+    """The mode and options a VIF carried by ``group`` runs with: what its binding profile
+    recorded at bind time (a launch may override the group's own), else the group's."""
+    bound = (vif.binding_profile or {}).get("local_group_information") or {}
+    return (bound.get("bond_mode") or group.mode,
+            dict(bound.get("bond_properties", group.properties)))
+
+
 def _link_info(port: Port) -> dict[str, Any]:
     return {**port.local_link_connection, "port_uuid": str(port.pk)}
 

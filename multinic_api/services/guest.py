@@ -24,7 +24,7 @@ from multinic_api.guest.records import (
     VifRecord,
 )
 from multinic_api.models import VIF, Instance, Network, Subnet
-from multinic_api.services import baremetal
+from multinic_api.services import baremetal, binding
 from multinic_api.services.catalog import find_flavor
 from multinic_api.services.instances import vifs_with_addresses
 from multinic_api.virt import SpawnRequest, VirtDriver, driver_for
@@ -124,12 +124,12 @@ def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
             carriers[str(vif.uuid)] = PortRecord(id=str(vif.port_id), mac=vif.port.mac)
         elif vif.port_group_id is not None:
             group = vif.port_group
-            bound = (vif.binding_profile or {}).get("local_group_information") or {}
+            mode, properties = binding.bound_bond(vif, group)
             members = baremetal.in_member_order(group.ports.all())
             carriers[str(vif.uuid)] = PortGroupRecord(
-                id=str(group.pk), mode=bound.get("bond_mode") or group.mode,
+                id=str(group.pk), mode=mode,
                 ports=tuple(PortRecord(id=str(p.pk), mac=p.mac) for p in members),
-                mac=group.mac, properties=dict(bound.get("bond_properties", group.properties)))
+                mac=group.mac, properties=properties)
     return carriers
 
 

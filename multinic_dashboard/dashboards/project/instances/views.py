@@ -31,15 +31,19 @@ class IndexView(KeysetPaginationMixin, horizon_tables.DataTableView):
         return self.paginate(instances)
 
 
-class DetailView(tabs.TabView):
-    tab_group_class = instance_tabs.InstanceDetailTabs
-    template_name = "horizon/common/_detail.html"
-    page_title = "{{ instance.name }}"
+class InstanceMixin:
+    """A view about one of the caller's instances (404 when it is not theirs)."""
 
     def get_instance(self):
         if not hasattr(self, "_instance"):
             self._instance = queries.visible_instance(self.request, self.kwargs["instance_id"])
         return self._instance
+
+
+class DetailView(InstanceMixin, tabs.TabView):
+    tab_group_class = instance_tabs.InstanceDetailTabs
+    template_name = "horizon/common/_detail.html"
+    page_title = "{{ instance.name }}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -75,15 +79,10 @@ def api_url(name: str) -> str:
         return ""
 
 
-class InstanceFormView(forms.ModalFormView):
+class InstanceFormView(InstanceMixin, forms.ModalFormView):
     """A modal form about one of the caller's instances; back to its detail page after."""
 
     template_name = "multinic_dashboard/common/modal_form.html"
-
-    def get_instance(self):
-        if not hasattr(self, "_instance"):
-            self._instance = queries.visible_instance(self.request, self.kwargs["instance_id"])
-        return self._instance
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_instance()}
