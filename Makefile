@@ -38,7 +38,7 @@ browser: $(CHROMEDRIVER)
 
 test: lint browser
 	$(PY) tools/pgtmp.py --install -- $(PY) -m pytest
-	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not guest_tools and not browser"
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not guest_tools and not browser and not fuzz"
 
 screenshots: $(STAMP) browser
 	MULTINIC_SCREENSHOTS=docs/screenshots $(PY) tools/pgtmp.py --install -- \
