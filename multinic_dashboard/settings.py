@@ -175,7 +175,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Request bodies are JSON: a launch's NICs are a list of objects and several fields tell
+    # null from "" (key_name, tag, gateway_ip), which a form cannot say. With DRF's form
+    # parsers too, the schema promised form bodies the API then read wrongly ("null" as a
+    # string). The token view keeps its own parsers (a form sign-in is fine there).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # A malformed limit or offset is a 400, not silently ignored (api/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "multinic_api.api.pagination.CheckedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

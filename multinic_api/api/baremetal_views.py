@@ -13,9 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api import serializers as s
-from multinic_api.api.pagination import CheckedLimitOffsetPagination
 from multinic_api.api.tenancy import request_scope
-from multinic_api.api.views import JSON_BODIES, errors
+from multinic_api.api.views import errors
 from multinic_api.exceptions import InvalidInput
 from multinic_api.models import Node, Port, PortGroup, Project
 from multinic_api.services import baremetal, bonding, text
@@ -36,8 +35,6 @@ class BareMetalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """Scoped reads; writes (create, PATCH, delete) for administrators."""
 
     permission_classes = [*viewsets.GenericViewSet.permission_classes, AdminWrites]
-    parser_classes = JSON_BODIES
-    pagination_class = CheckedLimitOffsetPagination
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

@@ -12,7 +12,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +19,6 @@ from rest_framework.views import APIView
 from multinic_api import filtersets
 from multinic_api.api import launching
 from multinic_api.api import serializers as s
-from multinic_api.api.pagination import CheckedLimitOffsetPagination
 from multinic_api.api.tenancy import request_scope
 from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
 from multinic_api.services import guest, instances, keypairs, macs, subnets
@@ -47,20 +45,11 @@ def visible_instance(request, uuid) -> Instance:
     return instance
 
 
-# Request bodies are JSON: a launch's NICs are a list of objects and several fields tell null
-# from "" (key_name, tag, gateway_ip), which a form cannot say. With DRF's form parsers too,
-# the schema promised form bodies the API then read wrongly ("null" as a string).
-JSON_BODIES = [JSONParser]
-
-
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """List, show, create and delete, over a queryset scoped to the caller by
     ``get_scoped_queryset``. Schema generation runs without a user: ``queryset`` (the
     unscoped model manager) only tells it the model."""
-
-    parser_classes = JSON_BODIES
-    pagination_class = CheckedLimitOffsetPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -270,7 +259,6 @@ class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = VIF.objects.all()
     serializer_class = s.VIFSerializer
     permission_classes = [IsAdminUser]
-    pagination_class = CheckedLimitOffsetPagination
     filterset_class = filtersets.VIFFilterSet
     lookup_field = "uuid"
 
