@@ -305,6 +305,22 @@ def test_a_tenant_cannot_launch_on_another_projects_node(rack):
     assert not Instance.objects.exists()
 
 
+def test_launch_and_attach_answer_what_a_get_then_shows(rack):
+    """The launch and attach answers are built from the rows just written, not read back:
+    they must equal what the database then gives (carriers, binding profiles, addresses)."""
+    instance = launch(rack.a, [
+        on(rack.phys, bond={"port_group": "rack-1-bond0", "mode": "active-backup",
+                            "properties": {"miimon": 200}}),
+        on(rack.phys, port=rack.node.ports[2].mac, fixed_ips=["10.5.0.77"], tag="data")])
+    assert instance["interfaces"][0]["binding_profile"]["local_group_information"]
+    assert instance.pop("warnings") == []
+    assert rack.a.get(f"/api/instances/{instance['uuid']}/").json() == instance
+    url = f"/api/instances/{instance['uuid']}/interfaces/"
+    attached = rack.a.post(url, on(rack.phys), format="json").json()
+    assert attached.pop("warnings") == [] and attached["port_uuid"] == str(rack.node.ports[3].pk)
+    assert rack.a.get(f"{url}{attached['uuid']}/").json() == attached
+
+
 def test_interfaces_show_their_carrier(rack):
     instance = launch(rack.a, [on(rack.phys), on(rack.phys, port=rack.node.ports[3].mac)])
     first, second = rack.a.get(f"/api/instances/{instance['uuid']}/interfaces/").json()

@@ -103,13 +103,14 @@ def test_launch_failing_on_the_third_nic_leaves_nothing_behind(project, dual_sta
                                                                third_nic, error):
     dual, v4, _ = dual_stack
     tiny_net, tiny_subnet = tiny
-    holder = _launch(project, NicRequest(tiny_net.id, fixed_ips=["192.0.2.3"]), is_admin=True)
-    held_mac = holder.vifs.get().mac
+    holder = _launch(project, NicRequest(tiny_net.id, fixed_ips=["192.0.2.3"]),
+                     NicRequest(dual.id, fixed_ips=["10.0.0.9"]), is_admin=True)
+    held_mac = holder.vifs.get(position=0).mac
     before = _snapshot()
     nics = [NicRequest(dual.id), NicRequest(tiny_net.id)]  # takes .2, the last free address
     nics.append({
         "exhausted": NicRequest(tiny_net.id),
-        "ip_in_use": NicRequest(dual.id, fixed_ips=["10.0.0.2"]),  # NIC 0 just took it
+        "ip_in_use": NicRequest(dual.id, fixed_ips=["10.0.0.9"]),  # the holder's
         "mac_in_use": NicRequest(dual.id, mac=held_mac),
     }[third_nic])
     with pytest.raises(error) as excinfo:
@@ -119,6 +120,17 @@ def test_launch_failing_on_the_third_nic_leaves_nothing_behind(project, dual_sta
     assert not Instance.objects.filter(name="doomed").exists()
     assert_subnet_consistent(v4)
     assert_subnet_consistent(tiny_subnet)
+
+
+def test_a_requested_address_is_taken_before_the_next_free_ones(project, dual_stack):
+    """NIC 1 asks for the subnet's lowest free address; NIC 0, earlier in the launch, takes
+    the next free one instead of taking it first and failing the launch."""
+    dual, v4, _ = dual_stack
+    instance = _launch(project, NicRequest(dual.id), NicRequest(dual.id, fixed_ips=["10.0.0.2"]),
+                       NicRequest(dual.id))
+    assert [vif.fixed_ips.get(subnet=v4).address for vif in instance.vifs.order_by(
+        "position")] == ["10.0.0.3", "10.0.0.2", "10.0.0.4"]
+    assert_subnet_consistent(v4)
 
 
 def test_exhausted_error_names_network_and_subnet(project, tiny):

@@ -106,6 +106,38 @@ def test_pools_with_holes_fill_in_order_then_the_subnet_is_exhausted(make_subnet
     assert_subnet_consistent(subnet)
 
 
+def test_one_call_takes_next_free_addresses_across_ranges_and_subnets(make_subnet, make_vif):
+    """take_addresses, as a launch calls it: the holes of ``holey`` are used up in order
+    (ranges deleted, the last one shrunk), ``plain`` gives its lowest, in the order asked;
+    reading the ranges costs one query and shrinking them one, whatever the count."""
+    holey = make_subnet("10.0.0.0/24", allocation_pools=[
+        {"start": "10.0.0.10", "end": "10.0.0.10"}, {"start": "10.0.0.20", "end": "10.0.0.21"},
+        {"start": "10.0.0.30", "end": "10.0.0.39"}])
+    plain = make_subnet("10.1.0.0/24")
+    vif = make_vif(holey.network)
+    wanted = [(vif, holey, None), (vif, plain, None), (vif, holey, None), (vif, holey, None),
+              (vif, holey, None), (vif, plain, None)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        ipam.lock_subnets([holey, plain])
+        taken = ipam.take_addresses(wanted)
+    assert list(map(str, taken)) == ["10.0.0.10", "10.1.0.2", "10.0.0.20", "10.0.0.21",
+                                     "10.0.0.30", "10.1.0.3"]
+    # the lock, the ranges, a delete (two used up), an update (two shrunk)
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "SELECT", "DELETE", "UPDATE"]
+    assert [(r.first, r.last) for r in FreeRange.objects.filter(subnet=holey)] == [
+        (ipam.ip_key(netaddr.IPAddress("10.0.0.31")), ipam.ip_key(netaddr.IPAddress("10.0.0.39")))]
+    assert min(free_addresses(plain)) == netaddr.IPAddress("10.1.0.4")
+
+
+def test_taking_more_than_is_free_takes_nothing(make_subnet, make_vif):
+    subnet = make_subnet("10.0.0.0/29")  # .2 to .6 free: five addresses
+    before = list(FreeRange.objects.filter(subnet=subnet).values_list("first", "last"))
+    vif = make_vif(subnet.network)
+    with pytest.raises(SubnetExhausted), transaction.atomic():
+        ipam.take_addresses([(vif, subnet, None)] * 6)
+    assert list(FreeRange.objects.filter(subnet=subnet).values_list("first", "last")) == before
+
+
 @pytest.mark.parametrize(
     ("cidr", "kwargs", "address", "reason"),
     [

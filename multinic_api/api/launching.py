@@ -31,7 +31,8 @@ def _carrier(nic) -> instances.CarrierRequest:
 def launch_from_body(body: Mapping[str, Any], *, user, project: Project,
                      is_admin: bool) -> tuple[Instance, list[str]]:
     """Launch as the body asks (raises DRF's ``ValidationError`` for a malformed body, the
-    services' errors for everything else); the instance as read back, and the warnings."""
+    services' errors for everything else); the instance with its interfaces and their
+    addresses in memory (as the launch wrote them), and the warnings."""
     serializer = s.LaunchSerializer(data=body)
     serializer.is_valid(raise_exception=True)
     data = dict(serializer.validated_data)
@@ -41,4 +42,4 @@ def launch_from_body(body: Mapping[str, Any], *, user, project: Project,
     warnings: list[str] = []
     instance = instances.launch_instance(project=project, nics=nics, is_admin=is_admin,
                                          warnings=warnings, **data)
-    return instances.instances_with_interfaces().get(pk=instance.pk), warnings
+    return instance, warnings

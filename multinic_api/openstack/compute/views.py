@@ -344,7 +344,6 @@ class InterfacesView(ServerMixin, ComputeView):
                                  tag=tag),
             project=server.project, is_admin=self.scope.is_admin,
         )
-        vif = instances.vifs_with_addresses().get(pk=vif.pk)
         return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
 
 
