@@ -3,7 +3,7 @@
 
     python bench/end_to_end.py [--samples N] [--clients N] [--duration S] [--workers N]
                                [--worker-class sync|gthread] [--crash-repeats N]
-                               [--profile N] [--no-what-if] [--json FILE]
+                               [--profile N] [--json FILE]
 
 Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway one with
 ``tools/pgtmp.py``). In one run, on one database:
@@ -11,7 +11,8 @@ Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway
 1. Setup, through the services in this process: ``migrate``, a project, a user with a REST
    framework token, four networks with an IPv4 /16 each. Then ``gunicorn
    multinic_dashboard.wsgi:application`` with ``--workers`` (default two per core) on a free
-   loopback port, ``MULTINIC_DEBUG=0``; every worker is warmed up first.
+   loopback port, ``MULTINIC_DEBUG=0``, and the site's database settings (persistent
+   connections: ``MULTINIC_DB_CONN_MAX_AGE``, default 60); every worker is warmed up first.
 2. Sequential rounds of ``POST /api/instances/`` with 1 NIC and with 4 NICs (one per
    network) and of the floor, after a warm-up: p50 and p99 as the client sees them. The
    floor is one psycopg transaction (BEGIN, one INSERT per row, COMMIT) writing the rows a
@@ -28,11 +29,10 @@ Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway
    succeed; then check the invariants (no VIF without its instance, no IP without its VIF,
    every instance with the NICs it asked for and every VIF with its addresses, no MAC or IP
    twice, every subnet's free ranges and allocations partitioning its pools).
-5. What if: steps 1 to 3 again (shared networks) with persistent database connections
-   (``bench/settings_persistent.py``: CONN_MAX_AGE=60 instead of the site's 0).
-6. Where the time goes: the 4-NIC launch in this process through Django's WSGI handler
+5. Where the time goes: the 4-NIC launch in this process through Django's WSGI handler
    (the full middleware stack, no HTTP), exclusive time per phase and the queries each
-   phase runs, by wrapping the functions of each phase.
+   phase runs, by wrapping the functions of each phase; as configured and, for
+   comparison, with a new database connection per request (``CONN_MAX_AGE=0``).
 
 Targets: 4-NIC p50 within 4x of the floor's 4-NIC p50; at least 500 VIFs/s concurrent.
 """
@@ -109,9 +109,8 @@ class Server:
     """gunicorn serving the site, in its own process group so it can be killed whole."""
 
     def __init__(self, database_url: str, workers: int, worker_class: str = "sync",
-                 threads: int = 1, port: int | None = None, settings: str | None = None):
+                 threads: int = 1, port: int | None = None):
         self.database_url = database_url
-        self.settings = settings
         self.workers = workers
         self.worker_class = worker_class
         self.threads = threads
@@ -131,8 +130,6 @@ class Server:
         """Start and wait until a worker answers; the seconds that took."""
         env = dict(os.environ, DATABASE_URL=self.database_url, MULTINIC_DEBUG="0",
                    MULTINIC_ALLOWED_HOSTS="127.0.0.1")
-        if self.settings:
-            env["DJANGO_SETTINGS_MODULE"] = self.settings
         started = time.perf_counter()
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
@@ -585,7 +582,8 @@ PHASES = {
     # name: what it covers (exclusive of the phases nested inside it)
     "wsgi": "Django handler, middleware (security, session, common, CSRF, auth, messages, "
             "clickjacking, Horizon), URL routing",
-    "connect": "open a PostgreSQL connection (CONN_MAX_AGE=0: every request)",
+    "connect": "open a PostgreSQL connection (persistent: a worker's first request, then "
+               "once CONN_MAX_AGE has passed; with CONN_MAX_AGE=0: every request)",
     "dispatch": "DRF dispatch: parsers, permission, negotiation, exception handling",
     "token": "token authentication (Token + user lookup)",
     "scope": "request_scope: the caller's project",
@@ -677,9 +675,10 @@ def _wsgi_launch(app, token: str, name: str, networks: list[str]) -> int:
 
 
 def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = None) -> dict:
-    """The 4-NIC launch in this process through the WSGI handler, as configured (a new
-    connection per request) and with a persistent connection (CONN_MAX_AGE=60): mean
-    exclusive time per phase, the part of it spent in SQL, and the queries."""
+    """The 4-NIC launch in this process through the WSGI handler, as configured (the site's
+    ``CONN_MAX_AGE``: a persistent connection unless ``MULTINIC_DB_CONN_MAX_AGE=0``) and, for
+    comparison, with a new connection per request (``CONN_MAX_AGE=0``): mean exclusive time
+    per phase, the part of it spent in SQL, and the queries (as configured)."""
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from rest_framework.authentication import TokenAuthentication
@@ -726,34 +725,36 @@ def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = Non
                 timer.restore()
         return timings
 
+    configured = connection.settings_dict["CONN_MAX_AGE"]
     run(warmup, "warm")
-    fresh = PhaseTimer()
-    run(launches, "phases", fresh)
-    saved = connection.settings_dict["CONN_MAX_AGE"]
+    timer = PhaseTimer()
+    run(launches, "phases", timer)
     connection.close()
-    connection.settings_dict["CONN_MAX_AGE"] = 60
-    kept = PhaseTimer()
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    per_request = PhaseTimer()
     try:
-        run(launches, "phases-persistent", kept)
+        run(launches, "phases-per-request", per_request)
     finally:
         connection.close()
-        connection.settings_dict["CONN_MAX_AGE"] = saved
+        connection.settings_dict["CONN_MAX_AGE"] = configured
     phases = [{"phase": name, "what": PHASES[name],
-               "ms": fresh.seconds[name] / launches * 1000,
-               "db_ms": fresh.db_seconds[name] / launches * 1000,
-               "persistent_ms": kept.seconds[name] / launches * 1000,
-               "persistent_db_ms": kept.db_seconds[name] / launches * 1000,
-               "queries": fresh.queries[name] / launches}
+               "ms": timer.seconds[name] / launches * 1000,
+               "db_ms": timer.db_seconds[name] / launches * 1000,
+               "per_request_ms": per_request.seconds[name] / launches * 1000,
+               "per_request_db_ms": per_request.db_seconds[name] / launches * 1000,
+               "queries": timer.queries[name] / launches}
               for name in PHASES if name not in missing]
     return {
         "launches": launches,
+        "conn_max_age": configured,
         "phases": phases,
         "missing": missing,
-        "statements": {k: v / launches for k, v in fresh.statements.most_common()},
-        "queries": sum(fresh.queries.values()) / launches,
-        "mean_ms": sum(fresh.seconds.values()) / launches * 1000,
-        "mean_persistent_ms": sum(kept.seconds.values()) / launches * 1000,
-        "persistent_connects": kept.calls["connect"],
+        "statements": {k: v / launches for k, v in timer.statements.most_common()},
+        "queries": sum(timer.queries.values()) / launches,
+        "mean_ms": sum(timer.seconds.values()) / launches * 1000,
+        "mean_per_request_ms": sum(per_request.seconds.values()) / launches * 1000,
+        "connects": timer.calls["connect"],
+        "per_request_connects": per_request.calls["connect"],
     }
 
 
@@ -919,9 +920,6 @@ def check_invariants(name_prefix: str = "", networks: list | None = None) -> lis
 
 # --- the report ---------------------------------------------------------------------------
 
-WHAT_IF = "what if DB connections persisted (CONN_MAX_AGE=60)"
-
-
 def cpu_cost(result: dict, key: str) -> float | None:
     """CPU ms per launch of a concurrent run, all processes together (None if unmeasured)."""
     cpu = (result.get(key) or {}).get("cpu") or {}
@@ -932,7 +930,7 @@ def cpu_cost(result: dict, key: str) -> float | None:
 
 def summary_rows(result: dict) -> list[dict]:
     """The rows this benchmark adds to the combined table (see bench/report.py): the
-    figures with targets, then what explains them (what-if, in-process profile)."""
+    figures with targets, then what explains them (CPU per launch, in-process profile)."""
     rows = []
     seq, floor = result["sequential"], result["floor"]
     name = "end-to-end"
@@ -970,29 +968,18 @@ def summary_rows(result: dict) -> list[dict]:
         row("crashes", "first launch after each restart",
             f"{crash['first_after_restart_ok']}/{crash['kills']} ok", target="all",
             ok=crash["first_after_restart_ok"] == crash["kills"])
-    for key, label in (("concurrent", name), ("persistent_concurrent", WHAT_IF)):
-        if label == WHAT_IF and "persistent_sequential" in result:
-            p50 = result["persistent_sequential"][str(NETWORKS)]["p50_ms"]
-            row(label, f"{NETWORKS}-NIC launch via API, p50",
-                f"{p50:.2f} ms, {p50 / floor[str(NETWORKS)]['p50_ms']:.1f}x the floor")
-        if label == WHAT_IF and key in result:
-            row(label, f"VIFs/s, {result[key]['clients']} clients",
-                f"{result[key]['vifs_per_second']:.0f}")
-        cost = cpu_cost(result, key)
-        if cost:
-            ceiling = result["cores"] * 1000 / cost * NETWORKS
-            row(label, f"CPU per {NETWORKS}-NIC launch, concurrent (gunicorn + PostgreSQL + "
-                       "client)", f"{cost:.1f} ms: <= {ceiling:.0f} VIFs/s on "
-                                  f"{result['cores']} cores")
+    cost = cpu_cost(result, "concurrent")
+    if cost:
+        ceiling = result["cores"] * 1000 / cost * NETWORKS
+        row(name, f"CPU per {NETWORKS}-NIC launch, concurrent (gunicorn + PostgreSQL + "
+                  "client)", f"{cost:.1f} ms: <= {ceiling:.0f} VIFs/s on "
+                             f"{result['cores']} cores")
     prof = result.get("profile")
     if prof:
-        row("in-process profile", f"{NETWORKS}-NIC launch without HTTP, mean: new DB "
-            "connection per request / persistent", f"{prof['mean_ms']:.2f} / "
-            f"{prof['mean_persistent_ms']:.2f} ms, {prof['queries']:.0f} queries")
+        row("in-process profile", f"{NETWORKS}-NIC launch without HTTP, mean: as configured "
+            "/ a new DB connection per request", f"{prof['mean_ms']:.2f} / "
+            f"{prof['mean_per_request_ms']:.2f} ms, {prof['queries']:.0f} queries")
     return rows
-
-
-PREFIXES = (("", ""), ("persistent_", " (what if: persistent DB connections)"))
 
 
 def print_report(result: dict) -> None:
@@ -1002,24 +989,22 @@ def print_report(result: dict) -> None:
         load = (f"; load average {result['load_before']:.1f} before, "
                 f"{result['load_after']:.1f} after")
     print(f"\nEnd-to-end launches on PostgreSQL, gunicorn {result['workers']} "
-          f"{result['worker_class']} workers, {result['cores']} cores "
+          f"{result['worker_class']} workers, CONN_MAX_AGE={result['conn_max_age']}, "
+          f"{result['cores']} cores "
           f"({result['samples']} samples each after {result['warmup']} warm-up{load})")
     print("| measure | p50 ms | p99 ms | mean ms |")
     print("|---|---|---|---|")
-    for prefix, how in PREFIXES:
-        for nics in ("1", str(NETWORKS)):
-            row = result.get(f"{prefix}sequential", {}).get(nics)
-            if row:
-                print(f"| POST /api/instances/, {nics} NIC{'s' if nics != '1' else ''}{how} | "
-                      f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['mean_ms']:.2f} |")
+    for nics in ("1", str(NETWORKS)):
+        row = result["sequential"][nics]
+        print(f"| POST /api/instances/, {nics} NIC{'s' if nics != '1' else ''} | "
+              f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['mean_ms']:.2f} |")
     for key, row in floor.items():
         what = "one INSERT per table" if "batched" in key else "one INSERT per row"
         print(f"| floor, {key.split()[0]} NIC rows, {what} | {row['p50_ms']:.3f} | "
               f"{row['p99_ms']:.3f} | {row['mean_ms']:.3f} |")
-    runs = [(prefix + key, what + how) for prefix, how in PREFIXES
-            for key, what in (("concurrent", "the same networks"),
-                              ("concurrent_own", "networks of their own"))
-            if prefix + key in result]
+    runs = [(key, what) for key, what in (("concurrent", "the same networks"),
+                                          ("concurrent_own", "networks of their own"))
+            if key in result]
     for key, what in runs:
         row = result[key]
         print(f"| {row['clients']} concurrent clients on {what}, {NETWORKS}-NIC launch | "
@@ -1045,21 +1030,23 @@ def print_report(result: dict) -> None:
         print(f"\nWhere a {NETWORKS}-NIC launch's time goes (in-process, Django's WSGI handler "
               f"without HTTP, {prof['launches']} launches each way; exclusive ms per phase, "
               "and how much of it waited on SQL)")
-        print("| phase | ms, new connection per request (as configured) | of which SQL | "
-              "ms, persistent connection | of which SQL | queries | what |")
+        print(f"| phase | ms, as configured (CONN_MAX_AGE={prof['conn_max_age']}) | of which "
+              "SQL | ms, a new connection per request (MULTINIC_DB_CONN_MAX_AGE=0) | of which "
+              "SQL | queries | what |")
         print("|---|---|---|---|---|---|---|")
         for phase in prof["phases"]:
             print(f"| {phase['phase']} | {phase['ms']:.2f} | {phase['db_ms']:.2f} | "
-                  f"{phase.get('persistent_ms', 0):.2f} | {phase.get('persistent_db_ms', 0):.2f} "
+                  f"{phase['per_request_ms']:.2f} | {phase['per_request_db_ms']:.2f} "
                   f"| {phase['queries']:.1f} | {phase['what']} |")
-        total = {key: sum(p.get(key, 0) for p in prof["phases"])
-                 for key in ("ms", "db_ms", "persistent_ms", "persistent_db_ms")}
-        print(f"| total | {total['ms']:.2f} | {total['db_ms']:.2f} | {total['persistent_ms']:.2f} "
-              f"| {total['persistent_db_ms']:.2f} | {prof['queries']:.1f} | |")
+        total = {key: sum(p[key] for p in prof["phases"])
+                 for key in ("ms", "db_ms", "per_request_ms", "per_request_db_ms")}
+        print(f"| total | {total['ms']:.2f} | {total['db_ms']:.2f} | "
+              f"{total['per_request_ms']:.2f} | {total['per_request_db_ms']:.2f} | "
+              f"{prof['queries']:.1f} | |")
         kinds = ", ".join(f"{k} {v:.2g}" for k, v in prof["statements"].items())
-        print(f"Statements per launch: {kinds}")
-        print(f"(With the persistent connection: {prof.get('persistent_connects', '?')} "
-              f"connects in {prof['launches']} launches.)")
+        print(f"Statements per launch (as configured): {kinds}")
+        print(f"(Connects in {prof['launches']} launches: {prof['connects']} as configured, "
+              f"{prof['per_request_connects']} with a new connection per request.)")
         if prof["missing"]:
             print(f"(not timed, not found: {', '.join(prof['missing'])})")
     crash = result.get("crash")
@@ -1084,32 +1071,27 @@ def _stats(values: list[float]) -> dict:
             "mean_ms": statistics.fmean(values) * 1000, "n": len(values)}
 
 
-def _serve(server: Server, fixture: Fixture, args, result: dict, prefix: str = "",
-           floor: FloorRunner | None = None, own_networks: bool = True) -> None:
-    """Start the server, warm every worker, then the sequential and concurrent runs, into
-    ``result`` under keys starting with ``prefix``."""
-    with tqdm(total=1, desc=f"{prefix}start gunicorn", unit="server", leave=False) as bar:
+def _serve(server: Server, fixture: Fixture, args, result: dict, floor: FloorRunner) -> None:
+    """Start the server, warm every worker, then the sequential (with the floor) and
+    concurrent runs, into ``result``."""
+    with tqdm(total=1, desc="start gunicorn", unit="server", leave=False) as bar:
         server.start()
         bar.update(1)
     # Every worker loads its code on its first requests: warm them all up.
     concurrent(server.port, fixture, clients=args.workers * 2, duration=0.5)
-    with tqdm(total=args.warmup + args.samples, desc=f"{prefix}sequential launches"
-              + (" and floor" if floor else ""), unit="round") as bar:
+    with tqdm(total=args.warmup + args.samples, desc="sequential launches and floor",
+              unit="round") as bar:
         seq, floor_timings = sequential(server.port, fixture, args.samples, args.warmup, bar,
-                                        floor=floor, label=f"{prefix}seq")
-    result[f"{prefix}sequential"] = {k: _stats(v) for k, v in seq.items()}
-    if floor_timings:
-        result["floor"] = {k: _stats(v) for k, v in floor_timings.items()}
+                                        floor=floor)
+    result["sequential"] = {k: _stats(v) for k, v in seq.items()}
+    result["floor"] = {k: _stats(v) for k, v in floor_timings.items()}
     meter = CpuMeter(server.process.pid)
     for key, own in (("concurrent", False), ("concurrent_own", True)):
-        if own and not own_networks:
-            continue
         what = "networks of their own" if own else "the same networks"
-        with tqdm(desc=f"{prefix}{args.clients} clients on {what}, {args.duration:g} s",
+        with tqdm(desc=f"{args.clients} clients on {what}, {args.duration:g} s",
                   unit="VIF") as bar:
-            result[f"{prefix}{key}"] = concurrent(
-                server.port, fixture, args.clients, args.duration, bar=bar, own_networks=own,
-                meter=meter).as_dict()
+            result[key] = concurrent(server.port, fixture, args.clients, args.duration,
+                                     bar=bar, own_networks=own, meter=meter).as_dict()
 
 
 def run(args, database_url: str | None = None) -> dict:
@@ -1123,12 +1105,13 @@ def run(args, database_url: str | None = None) -> dict:
     fixture = setup()
     result: dict = {"cores": cores(), "load_before": load_average(), "workers": args.workers,
                     "worker_class": args.worker_class, "samples": args.samples,
-                    "warmup": args.warmup}
+                    "warmup": args.warmup,
+                    "conn_max_age": connection.settings_dict["CONN_MAX_AGE"]}
     floor = FloorRunner(database_url, fixture, args.warmup + args.samples)
     server = Server(database_url, args.workers, args.worker_class, args.threads)
     connection.close()
     try:
-        _serve(server, fixture, args, result, floor=floor)
+        _serve(server, fixture, args, result, floor)
         if args.crash_repeats:
             with tqdm(total=args.crash_repeats, desc="SIGKILL and restart", unit="kill") as bar:
                 crash = crash_repeats(server, fixture, args.crash_repeats, bar=bar)
@@ -1145,15 +1128,6 @@ def run(args, database_url: str | None = None) -> dict:
         floor.close()
     result["ratio_to_floor"] = (result["sequential"][str(NETWORKS)]["p50_ms"]
                                 / result["floor"][str(NETWORKS)]["p50_ms"])
-    if args.what_if:
-        # The same server with persistent database connections (bench/settings_persistent.py):
-        # what the first fix below would give.
-        server = Server(database_url, args.workers, args.worker_class, args.threads,
-                        settings="bench.settings_persistent")
-        try:
-            _serve(server, fixture, args, result, prefix="persistent_", own_networks=False)
-        finally:
-            server.stop()
     result["load_after"] = load_average()
     if args.profile:
         with tqdm(total=args.profile * 2 + min(10, args.profile), desc="profile (in-process)",
@@ -1179,8 +1153,6 @@ def main() -> int:
                         help="SIGKILL the server this many times during launches")
     parser.add_argument("--profile", type=int, default=100,
                         help="in-process launches timed per phase (0: skip)")
-    parser.add_argument("--no-what-if", dest="what_if", action="store_false",
-                        help="skip the run with persistent database connections")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     os.environ.setdefault("MULTINIC_DEBUG", "0")
