@@ -37,6 +37,18 @@ def pytest_report_header(config):
     return f"multinic database: {engine}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def connections_close_after_each_request():
+    """In this process, a connection per request, as before persistent connections.
+
+    The live server answers keep-alive clients (keystoneauth, openstacksdk) on threads that
+    outlive their test; with the site's persistent connections their PostgreSQL sessions
+    stayed open and the test database could not be dropped. The site's own setting (kept
+    connections) is what the gunicorn tests run: their servers are processes of their own
+    with the site's settings (tests/gunicorn_server.py)."""
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0  # the dict every connection reads
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create users by the dozen; the production hasher is slow on purpose."""

@@ -181,6 +181,9 @@ def test_sixteen_clients_through_four_workers_fill_a_small_pool_exactly(start_se
     assert len(posts) == len(results), posts
     pids = {int(line.split()[0].strip("<>")) for line in posts}  # "<pid> status request"
     assert len(pids) >= 2, posts
+    # each worker kept its database connection (the site's CONN_MAX_AGE): one session per
+    # worker that served, still open; with a connection per request there would be none
+    assert len(pids) <= len(server.database_sessions()) <= 4, server.database_sessions()
 
     # the database: exactly the pool, once each; what the 201s said is what is stored
     assert_instances_complete({body["name"]: [network.id] * NICS for body in created})
