@@ -1,6 +1,6 @@
-"""Deletes racing launches on a real PostgreSQL, made deterministic: one connection takes
-its lock and holds it until the other is seen waiting on a lock (``pg_stat_activity``), then
-finishes. Whatever the interleaving, the loser gets a 409, never a 500.
+"""Races on a real PostgreSQL, made deterministic: one connection takes its lock and holds
+it until the others are seen waiting on a lock (``pg_stat_activity``), then finishes.
+Whatever the interleaving, the loser gets a 409, never a 500.
 
 The case this file was written for: a network deleted while a launch onto it is past its
 checks. Django's foreign keys on PostgreSQL are checked at commit (DEFERRABLE INITIALLY
@@ -10,17 +10,23 @@ those subnet locks. PostgreSQL broke the deadlock by failing one of the two: a 5
 launch or for the DELETE. A launch now takes a share lock on its networks (FOR KEY SHARE)
 before its first insert: it waits there holding nothing the delete needs and then sees the
 network gone (409); or, if it got there first, the delete waits for it and refuses (409,
-"has interfaces"). Without that lock each test here fails with "deadlock detected".
+"has interfaces"). Without that lock each of those tests fails with "deadlock detected".
+
+The last two: admin launches requesting the same MACs in different NIC orders. Each insert
+holds its MAC's entry in the unique index until commit, so in NIC order two launches could
+each hold a MAC the other waits for ("deadlock detected" again). VIFs now go in in MAC
+order, in the batched insert and in its one-by-one fallback: the later launch waits at the
+first MAC they share, holding none of the others, and gets a 409.
 """
 
 import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
-from multinic_api.exceptions import Conflict, MultinicError
+from multinic_api.exceptions import Conflict, MacAddressInUse, MultinicError
 from multinic_api.models import VIF, FixedIP, Instance, Network, Project, Subnet
 from multinic_api.services import instances, subnets
 from multinic_api.services.instances import NicRequest
@@ -37,19 +43,21 @@ def network():
     return network
 
 
-def _wait_until_blocked(timeout=30.0):
-    """Until another connection of this test waits on a lock."""
+def _wait_until_blocked(count=1, timeout=30.0, unless=lambda: False):
+    """Until ``count`` other connections of this test wait on a lock, or ``unless()``."""
     with connection.cursor() as cursor:  # this thread's, in the middle of its transaction
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if unless():
+                return
             # A transaction sees one snapshot of the activity statistics unless told not to.
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
                            "current_database() AND wait_event_type = 'Lock'")
-            if cursor.fetchone()[0]:
+            if cursor.fetchone()[0] >= count:
                 return
             time.sleep(0.02)
-    raise AssertionError("the other connection never waited on the lock")
+    raise AssertionError(f"{count} other connection(s) never all waited on a lock")
 
 
 def _in_thread(work):
@@ -142,3 +150,83 @@ def test_delete_of_a_network_an_attach_is_about_to_use(network):
     assert isinstance(outcome.get("error"), MultinicError), outcome
     assert outcome["error"].status_code == 409
     assert list(instance.vifs.values_list("network", flat=True)) == [keeper.pk]
+
+
+def test_admin_launches_requesting_the_same_macs_in_opposite_orders(network):
+    """Two admin launches want MACs A, Z, B and B, Z, A. This test holds Z (an uncommitted
+    VIF) until both launches wait on a lock, then gives it up. Inserted in NIC order, the
+    first launch held A and the second B while both waited for Z; whichever then took Z
+    waited for the other's last MAC, which waited for Z: "deadlock detected", a 500. In MAC
+    order (A, B, Z) for both, the second waits at A holding nothing, sees the first commit,
+    and gets a 409 naming A; it leaves nothing behind."""
+    a, b, z = "fa:16:3e:00:00:0a", "fa:16:3e:00:00:0b", "fa:16:3e:00:00:0c"
+    project = network.project
+    holder = instances.launch_instance(project=project, name="holder",
+                                       nics=[NicRequest(network.pk)])
+
+    def launch(name, order):
+        return lambda: instances.launch_instance(
+            project=project, name=name, is_admin=True,
+            nics=[NicRequest(network.pk, mac=mac) for mac in order])
+
+    orders = {"first": [a, z, b], "second": [b, z, a]}
+    with transaction.atomic():
+        VIF.objects.create(instance=holder, network=network, position=1, mac=z)
+        launches = {name: _in_thread(launch(name, order)) for name, order in orders.items()}
+        _wait_until_blocked(count=2)
+        transaction.set_rollback(True)  # Z is free again: both launches go on
+    for thread, _ in launches.values():
+        _finish(thread)
+
+    outcomes = {name: outcome for name, (_, outcome) in launches.items()}
+    errors = {name: outcome["error"] for name, outcome in outcomes.items() if "error" in outcome}
+    assert not [e for e in errors.values() if isinstance(e, DatabaseError)], errors
+    (winner,) = [name for name, outcome in outcomes.items() if "result" in outcome]
+    (loser,) = errors
+    assert isinstance(errors[loser], MacAddressInUse), errors
+    assert errors[loser].status_code == 409
+    assert a in errors[loser].message  # it stopped at its first MAC, holding nothing
+    # The winner's VIFs have the MACs in the order its NICs asked for them.
+    instance = outcomes[winner]["result"]
+    assert [(v.position, v.mac) for v in instance.vifs.order_by("position")] == list(
+        enumerate(orders[winner]))
+    assert sorted(Instance.objects.values_list("name", flat=True)) == sorted(["holder", winner])
+    assert VIF.objects.count() == 1 + 3
+    assert FixedIP.objects.count() == 2 * (1 + 3)  # an IPv4 and a SLAAC address per VIF
+
+
+def test_a_launch_falling_back_to_one_by_one_takes_the_macs_in_the_same_order(network):
+    """The one-by-one fallback keeps MAC order too. One launch wants A, B and C: it takes A
+    and waits for B, held by this test. The other wants C, A and W, where W is taken: its
+    batch fails at once. One by one in NIC order it took C, then waited for A; freed, the
+    first took B and waited for C: "deadlock detected". In MAC order it stops at W (a 409)
+    before taking anything, and the first launch goes through."""
+    w, a, b, c = "fa:16:3e:00:00:01", "fa:16:3e:00:00:0a", "fa:16:3e:00:00:0b", "fa:16:3e:00:00:0c"
+    project = network.project
+    holder = instances.launch_instance(project=project, name="holder", is_admin=True,
+                                       nics=[NicRequest(network.pk, mac=w)])
+
+    def launch(name, order):
+        return lambda: instances.launch_instance(
+            project=project, name=name, is_admin=True,
+            nics=[NicRequest(network.pk, mac=mac) for mac in order])
+
+    with transaction.atomic():
+        VIF.objects.create(instance=holder, network=network, position=1, mac=b)
+        waiting, waiting_outcome = _in_thread(launch("waiting", [a, b, c]))
+        _wait_until_blocked()
+        falling_back, fallback_outcome = _in_thread(launch("falling-back", [c, a, w]))
+        # Fixed, it is done without waiting; in NIC order it would wait for A.
+        _wait_until_blocked(count=2, unless=lambda: not falling_back.is_alive())
+        transaction.set_rollback(True)
+    _finish(falling_back)
+    _finish(waiting)
+
+    error = fallback_outcome.get("error")
+    assert isinstance(error, MacAddressInUse), fallback_outcome
+    assert w in error.message
+    assert "result" in waiting_outcome, waiting_outcome
+    assert [(v.position, v.mac) for v in waiting_outcome["result"].vifs.order_by("position")] == [
+        (0, a), (1, b), (2, c)]
+    assert sorted(Instance.objects.values_list("name", flat=True)) == ["holder", "waiting"]
+    assert VIF.objects.count() == 1 + 3

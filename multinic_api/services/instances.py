@@ -10,9 +10,9 @@ On a bare-metal node each NIC is carried by one of the node's ports or port grou
 Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
 detach, delete), then a share lock on the networks (so that a concurrent ``delete_network``
 waits, or is seen to have won), then the node row (bare metal), then VIF inserts (which wait
-only on other VIF inserts of the same MAC), then the subnets in id order
-(``ipam.lock_subnets``), then free ranges. No transaction waits for a MAC while it holds a
-subnet lock.
+only on other VIF inserts of the same MAC, and go in in MAC order: ``macs``), then the
+subnets in id order (``ipam.lock_subnets``), then free ranges. No transaction waits for a
+MAC while it holds a subnet lock.
 """
 
 import re

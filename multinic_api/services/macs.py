@@ -115,15 +115,26 @@ def insert_all_with_unique_macs(
     generated one), inserted in one statement: a launch's cost per NIC must not include a
     round trip per VIF. Should any MAC be taken, that insert is undone and the rows go in one
     by one through :func:`insert_with_unique_mac` (fresh MACs for generated ones, a 409 for
-    a requested one), so the rules are the same either way."""
+    a requested one), so the rules are the same either way. Either way the rows go in in
+    MAC order (see below) and come back in the order of ``requested_macs``."""
     macs = [normalize_mac(mac) if mac is not None else generate_mac() for mac in requested_macs]
     rows = [build(mac, index) for index, mac in enumerate(macs)]
+    # Inserted in MAC order, not NIC order: an insert holds its MAC's entry in the unique
+    # index until commit, and one that meets another transaction's uncommitted entry waits
+    # for it. Two launches requesting the same MACs in different NIC orders could each hold
+    # one the other waits for: PostgreSQL's "deadlock detected", a 500 instead of a 409. In
+    # one order for everyone, the later of two waits at their first shared MAC holding
+    # none of the others. (Sorting is stable, so a MAC requested twice goes in NIC order.)
+    order = sorted(range(len(rows)), key=macs.__getitem__)
     if len(set(macs)) == len(macs):  # else the one-by-one path says which MAC is taken twice
         try:
             with transaction.atomic():
-                return model._default_manager.bulk_create(rows)
+                inserted = model._default_manager.bulk_create([rows[i] for i in order])
         except IntegrityError:
             pass
+        else:
+            by_index = dict(zip(order, inserted, strict=True))
+            return [by_index[index] for index in range(len(rows))]  # NIC order again
 
     def insert_one(index: int) -> Callable[[str], Row]:
         def insert(mac: str) -> Row:
@@ -132,8 +143,16 @@ def insert_all_with_unique_macs(
             return row
         return insert
 
-    return [insert_with_unique_mac(insert_one(index), model, requested)
-            for index, requested in enumerate(requested_macs)]
+    # One by one in the same MAC order, for the same reason: the batch's savepoint gave its
+    # entries back, and here each insert holds its MAC while the next one may wait, so NIC
+    # order could deadlock with a batch, or another fallback, taking the MACs the other way.
+    # (A redrawn generated MAC is out of order, but it is fresh: nobody else waits for it.)
+    # A requested MAC that is taken is still a 409; with several taken, it names the first
+    # in MAC order rather than in NIC order.
+    inserted_rows = {index: insert_with_unique_mac(insert_one(index), model,
+                                                   requested_macs[index])
+                     for index in order}
+    return [inserted_rows[index] for index in range(len(rows))]
 
 
 def _try_insert(insert: Callable[[str], Row], model: type[Row], mac: str) -> Row | None:
