@@ -153,7 +153,7 @@ def launch_instance(
         )
         vifs = _add_vifs(instance, resolved, first_position=0,
                          warnings=warnings if warnings is not None else [])
-    remember_related(instance, "vifs", vifs)
+    _remember_related(instance, "vifs", vifs)
     return instance
 
 
@@ -208,11 +208,11 @@ def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
     for fixed_ip in fixed_ips:
         by_vif[id(fixed_ip.vif)].append(fixed_ip)
     for vif in vifs:
-        remember_related(vif, "fixed_ips", by_vif[id(vif)])
+        _remember_related(vif, "fixed_ips", by_vif[id(vif)])
     return vifs
 
 
-def remember_related(obj: Any, relation: str, objects: list) -> None:
+def _remember_related(obj: Any, relation: str, objects: list) -> None:
     """Make ``obj.<relation>.all()`` return ``objects`` without a query, as
     ``prefetch_related`` does (the same cache): a launch or attach answers with the rows it
     has just written instead of reading them back (three queries, a fifth of a launch's
