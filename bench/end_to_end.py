@@ -14,11 +14,18 @@ Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway
    loopback port, ``MULTINIC_DEBUG=0``, and the site's database settings (persistent
    connections: ``MULTINIC_DB_CONN_MAX_AGE``, default 60); every worker is warmed up first.
 2. Sequential rounds of ``POST /api/instances/`` with 1 NIC and with 4 NICs (one per
-   network) and of the floor, after a warm-up: p50 and p99 as the client sees them. The
-   floor is one psycopg transaction (BEGIN, one INSERT per row, COMMIT) writing the rows a
-   launch writes (the instance, its VIFs, their fixed IPs), every value computed
-   beforehand; also, for reference, with one multi-row INSERT per table. Interleaving the
-   rounds puts the API and the floor under the same moments of a shared machine.
+   network), of the request floor and of the floor, after a warm-up: p50 and p99 as the
+   client sees them. The floor is one psycopg transaction (BEGIN, one INSERT per row,
+   COMMIT) writing the rows a launch writes (the instance, its VIFs, their fixed IPs),
+   every value computed beforehand; also, for reference, with one multi-row INSERT per
+   table. The request floor is ``GET /api/bonding/modes/`` with the same token, server and
+   keep-alive connection: an authenticated request that does nothing else (a constant
+   table rendered as JSON; checked in this process beforehand to run one query, the token
+   lookup), i.e. what the web framework (gunicorn, Django's middleware, DRF, token
+   authentication) costs any request before a launch does any work of its own. The 4-NIC
+   launch's p50 minus the request floor's is the launch's own cost. Interleaving the
+   rounds puts the API, the request floor and the floor under the same moments of a
+   shared machine.
 3. Concurrency: ``--clients`` threads (16), each with its own keep-alive HTTP connection,
    launch 4-NIC instances for ``--duration`` seconds, all on the same four networks (their
    launches queue on the same subnet locks): VIFs created per second, and the CPU each
@@ -35,6 +42,7 @@ Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway
    comparison, with a new database connection per request (``CONN_MAX_AGE=0``).
 
 Targets: 4-NIC p50 within 4x of the floor's 4-NIC p50; at least 500 VIFs/s concurrent.
+The request floor has no target: it tells how much of the first ratio the framework takes.
 """
 
 import argparse
@@ -72,6 +80,9 @@ NETWORKS = 4
 FLOOR_MAC_PREFIX = 0x0E0000000000
 TARGET_FLOOR_RATIO = 4.0
 TARGET_VIFS_PER_SECOND = 500.0
+# The request floor: authenticated (the launches' token), no work beyond that.
+REQUEST_FLOOR_PATH = "/api/bonding/modes/"
+REQUEST_FLOOR_WHAT = f"GET {REQUEST_FLOOR_PATH} (authenticated, no launch)"
 
 
 def cores() -> int:
@@ -179,18 +190,25 @@ class ApiClient:
 
     def __init__(self, port: int, token: str, timeout: float = 60):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        self.headers = {"Authorization": f"Token {token}", "Content-Type": "application/json",
-                        "Accept": "application/json"}
+        self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
 
-    def launch(self, name: str, networks: list[str]) -> tuple[int, bytes]:
-        body = json.dumps({"name": name, "nics": [{"network_id": n} for n in networks]})
+    def _send(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = self.headers if body is None else {**self.headers,
+                                                     "Content-Type": "application/json"}
         try:
-            self.connection.request("POST", "/api/instances/", body, self.headers)
+            self.connection.request(method, path, body, headers)
             response = self.connection.getresponse()
             return response.status, response.read()
         except (OSError, http.client.HTTPException):
             self.connection.close()
             raise
+
+    def launch(self, name: str, networks: list[str]) -> tuple[int, bytes]:
+        body = json.dumps({"name": name, "nics": [{"network_id": n} for n in networks]})
+        return self._send("POST", "/api/instances/", body)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        return self._send("GET", path)
 
     def close(self) -> None:
         self.connection.close()
@@ -260,12 +278,16 @@ def add_client_networks(fixture: Fixture, clients: int) -> None:
 
 def sequential(port: int, fixture: Fixture, samples: int, warmup: int,
                bar: tqdm | None = None, floor: "FloorRunner | None" = None,
-               label: str = "seq") -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Rounds of a 1-NIC and a 4-NIC launch (and, given ``floor``, a floor round), so that
-    any drift of the machine hits all alike: the API's timings and the floor's, seconds."""
+               label: str = "seq") -> tuple[dict[str, list[float]], dict[str, list[float]],
+                                            list[float]]:
+    """Rounds of a 1-NIC and a 4-NIC launch, a request floor (``REQUEST_FLOOR_PATH``, same
+    token and connection) and, given ``floor``, a floor round, so that any drift of the
+    machine hits all alike: the launches' timings, the floor's and the request floor's,
+    seconds."""
     client = ApiClient(port, fixture.token)
     timings: dict[str, list[float]] = {"1": [], str(NETWORKS): []}
     floor_timings: dict[str, list[float]] = {key: [] for key in FLOOR_VARIANTS} if floor else {}
+    request_timings: list[float] = []
     try:
         for round_number in range(warmup + samples):
             for key in timings:
@@ -277,6 +299,13 @@ def sequential(port: int, fixture: Fixture, samples: int, warmup: int,
                     raise RuntimeError(f"launch answered {status}: {body[:300]!r}")
                 if round_number >= warmup:
                     timings[key].append(elapsed)
+            start = time.perf_counter()
+            status, body = client.get(REQUEST_FLOOR_PATH)
+            elapsed = time.perf_counter() - start
+            if status != 200:
+                raise RuntimeError(f"{REQUEST_FLOOR_PATH} answered {status}: {body[:300]!r}")
+            if round_number >= warmup:
+                request_timings.append(elapsed)
             if floor is not None:
                 for key, elapsed in floor.round(round_number).items():
                     if round_number >= warmup:
@@ -285,7 +314,7 @@ def sequential(port: int, fixture: Fixture, samples: int, warmup: int,
                 bar.update(1)
     finally:
         client.close()
-    return timings, floor_timings
+    return timings, floor_timings, request_timings
 
 
 class CpuMeter:
@@ -591,8 +620,8 @@ PHASES = {
     "resolve": "_resolve_nics: the networks, their subnets and pools",
     "launch": "the launch transaction: instance, VIFs (MAC retries), subnet locks, "
               "free ranges, fixed IPs, commit",
-    "readback": "read the instance back (instances_with_interfaces)",
-    "serialize": "InstanceSerializer: the response body",
+    "serialize": "InstanceSerializer: the response body from the rows the launch wrote "
+                 "(and the view's glue: the validated body into NIC requests)",
     "render": "JSONRenderer: bytes",
 }
 
@@ -653,18 +682,20 @@ class PhaseTimer:
             self.statements[sql.split(None, 1)[0].upper()] += 1
 
 
-def _wsgi_launch(app, token: str, name: str, networks: list[str]) -> int:
-    body = json.dumps({"name": name, "nics": [{"network_id": n} for n in networks]}).encode()
+def _wsgi_request(app, token: str, method: str, path: str, body: bytes | None = None) -> int:
+    """One request through ``app`` (a WSGI handler) as gunicorn would hand it over; the
+    status code."""
     environ = {
-        "REQUEST_METHOD": "POST", "PATH_INFO": "/api/instances/", "QUERY_STRING": "",
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
         "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
-        "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
         "HTTP_AUTHORIZATION": f"Token {token}", "HTTP_ACCEPT": "application/json",
-        "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
-        "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
+        "wsgi.input": io.BytesIO(body or b""), "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http", "wsgi.version": (1, 0), "wsgi.multithread": False,
+        "wsgi.multiprocess": True, "wsgi.run_once": False,
     }
+    if body is not None:
+        environ.update(CONTENT_TYPE="application/json", CONTENT_LENGTH=str(len(body)))
     status: list[str] = []
     result = app(environ, lambda s, headers, exc_info=None: status.append(s))
     try:
@@ -672,6 +703,32 @@ def _wsgi_launch(app, token: str, name: str, networks: list[str]) -> int:
     finally:
         result.close()  # request_finished: closes the connection, as under gunicorn
     return int(status[0].split()[0])
+
+
+def _wsgi_launch(app, token: str, name: str, networks: list[str]) -> int:
+    body = json.dumps({"name": name, "nics": [{"network_id": n} for n in networks]}).encode()
+    return _wsgi_request(app, token, "POST", "/api/instances/", body)
+
+
+def request_floor_queries(token: str) -> list[str]:
+    """The SQL the request floor runs, in this process through Django's WSGI handler (after
+    one request to warm up): the token lookup alone, or it measures more than the
+    framework."""
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    app = get_wsgi_application()
+    for _ in range(2):  # the second, warm, is the one kept
+        with CaptureQueriesContext(connection) as captured:
+            status = _wsgi_request(app, token, "GET", REQUEST_FLOOR_PATH)
+        if status != 200:
+            raise RuntimeError(f"{REQUEST_FLOOR_PATH} answered {status} in-process")
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _only_the_token_lookup(queries: list[str]) -> bool:
+    return len(queries) == 1 and '"authtoken_token"' in queries[0]
 
 
 def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = None) -> dict:
@@ -684,7 +741,7 @@ def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = Non
     from rest_framework.authentication import TokenAuthentication
     from rest_framework.renderers import JSONRenderer
 
-    from multinic_api.api import launching, serializers, views
+    from multinic_api.api import serializers, views
     from multinic_api.services import instances
 
     app = get_wsgi_application()
@@ -697,7 +754,6 @@ def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = Non
         (serializers.LaunchSerializer, "is_valid", "validate"),
         (instances, "_resolve_nics", "resolve"),
         (instances, "launch_instance", "launch"),
-        (launching, "launch_from_body", "readback"),
         (views.InstanceViewSet, "_launch", "serialize"),
         (JSONRenderer, "render", "render"),
     ]
@@ -948,16 +1004,24 @@ def summary_rows(result: dict) -> list[dict]:
     ratio = result["ratio_to_floor"]
     row(name, f"{NETWORKS}-NIC p50 / floor p50", f"{ratio:.1f}x",
         target=f"<= {TARGET_FLOOR_RATIO:g}x", ok=ratio <= TARGET_FLOOR_RATIO)
+    request, floor_p50 = result["request_floor"], floor[str(NETWORKS)]["p50_ms"]
+    own = seq[str(NETWORKS)]["p50_ms"] - request["p50_ms"]
+    row("request floor", f"{REQUEST_FLOOR_WHAT}, p50: the framework's own cost per request",
+        f"{request['p50_ms']:.2f} ms")
+    row("request floor", f"request floor p50 / {NETWORKS}-NIC raw-SQL floor p50",
+        f"{request['p50_ms'] / floor_p50:.1f}x")
+    row(name, f"{NETWORKS}-NIC launch p50 minus the request floor p50: the launch's own cost",
+        f"{own:.2f} ms = {own / floor_p50:.1f}x the raw-SQL floor")
     conc = result["concurrent"]
     row(name, f"VIFs/s, {conc['clients']} clients, {NETWORKS}-NIC launches, "
               f"{result['workers']} {result['worker_class']} workers",
         f"{conc['vifs_per_second']:.0f}", target=f">= {TARGET_VIFS_PER_SECOND:g}",
         ok=conc["vifs_per_second"] >= TARGET_VIFS_PER_SECOND)
-    own = result.get("concurrent_own")
-    if own:
-        row(name, f"VIFs/s, {own['clients']} clients each on networks of its own",
-            f"{own['vifs_per_second']:.0f}")
-    failures = conc["failures"] + (own["failures"] if own else 0)
+    separate = result.get("concurrent_own")
+    if separate:
+        row(name, f"VIFs/s, {separate['clients']} clients each on networks of its own",
+            f"{separate['vifs_per_second']:.0f}")
+    failures = conc["failures"] + (separate["failures"] if separate else 0)
     row(name, "concurrent answers other than 201", str(failures), target="0", ok=failures == 0)
     crash = result.get("crash")
     if crash:
@@ -998,6 +1062,9 @@ def print_report(result: dict) -> None:
         row = result["sequential"][nics]
         print(f"| POST /api/instances/, {nics} NIC{'s' if nics != '1' else ''} | "
               f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['mean_ms']:.2f} |")
+    request = result["request_floor"]
+    print(f"| {REQUEST_FLOOR_WHAT}: the framework's own cost per request | "
+          f"{request['p50_ms']:.2f} | {request['p99_ms']:.2f} | {request['mean_ms']:.2f} |")
     for key, row in floor.items():
         what = "one INSERT per table" if "batched" in key else "one INSERT per row"
         print(f"| floor, {key.split()[0]} NIC rows, {what} | {row['p50_ms']:.3f} | "
@@ -1009,6 +1076,18 @@ def print_report(result: dict) -> None:
         row = result[key]
         print(f"| {row['clients']} concurrent clients on {what}, {NETWORKS}-NIC launch | "
               f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['mean_ms']:.2f} |")
+    launch, floor_p50 = result["sequential"][str(NETWORKS)], floor[str(NETWORKS)]["p50_ms"]
+    own = launch["p50_ms"] - request["p50_ms"]
+    queries = request["queries"]
+    checked = (f"it ran {len(queries)} query in this process, the token lookup"
+               if _only_the_token_lookup(queries) else
+               f"WARNING: it ran {len(queries)} queries in this process, not just the token "
+               f"lookup, so it measures more than the framework: {queries}")
+    print(f"Request floor ({checked}): {request['p50_ms']:.2f} ms p50 = "
+          f"{request['p50_ms'] / floor_p50:.1f}x the raw-SQL {NETWORKS}-NIC floor; the "
+          f"{NETWORKS}-NIC launch's own cost over it, p50 minus p50: {own:.2f} ms = "
+          f"{own / floor_p50:.1f}x that floor (the target is the whole launch within "
+          f"{TARGET_FLOOR_RATIO:g}x)")
     for key, what in runs:
         row = result[key]
         print(f"Concurrent, {row['clients']} clients on {what}: {row['launches']} launches, "
@@ -1079,12 +1158,13 @@ def _serve(server: Server, fixture: Fixture, args, result: dict, floor: FloorRun
         bar.update(1)
     # Every worker loads its code on its first requests: warm them all up.
     concurrent(server.port, fixture, clients=args.workers * 2, duration=0.5)
-    with tqdm(total=args.warmup + args.samples, desc="sequential launches and floor",
-              unit="round") as bar:
-        seq, floor_timings = sequential(server.port, fixture, args.samples, args.warmup, bar,
-                                        floor=floor)
+    with tqdm(total=args.warmup + args.samples,
+              desc="sequential launches, request floor and floor", unit="round") as bar:
+        seq, floor_timings, request_timings = sequential(server.port, fixture, args.samples,
+                                                         args.warmup, bar, floor=floor)
     result["sequential"] = {k: _stats(v) for k, v in seq.items()}
     result["floor"] = {k: _stats(v) for k, v in floor_timings.items()}
+    result["request_floor"].update(_stats(request_timings))
     meter = CpuMeter(server.process.pid)
     for key, own in (("concurrent", False), ("concurrent_own", True)):
         what = "networks of their own" if own else "the same networks"
@@ -1107,6 +1187,8 @@ def run(args, database_url: str | None = None) -> dict:
                     "worker_class": args.worker_class, "samples": args.samples,
                     "warmup": args.warmup,
                     "conn_max_age": connection.settings_dict["CONN_MAX_AGE"]}
+    result["request_floor"] = {"path": REQUEST_FLOOR_PATH,
+                               "queries": request_floor_queries(fixture.token)}
     floor = FloorRunner(database_url, fixture, args.warmup + args.samples)
     server = Server(database_url, args.workers, args.worker_class, args.threads)
     connection.close()

@@ -9,8 +9,10 @@ Django database settings, prints its own section, shows its progress bars on std
 hands its figures back as JSON:
 
 1. ``render.py``: guest rendering (no database);
-2. ``end_to_end.py``: launches through the REST API on gunicorn and PostgreSQL, the floor,
-   where the time goes, and (``--crash-repeats``) SIGKILLs of the server mid-launch;
+2. ``end_to_end.py``: launches through the REST API on gunicorn and PostgreSQL, the floor
+   (the same rows in raw SQL), the request floor (an authenticated request that does
+   nothing else: the framework's own cost), where the time goes, and
+   (``--crash-repeats``) SIGKILLs of the server mid-launch;
 3. ``allocation.py`` on a throwaway SQLite file;
 4. ``allocation.py`` on PostgreSQL.
 

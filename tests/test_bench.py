@@ -43,13 +43,22 @@ def test_render_bench_times_real_renderings_and_prints_the_table(capsys):
     assert "config drive ISO" in capsys.readouterr().out
 
 
-def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=()):
+TOKEN_LOOKUP = ('SELECT "authtoken_token"."key", "auth_user"."id" FROM "authtoken_token" '
+                'INNER JOIN "auth_user" ON ("authtoken_token"."user_id" = "auth_user"."id") '
+                'WHERE "authtoken_token"."key" = %s LIMIT 21')
+
+
+def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=(),
+                            request_queries=(TOKEN_LOOKUP,)):
     stats = {"p50_ms": 40.0, "p99_ms": 70.0, "mean_ms": 42.0, "n": 3}
+    floor = {"p50_ms": 2.0, "p99_ms": 3.0, "mean_ms": 2.2, "n": 3}
     return {
         "cores": 2, "workers": 4, "worker_class": "sync", "samples": 3, "warmup": 1,
         "conn_max_age": 60,
         "sequential": {"1": stats, "4": stats},
-        "floor": {"1": stats, "4": stats, "4 batched": stats},
+        "floor": {"1": floor, "4": floor, "4 batched": floor},
+        "request_floor": {"path": "/api/bonding/modes/", "queries": list(request_queries),
+                          "p50_ms": 25.0, "p99_ms": 45.0, "mean_ms": 26.0, "n": 3},
         "ratio_to_floor": ratio,
         "concurrent": {"clients": 16, "seconds": 1.0, "launches": 30, "vifs": 120,
                        "vifs_per_second": vifs_per_second, "statuses": {201: 30}, "errors": {},
@@ -80,6 +89,17 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
     assert all(row.get("ok", True) for row in good)
     broken = end_to_end.summary_rows(_fake_end_to_end_result(violations=["1 VIF without"]))
     assert any(row.get("ok") is False for row in broken if row["benchmark"] == "crashes")
+    # The request floor explains the ratio; it has no target of its own.
+    explained = {row["measure"]: row for row in rows
+                 if row["benchmark"] == "request floor" or "own cost" in row["measure"]}
+    assert {m: r["value"] for m, r in explained.items()} == {
+        "GET /api/bonding/modes/ (authenticated, no launch), p50: the framework's own cost "
+        "per request": "25.00 ms",
+        "request floor p50 / 4-NIC raw-SQL floor p50": "12.5x",
+        "4-NIC launch p50 minus the request floor p50: the launch's own cost":
+            "15.00 ms = 7.5x the raw-SQL floor",
+    }
+    assert all("ok" not in r and "target" not in r for r in explained.values())
     rows += render.summary_rows([{"operation": "config drive ISO", "median": 5.0, "p90": 6.0,
                                   "target": 20.0, "ok": True}])
     rows += allocation.summary_rows([{"backend": "sqlite", "case": "IPv4 /8, 9 taken",
@@ -96,9 +116,21 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
                  "| ms, as configured (CONN_MAX_AGE=60) | of which SQL | ms, a new connection "
                  "per request (MULTINIC_DB_CONN_MAX_AGE=0) |",
                  "| connect | 0.50 | 0.00 | 6.00 | 0.00 | 0.0 |",
-                 "Connects in 2 launches: 0 as configured, 2 with a new connection per request"):
+                 "Connects in 2 launches: 0 as configured, 2 with a new connection per request",
+                 "| GET /api/bonding/modes/ (authenticated, no launch): the framework's own "
+                 "cost per request | 25.00 | 45.00 | 26.00 |",
+                 "Request floor (it ran 1 query in this process, the token lookup): 25.00 ms "
+                 "p50 = 12.5x the raw-SQL 4-NIC floor; the 4-NIC launch's own cost over it, "
+                 "p50 minus p50: 15.00 ms = 7.5x that floor"):
         assert text in out, text
     assert "what if" not in out.lower() and "persistent_" not in out
+    assert "readback" not in out and "readback" not in end_to_end.PHASES
+    assert "WARNING" not in out
+    # A request floor that does more than authenticate says so.
+    end_to_end.print_report(_fake_end_to_end_result(
+        request_queries=(TOKEN_LOOKUP, 'SELECT 1 FROM "multinic_api_project"')))
+    assert "WARNING: it ran 2 queries in this process, not just the token lookup" in (
+        capsys.readouterr().out)
 
 
 def test_percentile_interpolates_between_ranks():
@@ -150,10 +182,20 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
                               worker_class="sync", threads=1, crash_repeats=1, profile=2)
     result = end_to_end.run(args, database_url=url)
     assert result["sequential"]["4"]["n"] == result["floor"]["4"]["n"] == 3
+    # The request floor ran in every round, through the same server, and authenticating is
+    # all it does (one query: the token and its user).
+    request = result["request_floor"]
+    assert request["n"] == 3 and request["path"] == "/api/bonding/modes/"
+    assert 0 < request["p50_ms"] <= request["p99_ms"] and request["mean_ms"] > 0
+    assert len(request["queries"]) == 1 and '"authtoken_token"' in request["queries"][0]
     assert result["concurrent"]["launches"] > 0 and result["concurrent"]["failures"] == 0
     assert result["crash"]["violations"] == [] and result["crash"]["first_after_restart_ok"] == 1
     profile = result["profile"]
     assert profile["queries"] > 0
+    # Every phase's function was found and wrapped; none measures nothing any more.
+    assert profile["missing"] == []
+    assert [p["phase"] for p in profile["phases"]] == list(end_to_end.PHASES)
+    assert "readback" not in end_to_end.PHASES
     assert profile["conn_max_age"] == result["conn_max_age"] == connection.settings_dict[
         "CONN_MAX_AGE"]
     # As configured, the warm-up's connection serves every timed launch (unless the site is
@@ -164,7 +206,13 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert end_to_end.check_invariants() == []
     end_to_end.print_report(result)
     print_summary(end_to_end.summary_rows(result), "Summary")
-    assert "VIFs/s, 3 clients" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "VIFs/s, 3 clients" in out
+    assert "| GET /api/bonding/modes/ (authenticated, no launch): the framework's own cost " \
+           "per request | " in out
+    assert "Request floor (it ran 1 query in this process, the token lookup)" in out
+    assert any(line.startswith("| request floor ") and "| GET /api/bonding/modes/ "
+               "(authenticated, no launch), p50" in line for line in out.splitlines())
     # The killed workers' sessions end once PostgreSQL notices; the flush and the final
     # DROP DATABASE need them gone.
     with connection.cursor() as cursor:
