@@ -152,6 +152,13 @@ def test_delete_of_a_network_an_attach_is_about_to_use(network):
     assert list(instance.vifs.values_list("network", flat=True)) == [keeper.pk]
 
 
+def _admin_launch(network, name, macs):
+    """A launch, for a thread: as an administrator, one NIC per requested MAC."""
+    return lambda: instances.launch_instance(
+        project=network.project, name=name, is_admin=True,
+        nics=[NicRequest(network.pk, mac=mac) for mac in macs])
+
+
 def test_admin_launches_requesting_the_same_macs_in_opposite_orders(network):
     """Two admin launches want MACs A, Z, B and B, Z, A. This test holds Z (an uncommitted
     VIF) until both launches wait on a lock, then gives it up. Inserted in NIC order, the
@@ -160,19 +167,13 @@ def test_admin_launches_requesting_the_same_macs_in_opposite_orders(network):
     order (A, B, Z) for both, the second waits at A holding nothing, sees the first commit,
     and gets a 409 naming A; it leaves nothing behind."""
     a, b, z = "fa:16:3e:00:00:0a", "fa:16:3e:00:00:0b", "fa:16:3e:00:00:0c"
-    project = network.project
-    holder = instances.launch_instance(project=project, name="holder",
+    holder = instances.launch_instance(project=network.project, name="holder",
                                        nics=[NicRequest(network.pk)])
-
-    def launch(name, order):
-        return lambda: instances.launch_instance(
-            project=project, name=name, is_admin=True,
-            nics=[NicRequest(network.pk, mac=mac) for mac in order])
-
     orders = {"first": [a, z, b], "second": [b, z, a]}
     with transaction.atomic():
         VIF.objects.create(instance=holder, network=network, position=1, mac=z)
-        launches = {name: _in_thread(launch(name, order)) for name, order in orders.items()}
+        launches = {name: _in_thread(_admin_launch(network, name, order))
+                    for name, order in orders.items()}
         _wait_until_blocked(count=2)
         transaction.set_rollback(True)  # Z is free again: both launches go on
     for thread, _ in launches.values():
@@ -202,20 +203,14 @@ def test_a_launch_falling_back_to_one_by_one_takes_the_macs_in_the_same_order(ne
     first took B and waited for C: "deadlock detected". In MAC order it stops at W (a 409)
     before taking anything, and the first launch goes through."""
     w, a, b, c = "fa:16:3e:00:00:01", "fa:16:3e:00:00:0a", "fa:16:3e:00:00:0b", "fa:16:3e:00:00:0c"
-    project = network.project
-    holder = instances.launch_instance(project=project, name="holder", is_admin=True,
+    holder = instances.launch_instance(project=network.project, name="holder", is_admin=True,
                                        nics=[NicRequest(network.pk, mac=w)])
-
-    def launch(name, order):
-        return lambda: instances.launch_instance(
-            project=project, name=name, is_admin=True,
-            nics=[NicRequest(network.pk, mac=mac) for mac in order])
-
     with transaction.atomic():
         VIF.objects.create(instance=holder, network=network, position=1, mac=b)
-        waiting, waiting_outcome = _in_thread(launch("waiting", [a, b, c]))
+        waiting, waiting_outcome = _in_thread(_admin_launch(network, "waiting", [a, b, c]))
         _wait_until_blocked()
-        falling_back, fallback_outcome = _in_thread(launch("falling-back", [c, a, w]))
+        falling_back, fallback_outcome = _in_thread(
+            _admin_launch(network, "falling-back", [c, a, w]))
         # Fixed, it is done without waiting; in NIC order it would wait for A.
         _wait_until_blocked(count=2, unless=lambda: not falling_back.is_alive())
         transaction.set_rollback(True)
