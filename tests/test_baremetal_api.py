@@ -147,6 +147,47 @@ def test_port_joining_a_group_on_another_physnet_is_409(rack):
         error["detail"]
 
 
+def test_a_group_without_standalone_ports_has_no_pxe_member(rack):
+    """Ironic's rule, on every path into it: group create and PATCH, port create and PATCH.
+    Each refusal is a 409 that names the port, and changes nothing."""
+    node, admin = rack.node, rack.admin
+    pxe, quiet = node.ports[2], node.ports[3]  # rack-1's ports all have PXE on
+    Port.objects.filter(pk=quiet.pk).update(pxe_enabled=False)
+
+    def refused(response):
+        error = assert_error(response, 409)
+        assert "does not support standalone ports" in error["detail"], error
+        return error["detail"]
+
+    assert pxe.mac in refused(admin.post("/api/portgroups/", {
+        "node_uuid": str(node.node.pk), "name": "lag", "standalone_ports_supported": False,
+        "ports": [str(pxe.pk), str(quiet.pk)]}, format="json"))
+    assert not PortGroup.objects.filter(name="lag").exists()
+    group = admin.post("/api/portgroups/", {
+        "node_uuid": str(node.node.pk), "name": "lag", "standalone_ports_supported": False,
+        "ports": [str(quiet.pk)]}, format="json")
+    assert group.status_code == 201, group.content
+    url = f"/api/portgroups/{group.json()['uuid']}/"
+    refused(admin.patch(url, {"ports": [str(quiet.pk), str(pxe.pk)]}, format="json"))
+    refused(admin.patch(f"/api/ports/{quiet.pk}/", {"pxe_enabled": True}, format="json"))
+    refused(admin.patch(f"/api/ports/{pxe.pk}/", {"port_group_uuid": group.json()["uuid"]},
+                        format="json"))
+    refused(admin.post("/api/ports/", {
+        "node_uuid": str(node.node.pk), "mac": "52:54:00:00:00:98",
+        "physical_network": "physnet1", "port_group_uuid": group.json()["uuid"]},
+        format="json"))  # PXE is on by default
+    assert list(Port.objects.filter(port_group__name="lag")) == [quiet]
+    assert not Port.objects.get(pk=quiet.pk).pxe_enabled
+    # the 802.3ad bond0 has PXE members: it cannot stop supporting standalone ports...
+    refused(admin.patch(f"/api/portgroups/{node.groups[0].pk}/",
+                        {"standalone_ports_supported": False}, format="json"))
+    assert PortGroup.objects.get(pk=node.groups[0].pk).standalone_ports_supported
+    # ...and without PXE on its ports, it can
+    Port.objects.filter(port_group=node.groups[0]).update(pxe_enabled=False)
+    assert admin.patch(f"/api/portgroups/{node.groups[0].pk}/",
+                       {"standalone_ports_supported": False}, format="json").status_code == 200
+
+
 def test_what_carries_a_vif_cannot_be_taken_apart(rack):
     node = rack.node
     instance = launch(rack.a, [on(rack.phys), on(rack.phys)])

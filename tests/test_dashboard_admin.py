@@ -469,10 +469,15 @@ def test_create_port_group(as_admin, node):
 
 
 def test_create_port_group_with_json_properties_and_a_mac(as_admin, node):
-    port = node.ports[2]
-    response = as_admin.post(create_url(node.node), group_form(
-        mode="802.3ad", mac=port.mac.upper(), ports=[str(port.pk)],
-        standalone_ports_supported="", properties='{"miimon": 100, "lacp_rate": "fast"}'))
+    port = node.ports[3]  # PXE off: a group without standalone ports may have it
+    form = group_form(mode="802.3ad", mac=port.mac.upper(), ports=[str(port.pk)],
+                      standalone_ports_supported="",
+                      properties='{"miimon": 100, "lacp_rate": "fast"}')
+    refused = as_admin.post(create_url(node.node), {**form, "ports": [str(node.ports[2].pk)]})
+    assert refused.status_code == 200  # the form again, with Ironic's rule as the reason
+    assert "does not support standalone ports" in refused.content.decode()
+    assert not PortGroup.objects.filter(name="bond1").exists()
+    response = as_admin.post(create_url(node.node), form)
     assert response.status_code == 302
     group = PortGroup.objects.get(name="bond1")
     assert group.mac == port.mac

@@ -415,7 +415,9 @@ class PortGroupWriteSerializer(StrictSerializer):
                            help_text="a bonding mode name; default active-backup")
     properties = serializers.DictField(required=False, help_text="bonding options by kernel "
                                        "name; see /api/bonding/modes/")
-    standalone_ports_supported = StrictBooleanField(required=False)
+    standalone_ports_supported = StrictBooleanField(
+        required=False, help_text="default true; false: the members work only bonded (the "
+        "switch has no fallback to single links), so none of them may have PXE enabled")
     ports = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=16,
                                   help_text="member ports (UUIDs) of the same node")
 

@@ -120,6 +120,7 @@ def create_port(node: Node, mac: str, *, physical_network: str | None = "",
         if port_group is not None:
             _check_joins(port, port_group)
             port.port_group = port_group
+            _check_standalone(port_group, [port])
         _check_port_mac(port)
         _save_port(port)
     return port
@@ -155,6 +156,8 @@ def update_port(port: Port, *, mac: Any = UNSET, physical_network: Any = UNSET,
             port.pxe_enabled = bool(pxe_enabled)
         if local_link_connection is not UNSET:
             port.local_link_connection = _local_link(local_link_connection)
+        if port.port_group is not None:
+            _check_standalone(port.port_group, [port])
         _check_port_mac(port)
         _save_port(port)
     return port
@@ -190,6 +193,7 @@ def create_port_group(node: Node, name: str, *, mac: str | None = None,
         bond = bonding.check_bond(mode or bonding.DEFAULT_MODE, properties,
                                   bond_members(members))
         group.mode, group.properties = bond.mode, bond.properties
+        _check_standalone(group, members)
         _check_group_mac(group, members)
         _save_group(group)
         Port.objects.filter(pk__in=[p.pk for p in members]).update(port_group=group)
@@ -225,6 +229,7 @@ def update_port_group(group: PortGroup, *, name: Any = UNSET, mac: Any = UNSET,
                                   group.properties if properties is UNSET else properties,
                                   bond_members(members))
         group.mode, group.properties = bond.mode, bond.properties
+        _check_standalone(group, members)
         _check_group_mac(group, members)
         _save_group(group)
         if ports is not UNSET:
@@ -307,6 +312,21 @@ def _check_joins(port: Port, group: PortGroup) -> None:
     if others.exists() and physnet != port.physical_network:
         raise Conflict(f"Port with physical network '{port.physical_network}' cannot join "
                        f"port group {group.name}, whose ports are on '{physnet}'")
+
+
+def _check_standalone(group: PortGroup, members: Iterable[Port]) -> None:
+    """Ironic's rule: the ports of a group that does not support standalone ports cannot
+    boot by PXE (PXE runs on a single link, before any bond exists), so such a group has
+    no PXE-enabled member. (Its members carrying VIFs of their own, Ironic's other case,
+    cannot happen here: a member port is only ever carried as its group.)"""
+    if group.standalone_ports_supported:
+        return
+    pxe = next((port for port in members if port.pxe_enabled), None)
+    if pxe is not None:
+        raise Conflict(
+            f"Port group {group.name} does not support standalone ports, so its members "
+            f"cannot boot by PXE, and port {pxe.mac} has PXE enabled; disable PXE on that "
+            "port or let the group support standalone ports")
 
 
 def _check_port_mac(port: Port) -> None:
