@@ -236,13 +236,14 @@ def setup() -> Fixture:
 
     from multinic_api.models import Project
     from multinic_api.services import subnets
+    from multinic_identity import services as identity
 
     call_command("migrate", verbosity=0)
     tag = uuid.uuid4().hex[:8]
     with transaction.atomic():
         project = Project.objects.create(name=f"bench-e2e-{tag}")
         user = get_user_model().objects.create_user(f"bench-e2e-{tag}")
-        project.members.add(user)
+        identity.add_member(project, user)
         token = Token.objects.create(user=user).key
         networks = []
         for n in range(NETWORKS):

@@ -34,7 +34,6 @@ class ReleasingDeleteMixin:
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("name", "id")
     search_fields = ("name", "id")
-    filter_horizontal = ("members",)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -153,10 +152,10 @@ class FixedIPAdmin(admin.ModelAdmin):
 class KeypairAdmin(admin.ModelAdmin):
     """Keys are imported through the API (where they are checked); here they are shown."""
 
-    list_display = ("name", "user", "type", "fingerprint", "created")
+    list_display = ("name", "user_id", "type", "fingerprint", "created")
     list_filter = ("type",)
-    search_fields = ("name", "user__username", "fingerprint")
-    readonly_fields = ("user", "name", "type", "public_key", "fingerprint", "created")
+    search_fields = ("name", "user_id", "fingerprint")
+    readonly_fields = ("user_id", "name", "type", "public_key", "fingerprint", "created")
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ from multinic_api.models import Project
 
 @dataclass(frozen=True)
 class Caller:
+    user_id: str
     project: Project | None
     is_admin: bool
 
@@ -41,6 +42,11 @@ def caller(request) -> Caller:
     if keystone_project:
         project = Project.objects.filter(pk=keystone_project).first()
     else:
-        project = Project.objects.filter(members=user).order_by("name").first()
-    request._multinic_caller = Caller(project=project, is_admin=is_admin(user))
+        # The standalone site's own users; inside an OpenStack dashboard the built-in
+        # Identity is not installed, and every user has a Keystone project above.
+        from multinic_identity import services as identity
+
+        project = identity.member_projects(user).order_by("name").first()
+    request._multinic_caller = Caller(user_id=str(user.pk), project=project,
+                                      is_admin=is_admin(user))
     return request._multinic_caller

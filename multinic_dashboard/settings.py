@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here, not a CDN
     "compressor",
     "horizon",
+    # The built-in Identity (its users, memberships and tokens): the standalone site's and
+    # the API's own Keystone subset. The core keeps no foreign key to any user model.
+    "multinic_identity",
     # The standalone site (its dashboards, sign-in and page frame); the plugin's own apps
     # arrive through the enabled files' ADD_INSTALLED_APPS, as in an OpenStack dashboard.
     "multinic_dashboard.site",
@@ -103,6 +106,8 @@ def _database_from_env() -> dict:
 DATABASES = {"default": _database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Who signs in here: the built-in Identity's users.
+AUTH_USER_MODEL = "identity.User"
 AUTH_PASSWORD_VALIDATORS = []  # the demo password is short on purpose; see README
 
 # With DEBUG off Django sends a 500's traceback only to mail_admins; this also writes it to

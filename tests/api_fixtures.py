@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from multinic_api.models import Project
 from multinic_api.services import subnets
+from multinic_identity import services as identity
 
 
 class Cloud:
@@ -18,9 +19,9 @@ class Cloud:
         self.alice = users.create_user("alice", password="pw-alice")
         self.bob = users.create_user("bob", password="pw-bob")
         self.root = users.create_superuser("root", password="pw-root")
-        self.project_a.members.add(self.alice)
-        self.project_b.members.add(self.bob)
-        self.admin_project.members.add(self.root)
+        identity.add_member(self.project_a, self.alice)
+        identity.add_member(self.project_b, self.bob)
+        identity.add_member(self.admin_project, self.root)
         self.a = self._client(self.alice)
         self.b = self._client(self.bob)
         self.admin = self._client(self.root)

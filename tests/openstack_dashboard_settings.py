@@ -35,3 +35,9 @@ INSTALLED_APPS = list(dict.fromkeys(INSTALLED_APPS))
 with open(os.path.join(os.path.dirname(multinic_dashboard.__file__), "local_settings.d",
                        "_6000_multinic.py"), encoding="utf-8") as _snippet:
     exec(_snippet.read())
+
+# As openstack_dashboard/settings.py has it (its test settings keep Django's own users):
+# signed-in users are Keystone's, with no table.
+AUTH_USER_MODEL = "openstack_auth.User"
+# horizon's test settings name no database file; the check migrates the core into memory.
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}

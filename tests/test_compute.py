@@ -61,7 +61,7 @@ def test_flavors_and_networks(nova, cloud):
 
 
 def test_create_show_list_delete_with_addresses_in_nic_order(nova, cloud):
-    keypairs.import_keypair(cloud.alice, "k", ED25519)
+    keypairs.import_keypair(cloud.alice.user_id, "k", ED25519)
     response = create(nova, {"uuid": str(cloud.shared.id)},
                       {"uuid": str(cloud.net_a.id), "fixed_ip": "10.0.0.42", "tag": "data"},
                       config_drive=True, metadata={"role": "db"}, key_name="k")

@@ -19,6 +19,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from multinic_api.models import VIF, Instance, Network, Node, PortGroup, Project
 from multinic_api.services import baremetal, instances
+from multinic_identity import services as identity
 from tests import browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -292,7 +293,7 @@ def test_the_vif_inventory_lists_new_vifs_and_a_tenant_cannot_open_anothers_inst
     chromium.screenshot("admin-vif-inventory.png")
 
     outsider = get_user_model().objects.create_user("eve", password="pw-eve")
-    Project.objects.create(name="elsewhere").members.add(outsider)
+    identity.add_member(Project.objects.create(name="elsewhere"), outsider)
     chromium.sign_in(demo, "eve", "pw-eve")
     chromium.open(f"/project/{instance.uuid}/", status=404)
     assert "Page not found" in chromium.driver.title

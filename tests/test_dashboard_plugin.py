@@ -112,6 +112,24 @@ for name in defaults.__all__:
     multinic_settings[name] = getattr(settings, name)
 
 call_command("check", fail_level="ERROR")
+
+# The core's tables migrate here, where AUTH_USER_MODEL is openstack_auth's User (no table):
+# they hold Keystone-style user and project ids, with no foreign key to a user model.
+assert settings.AUTH_USER_MODEL == "openstack_auth.User", settings.AUTH_USER_MODEL
+import io
+from django.db.migrations.loader import MigrationLoader
+loader = MigrationLoader(None, ignore_no_migrations=True)
+for key, migration in loader.disk_migrations.items():
+    if key[0] == "multinic_api":
+        assert all(dep[0] == "multinic_api" for dep in migration.dependencies), (
+            key, migration.dependencies)
+        sql = io.StringIO()
+        call_command("sqlmigrate", "multinic_api", key[1], stdout=sql)
+        assert "openstack_auth" not in sql.getvalue() and "auth_user" not in sql.getvalue(), key
+call_command("migrate", "multinic_api", verbosity=0)
+from django.db import connection
+tables = set(connection.introspection.table_names())
+assert {"multinic_api_project", "multinic_api_keypair", "multinic_api_vif"} <= tables, tables
 assert not attempts, attempts
 print(json.dumps({"urls": urls, "panels": registered, "groups": found_groups,
                   "project_panels": project_panels, "admin_panels": admin_panels,

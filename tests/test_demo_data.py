@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
 from multinic_api.models import FreeRange, Network, Node, Port, PortGroup, Project, Subnet
+from multinic_identity import services as identity
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,8 @@ def test_demo_data_is_idempotent_and_complete():
     demo = authenticate(username="demo", password="other")
     assert admin is not None and admin.is_superuser
     assert demo is not None and not demo.is_superuser
-    assert list(admin.projects.values_list("name", flat=True)) == ["admin"]
-    assert list(demo.projects.values_list("name", flat=True)) == ["demo"]
+    assert list(identity.member_projects(admin).values_list("name", flat=True)) == ["admin"]
+    assert list(identity.member_projects(demo).values_list("name", flat=True)) == ["demo"]
 
     public = Network.objects.get(name="public")
     assert public.shared

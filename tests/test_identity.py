@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from multinic_api.models import AuthToken
-from multinic_api.services import identity
+from multinic_identity import services as identity
+from multinic_identity.models import AuthToken
 
 
 def password_auth(username, password, project=None, by="name"):

@@ -46,22 +46,22 @@ def test_bad_public_keys_are_refused_with_the_reason(public_key, message):
 
 
 def test_import_get_delete_and_names_are_per_user(cloud):
-    made = keypairs.import_keypair(cloud.alice, "laptop", ED25519 + "\n")
+    made = keypairs.import_keypair(cloud.alice.user_id, "laptop", ED25519 + "\n")
     assert made.public_key == ED25519 and made.fingerprint == keypairs.fingerprint(ED25519)
     with pytest.raises(Conflict, match="already exists"):
-        keypairs.import_keypair(cloud.alice, "laptop", ED25519)
-    keypairs.import_keypair(cloud.bob, "laptop", ED25519)  # another user's namespace
-    assert keypairs.get_keypair(cloud.alice, "laptop") == made
-    keypairs.delete_keypair(cloud.alice, "laptop")
+        keypairs.import_keypair(cloud.alice.user_id, "laptop", ED25519)
+    keypairs.import_keypair(cloud.bob.user_id, "laptop", ED25519)  # another user's namespace
+    assert keypairs.get_keypair(cloud.alice.user_id, "laptop") == made
+    keypairs.delete_keypair(cloud.alice.user_id, "laptop")
     with pytest.raises(NotFound):
-        keypairs.get_keypair(cloud.alice, "laptop")
-    assert keypairs.get_keypair(cloud.bob, "laptop").user == cloud.bob
+        keypairs.get_keypair(cloud.alice.user_id, "laptop")
+    assert keypairs.get_keypair(cloud.bob.user_id, "laptop").user_id == cloud.bob.user_id
 
 
 @pytest.mark.parametrize("name", ["", "a/b", "x" * 256, "semi;colon", None])
 def test_bad_names(cloud, name):
     with pytest.raises(InvalidInput, match="key pair name"):
-        keypairs.import_keypair(cloud.alice, name, ED25519)
+        keypairs.import_keypair(cloud.alice.user_id, name, ED25519)
 
 
 def test_rest_keypairs_and_launch_with_key_name(cloud):

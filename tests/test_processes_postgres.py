@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 
 from multinic_api.models import VIF, FixedIP, FreeRange, Instance, Project, Subnet
 from multinic_api.services import subnets
+from multinic_identity import services as identity
 from tests.gunicorn_server import GunicornServer
 from tests.helpers import assert_subnet_consistent
 
@@ -58,7 +59,7 @@ def make_tokens(project: Project, count: int, prefix: str) -> list[str]:
     tokens = []
     for i in range(count):
         user = users.create_user(f"{prefix}-{i}")
-        project.members.add(user)
+        identity.add_member(project, user)
         tokens.append(Token.objects.create(user=user).key)
     return tokens
 

@@ -50,6 +50,7 @@ from multinic_api.exceptions import IpAddressInUse, MacAddressInUse
 from multinic_api.models import VIF, FixedIP, FreeRange, Instance
 from multinic_api.services import instances, ipam, macs, subnets
 from multinic_api.services.instances import NicRequest
+from multinic_identity import services as identity
 from tests.baremetal_fixtures import build_node
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_baremetal_launch_costs_a_fixed_number_of_queries_per_nic(project):
 def test_rest_launch_costs_a_fixed_number_of_queries_per_nic(project):
     networks = _networks(project, 8, "slaac")
     user = get_user_model().objects.create_user("alice")
-    project.members.add(user)
+    identity.add_member(project, user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
 

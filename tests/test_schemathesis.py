@@ -215,8 +215,8 @@ def _build_world() -> dict[str, str]:
                         ("physnet2", False), (None, True)],
                        groups=[{"name": "bond0", "ports": [0, 1], "mode": "802.3ad",
                                 "properties": {"miimon": 100, "xmit_hash_policy": "layer3+4"}}])
-    keypairs.import_keypair(cloud.alice, "key-a", ED25519)
-    keypairs.import_keypair(cloud.root, "key-root", ED25519)
+    keypairs.import_keypair(cloud.alice.user_id, "key-a", ED25519)
+    keypairs.import_keypair(cloud.root.user_id, "key-root", ED25519)
     vm = instances.launch_instance(
         project=cloud.project_a, name="vm", config_drive=True, key_name="key-a",
         public_key=ED25519, user_data=USER_DATA, metadata={"role": "web"},

@@ -1,9 +1,62 @@
-"""``X-Auth-Token`` authentication: the OpenStack header, checked against Identity tokens."""
+"""``X-Auth-Token`` authentication: the OpenStack header.
+
+Beside a real Keystone, keystonemiddleware's ``auth_token`` (wrapped around the site by
+``multinic_dashboard.wsgi`` when ``MULTINIC_KEYSTONE_AUTHTOKEN`` is set) has validated the
+token before Django sees the request and left its verdict in the WSGI environment, which no
+client can write; the caller is then what the token says. Without it, the built-in Identity
+(``multinic_identity``) checks its own tokens.
+"""
+
+from dataclasses import dataclass
+from typing import ClassVar
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from multinic_api.services import identity
+from multinic_identity import services as identity
+
+#: Where keystonemiddleware leaves the validated token (its ``UserAuthPlugin``).
+TOKEN_AUTH_ENVIRON = "keystone.token_auth"
+
+
+@dataclass(frozen=True)
+class KeystoneCaller:
+    """A caller vouched for by Keystone: what the token says, nothing stored. Shaped like a
+    Django user where DRF and the views look (``is_authenticated``, ``is_staff``)."""
+
+    user_id: str
+    username: str
+    project_id: str | None
+    project_name: str | None
+    roles: frozenset[str]
+
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+    is_active: ClassVar[bool] = True
+
+    @classmethod
+    def from_access(cls, access) -> "KeystoneCaller":
+        """From keystoneauth's ``AccessInfo`` of the validated token."""
+        return cls(user_id=access.user_id, username=access.username,
+                   project_id=access.project_id, project_name=access.project_name,
+                   roles=frozenset(access.role_names or ()))
+
+    @property
+    def pk(self) -> str:
+        return self.user_id
+
+    @property
+    def is_superuser(self) -> bool:
+        """Keystone's ``admin`` role is an administrator here."""
+        return "admin" in self.roles
+
+    is_staff = is_superuser
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
 
 
 class KeystoneTokenAuthentication(authentication.BaseAuthentication):
@@ -11,6 +64,12 @@ class KeystoneTokenAuthentication(authentication.BaseAuthentication):
         token = request.headers.get("X-Auth-Token")
         if not token:
             return None
+        token_auth = request.META.get(TOKEN_AUTH_ENVIRON)
+        if token_auth is not None:
+            if not token_auth.has_user_token:
+                raise exceptions.AuthenticationFailed("Keystone refused the X-Auth-Token: it "
+                                                      "is unknown, expired or revoked.")
+            return KeystoneCaller.from_access(token_auth.user), token_auth
         record = identity.validate_token(token)
         if record is None:
             raise exceptions.AuthenticationFailed("The X-Auth-Token is unknown or expired.")
@@ -28,4 +87,5 @@ class KeystoneTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "X-Auth-Token",
-                "description": "A token from POST /identity/v3/auth/tokens (X-Subject-Token)"}
+                "description": "A Keystone token (X-Subject-Token of POST "
+                               "/identity/v3/auth/tokens, or of the cloud's Keystone)"}

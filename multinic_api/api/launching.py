@@ -28,7 +28,7 @@ def _carrier(nic) -> instances.CarrierRequest:
     return instances.CarrierRequest(port=nic.get("port"), bond=bond)
 
 
-def launch_from_body(body: Mapping[str, Any], *, user, project: Project,
+def launch_from_body(body: Mapping[str, Any], *, user_id: str, project: Project,
                      is_admin: bool) -> tuple[Instance, list[str]]:
     """Launch as the body asks (raises DRF's ``ValidationError`` for a malformed body, the
     services' errors for everything else); the instance with its interfaces and their
@@ -38,7 +38,7 @@ def launch_from_body(body: Mapping[str, Any], *, user, project: Project,
     data = dict(serializer.validated_data)
     nics = nic_requests(data.pop("nics"))
     if data.get("key_name") is not None and data.get("public_key") is None:
-        data["public_key"] = keypairs.public_key_for(user, data["key_name"])
+        data["public_key"] = keypairs.public_key_for(user_id, data["key_name"])
     warnings: list[str] = []
     instance = instances.launch_instance(project=project, nics=nics, is_admin=is_admin,
                                          warnings=warnings, **data)

@@ -5,13 +5,16 @@ from dataclasses import dataclass
 from django.db.models import Q
 from rest_framework.exceptions import PermissionDenied
 
+from multinic_api.api.authentication import KeystoneCaller
 from multinic_api.exceptions import NO_PROJECT
 from multinic_api.models import Project
-from multinic_api.services import identity, subnets, text
+from multinic_api.services import projects, subnets, text
+from multinic_identity import services as identity
 
 
 @dataclass(frozen=True)
 class Scope:
+    user_id: str
     project: Project | None
     is_admin: bool
 
@@ -31,26 +34,36 @@ class Scope:
 def request_scope(request) -> Scope:
     """The caller's project and admin flag.
 
-    A project-scoped token (the Identity subset) fixes the project. Otherwise the
-    ``X-Project-Id`` header (an id or a name) picks one of the caller's projects, and
-    without it the first of them by name is used. Superusers are admins: they see all.
+    A Keystone token (validated by keystonemiddleware) brings its project, recorded on
+    first sight, and its roles (``admin`` is an administrator). A project-scoped token of the
+    built-in Identity fixes the project too. Otherwise the ``X-Project-Id`` header (an id or
+    a name) picks one of the caller's projects, and without it the first of them by name is
+    used. Superusers are admins: they see all.
     """
     cached = getattr(request, "_multinic_scope", None)
     if cached is not None:
         return cached
     user = request.user
-    is_admin = bool(user.is_superuser)
-    project = getattr(request.auth, "project", None)
-    if project is None:
-        wanted = request.headers.get("X-Project-Id")
-        if wanted:
-            project = None if text.has_nul(wanted) else identity.selectable_projects(
-                user).filter(Q(pk=wanted) | Q(name=wanted)).first()
-            if project is None:
-                raise PermissionDenied(f"You are not a member of project '{wanted}'.")
-        else:
-            # Admins too default to a project they belong to, not to any project at all.
-            project = Project.objects.filter(members=user).order_by("name").first()
-    scope = Scope(project=project, is_admin=is_admin)
+    if isinstance(user, KeystoneCaller):
+        project = projects.seen(user.project_id, user.project_name) if user.project_id else None
+        scope = Scope(user_id=user.user_id, project=project, is_admin=user.is_superuser)
+    else:
+        scope = Scope(user_id=str(user.pk), project=_builtin_project(request, user),
+                      is_admin=bool(user.is_superuser))
     request._multinic_scope = scope
     return scope
+
+
+def _builtin_project(request, user) -> Project | None:
+    project = getattr(request.auth, "project", None)
+    if project is not None:
+        return project
+    wanted = request.headers.get("X-Project-Id")
+    if wanted:
+        project = None if text.has_nul(wanted) else identity.selectable_projects(
+            user).filter(Q(pk=wanted) | Q(name=wanted)).first()
+        if project is None:
+            raise PermissionDenied(f"You are not a member of project '{wanted}'.")
+        return project
+    # Admins too default to a project they belong to, not to any project at all.
+    return identity.member_projects(user).order_by("name").first()

@@ -170,7 +170,7 @@ class InstanceViewSet(ScopedViewSet):
         """Launch as asked; the instance, and its response body."""
         scope = request_scope(request)
         instance, warnings = launching.launch_from_body(
-            request.data, user=request.user, project=scope.require_project(),
+            request.data, user_id=scope.user_id, project=scope.require_project(),
             is_admin=scope.is_admin)
         return instance, {**s.InstanceSerializer(instance).data, "warnings": warnings}
 
@@ -315,15 +315,16 @@ class KeypairViewSet(ScopedViewSet):
     pagination_class = None
 
     def get_scoped_queryset(self):
-        return self.request.user.keypairs.all()
+        return keypairs.user_keypairs(request_scope(self.request).user_id)
 
     def get_object(self):
-        return keypairs.get_keypair(self.request.user, self.kwargs["name"])
+        return keypairs.get_keypair(request_scope(self.request).user_id, self.kwargs["name"])
 
     def create(self, request, *args, **kwargs):
         body = s.KeypairImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        keypair = keypairs.import_keypair(request.user, body.validated_data["name"],
+        keypair = keypairs.import_keypair(request_scope(request).user_id,
+                                          body.validated_data["name"],
                                           body.validated_data["public_key"])
         return Response(s.KeypairSerializer(keypair).data, status=status.HTTP_201_CREATED)
 

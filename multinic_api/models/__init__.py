@@ -1,5 +1,4 @@
 from .baremetal import Node, Port, PortGroup
-from .identity import AuthToken
 from .instances import VIF, FixedIP, Instance
 from .keypairs import Keypair
 from .networks import AllocationPool, FreeRange, Network, Subnet
@@ -7,7 +6,6 @@ from .tenancy import Project
 
 __all__ = [
     "AllocationPool",
-    "AuthToken",
     "FixedIP",
     "FreeRange",
     "Instance",

@@ -1,12 +1,11 @@
-from django.conf import settings
 from django.db import models
 
 
 class Keypair(models.Model):
     """A user's public key, by name: what ``key_name`` at launch puts into the config drive."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="keypairs")
+    # The owner's Keystone-style user id: a key pair is a user's, in whichever project.
+    user_id = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
     type = models.CharField(max_length=8, default="ssh")
     public_key = models.TextField()
@@ -16,8 +15,9 @@ class Keypair(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="keypair_unique_name_per_user"),
+            models.UniqueConstraint(fields=["user_id", "name"],
+                                    name="keypair_unique_name_per_user"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.user})"
+        return f"{self.name} ({self.user_id})"

@@ -1,6 +1,5 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 
 
@@ -10,12 +9,16 @@ def new_project_id() -> str:
 
 
 class Project(models.Model):
-    """A tenant. Instances belong to one; networks are owned by one (and may be shared)."""
+    """A tenant. Instances belong to one; networks are owned by one (and may be shared).
+
+    Its id is the Keystone project id of whoever vouches for callers (a real Keystone or the
+    built-in Identity); a project first seen in a token is recorded then. Names are what the
+    identity service calls it, kept for display and unique only per Keystone domain there,
+    so not here."""
 
     id = models.CharField(primary_key=True, max_length=64, default=new_project_id, editable=False)
-    name = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255, db_index=True)
     description = models.TextField(blank=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="projects", blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -13,8 +13,8 @@ import hashlib
 import re
 import struct
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Keypair
@@ -47,7 +47,7 @@ def fingerprint(public_key: str) -> str:
     return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
 
 
-def import_keypair(user: AbstractBaseUser, name: str, public_key: str,
+def import_keypair(user_id: str, name: str, public_key: str,
                    key_type: str = "ssh") -> Keypair:
     if not isinstance(name, str) or not NAME.match(name):
         raise InvalidInput("A key pair name is 1 to 255 characters of letters, digits, "
@@ -59,30 +59,35 @@ def import_keypair(user: AbstractBaseUser, name: str, public_key: str,
     key_fingerprint = fingerprint(public_key)
     try:
         with transaction.atomic():
-            return Keypair.objects.create(user=user, name=name, type=key_type,
+            return Keypair.objects.create(user_id=user_id, name=name, type=key_type,
                                           public_key=public_key.strip(),
                                           fingerprint=key_fingerprint)
     except IntegrityError:
         raise Conflict(f"Key pair '{name}' already exists") from None
 
 
-def get_keypair(user: AbstractBaseUser, name: str) -> Keypair:
-    keypair = None if has_nul(name) else Keypair.objects.filter(user=user, name=name).first()
+def user_keypairs(user_id: str) -> QuerySet[Keypair]:
+    """A user's key pairs, whichever project the user is acting in (as in Nova)."""
+    return Keypair.objects.filter(user_id=user_id)
+
+
+def get_keypair(user_id: str, name: str) -> Keypair:
+    keypair = None if has_nul(name) else Keypair.objects.filter(user_id=user_id, name=name).first()
     if keypair is None:
         raise NotFound(f"Key pair '{name}' not found")
     return keypair
 
 
-def delete_keypair(user: AbstractBaseUser, name: str) -> None:
-    get_keypair(user, name).delete()
+def delete_keypair(user_id: str, name: str) -> None:
+    get_keypair(user_id, name).delete()
 
 
-def public_key_for(user: AbstractBaseUser, key_name: str | None) -> str | None:
+def public_key_for(user_id: str, key_name: str | None) -> str | None:
     """The public key a launch with ``key_name`` puts on the instance (400 when unknown)."""
     if key_name is None:
         return None
     try:
-        return get_keypair(user, key_name).public_key
+        return get_keypair(user_id, key_name).public_key
     except NotFound:
         # At launch an unknown key is bad input (Nova: 400), not a missing resource.
         raise InvalidInput(

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from multinic_api.models import Network, Node, Project
 from multinic_api.services import baremetal, subnets
+from multinic_identity import services as identity
 
 DEMO_PASSWORD = "multinic"  # local demo only; README says so
 
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             user.is_superuser = user.is_staff = superuser
             user.set_password(password)
             user.save()
-            projects[username].members.add(user)
+            identity.add_member(projects[username], user)
 
         created = 0
         for name, owner, shared, mtu, physnet, subnet_specs in NETWORKS:

@@ -220,7 +220,7 @@ class ServersView(ComputeView):
         key_name = spec.get("key_name")
         if key_name is not None and not isinstance(key_name, str):
             raise InvalidInput("Invalid input for field/attribute key_name: a string is required")
-        public_key = keypairs.public_key_for(request.user, key_name)
+        public_key = keypairs.public_key_for(self.scope.user_id, key_name)
         config_drive = spec.get("config_drive", False)
         if isinstance(config_drive, str):
             config_drive = config_drive.lower() in ("true", "1", "yes")
@@ -371,7 +371,7 @@ class KeypairsView(ComputeView):
 
     def get(self, request):
         items = [{"keypair": presenters.keypair(k, self.version, detail=False)}
-                 for k in request.user.keypairs.all()]
+                 for k in keypairs.user_keypairs(self.scope.user_id)]
         return Response({"keypairs": items})
 
     def post(self, request):
@@ -379,21 +379,21 @@ class KeypairsView(ComputeView):
         if not spec.get("public_key"):
             raise InvalidInput("public_key is required: import an existing public key "
                                "(this service does not generate key pairs)")
-        keypair = keypairs.import_keypair(request.user, spec.get("name"),
+        keypair = keypairs.import_keypair(self.scope.user_id, spec.get("name"),
                                           spec.get("public_key"),
                                           spec.get("type", "ssh"))
         body = presenters.keypair(keypair, self.version, detail=False)
-        body["user_id"] = str(request.user.pk)
+        body["user_id"] = self.scope.user_id
         return Response({"keypair": body}, status=201 if self.version >= (2, 2) else 200)
 
 
 class KeypairView(ComputeView):
     def get(self, request, name):
-        keypair = keypairs.get_keypair(request.user, name)
+        keypair = keypairs.get_keypair(self.scope.user_id, name)
         return Response({"keypair": presenters.keypair(keypair, self.version, detail=True)})
 
     def delete(self, request, name):
-        keypairs.delete_keypair(request.user, name)
+        keypairs.delete_keypair(self.scope.user_id, name)
         return Response(status=204 if self.version >= (2, 2) else 202)
 
 

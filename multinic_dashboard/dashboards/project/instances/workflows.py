@@ -21,7 +21,7 @@ from rest_framework.exceptions import ValidationError as BodyError
 from multinic_api.api import launching
 from multinic_api.exceptions import MultinicError
 from multinic_api.models import Port, PortGroup
-from multinic_api.services import baremetal, instances
+from multinic_api.services import baremetal, instances, keypairs
 from multinic_dashboard import api
 
 TEMPLATES = "multinic_dashboard/instances/launch"
@@ -63,7 +63,7 @@ class SetDetailsAction(workflows.Action):
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
-        keys = request.user.keypairs.order_by("name") if hasattr(request.user, "keypairs") else []
+        keys = keypairs.user_keypairs(api.caller(request).user_id).order_by("name")
         self.fields["key_name"].choices = [("", _("No key pair"))] + [
             (k.name, k.name) for k in keys]
 
@@ -236,7 +236,7 @@ class LaunchInstance(workflows.Workflow):
         try:
             project = caller.require_project()  # before body(): no project, nothing else matters
             self.object, self.warnings = launching.launch_from_body(
-                self.body(), user=request.user, project=project, is_admin=caller.is_admin)
+                self.body(), user_id=caller.user_id, project=project, is_admin=caller.is_admin)
         except MultinicError as error:
             return self._refuse(error.message)
         except BodyError as error:

@@ -1,4 +1,4 @@
-"""Identity v3 tokens backed by Django users and projects: issue, validate, rescope.
+"""The built-in Identity's rules: tokens (issue, validate, rescope), passwords, memberships.
 
 A token is 32 random bytes (URL-safe text) handed to the client once; the database keeps
 only its SHA-256 digest. Tokens expire after ``MULTINIC_TOKEN_TTL_SECONDS``.
@@ -10,13 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from multinic_api.exceptions import MultinicError
-from multinic_api.models import AuthToken, Project
+from multinic_api.models import Project
 from multinic_api.services.text import has_nul
+from multinic_identity.models import AuthToken, Membership, User
 
 DEFAULT_DOMAIN = {"id": "default", "name": "Default"}
 
@@ -30,7 +30,7 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user, project: Project | None, methods: list[str]) -> tuple[str, AuthToken]:
+def issue_token(user: User, project: Project | None, methods: list[str]) -> tuple[str, AuthToken]:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     record = AuthToken.objects.create(
@@ -52,25 +52,43 @@ def validate_token(token: str | None) -> AuthToken | None:
     return record
 
 
-def password_user(user_spec: Any, password: Any):
+def password_user(user_spec: Any, password: Any) -> User:
     """The user a password-method request names (by name or id), if the password is right."""
     if not isinstance(user_spec, dict) or not isinstance(password, str):
         raise NotAuthenticated("The request you have made requires authentication.")
     username = user_spec.get("name")
     if username is not None and (not isinstance(username, str) or has_nul(username)):
         raise NotAuthenticated("The request you have made requires authentication.")
-    if username is None and user_spec.get("id"):
-        found = get_user_model().objects.filter(pk=_int_or_none(user_spec["id"])).first()
-        username = found.get_username() if found else None
-    user = authenticate(username=username, password=password) if username else None
+    if username is not None:
+        user = User.objects.filter(username=username).first()
+    elif user_spec.get("id"):
+        user = User.objects.filter(pk=_int_or_none(user_spec["id"])).first()
+    else:
+        user = None
     if user is None:
+        # Hash anyway, as Django's ModelBackend does, so that an unknown user takes as long
+        # as a wrong password.
+        User().set_password(password)
+        raise NotAuthenticated("The request you have made requires authentication.")
+    if not (user.check_password(password) and user.is_active):
         raise NotAuthenticated("The request you have made requires authentication.")
     return user
 
 
-def selectable_projects(user) -> QuerySet[Project]:
+def selectable_projects(user: User) -> QuerySet[Project]:
     """Projects a user may act in: their memberships; every project for an admin."""
-    return Project.objects.all() if user.is_superuser else Project.objects.filter(members=user)
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(memberships__user=user)
+
+
+def member_projects(user: User) -> QuerySet[Project]:
+    """The projects a user is a member of (admins too: where they act by default)."""
+    return Project.objects.filter(memberships__user=user)
+
+
+def add_member(project: Project, user: User) -> None:
+    Membership.objects.get_or_create(project=project, user=user)
 
 
 def scoped_project(user, scope: Any) -> Project | None:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "multinic_identity"
+    label = "identity"
+    verbose_name = "multinic built-in identity"
+    default_auto_field = "django.db.models.BigAutoField"
