@@ -106,6 +106,10 @@ def _database_from_env() -> dict:
 DATABASES = {"default": _database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Beside a real Keystone: a config file with a [keystone_authtoken] section; the site then
+# sits behind keystonemiddleware and takes that Keystone's tokens (multinic_dashboard.wsgi).
+MULTINIC_KEYSTONE_CONFIG = os.environ.get("MULTINIC_KEYSTONE_CONFIG", "")
+
 # Who signs in here: the built-in Identity's users.
 AUTH_USER_MODEL = "identity.User"
 AUTH_PASSWORD_VALIDATORS = []  # the demo password is short on purpose; see README

@@ -30,6 +30,8 @@ from multinic_api.exceptions import Conflict, MacAddressInUse, MultinicError
 from multinic_api.models import VIF, FixedIP, Instance, Network, Project, Subnet
 from multinic_api.services import instances, subnets
 from multinic_api.services.instances import NicRequest
+from multinic_identity import services as identity
+from multinic_identity.models import User
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -102,7 +104,8 @@ def test_network_deleted_while_a_launch_waits_to_insert_its_vifs(network):
 
 def test_network_deleted_while_a_rest_launch_waits_is_a_409_not_a_500(network):
     client = APIClient()
-    user = network.project.members.create(username="alice")
+    user = User.objects.create(username="alice")
+    identity.add_member(network.project, user)
     client.force_authenticate(user)
     body = {"name": "vm", "nics": [{"network_id": str(network.pk)}]}
     with transaction.atomic():

@@ -1,4 +1,4 @@
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 
 
 def caller(request) -> dict:

@@ -1,6 +1,6 @@
 import horizon
 
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 
 
 class AdminPanel(horizon.Panel):

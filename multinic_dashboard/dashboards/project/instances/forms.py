@@ -6,7 +6,8 @@ from horizon import forms, messages
 
 from multinic_api.exceptions import MultinicError
 from multinic_api.services import instances
-from multinic_dashboard import api, formatting
+from multinic_dashboard import formatting
+from multinic_dashboard.api import caller as api
 
 
 class AttachInterface(forms.SelfHandlingForm):

@@ -8,7 +8,7 @@ from django.http import Http404
 from multinic_api.exceptions import InvalidInput
 from multinic_api.models import Instance
 from multinic_api.services import instances, macs
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 
 
 def visible(request) -> QuerySet[Instance]:

@@ -22,7 +22,7 @@ from multinic_api.api import launching
 from multinic_api.exceptions import MultinicError
 from multinic_api.models import Port, PortGroup
 from multinic_api.services import baremetal, instances, keypairs
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 
 TEMPLATES = "multinic_dashboard/instances/launch"
 AT_LEAST_ONE = _("At least one network must be specified.")

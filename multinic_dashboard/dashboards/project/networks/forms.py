@@ -13,7 +13,7 @@ from horizon import forms, messages
 from multinic_api.exceptions import MultinicError
 from multinic_api.models import Subnet
 from multinic_api.services import subnets
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 
 _UNSET = (None, "", "false", "False", "0", "off")
 

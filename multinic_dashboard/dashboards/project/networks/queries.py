@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from multinic_api.exceptions import Forbidden, NotFound
 from multinic_api.models import Network, Subnet
 from multinic_api.services import instances, subnets
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 
 
 def usable(request) -> QuerySet[Network]:

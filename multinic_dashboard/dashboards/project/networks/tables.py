@@ -6,7 +6,7 @@ from horizon import messages, tables
 
 from multinic_api.exceptions import MultinicError
 from multinic_api.services import subnets
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 from multinic_dashboard.dashboards.project.networks import queries
 
 

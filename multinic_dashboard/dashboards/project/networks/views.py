@@ -6,7 +6,7 @@ from horizon import exceptions, forms, tables
 
 from multinic_api.exceptions import Forbidden, NotFound
 from multinic_api.models import Network
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 from multinic_dashboard.dashboards.project.networks import forms as network_forms
 from multinic_dashboard.dashboards.project.networks import queries
 from multinic_dashboard.dashboards.project.networks import tables as network_tables

@@ -1,7 +1,7 @@
 import horizon
 from django.utils.translation import gettext_lazy as _
 
-from multinic_dashboard import api
+from multinic_dashboard.api import caller as api
 
 
 class Admin(horizon.Dashboard):

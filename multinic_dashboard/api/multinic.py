@@ -1,0 +1,207 @@
+"""The panels' client of the multinic REST API (``/api/``), called with the signed-in user's
+Keystone token.
+
+The service is found in the user's Keystone catalog under ``SERVICE_TYPE`` (or at
+``MULTINIC_API_URL``, when set); calls go through keystoneauth, the library every OpenStack
+client uses. Functions take the request and return plain objects (``APIObject``), the way
+manila-ui's ``api/manila.py`` does; what the API refuses is raised as ``APIError`` with its
+message. Where the API is served by this very site, ``MULTINIC_API_IN_PROCESS`` sends the
+calls through ``inprocess`` instead of the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import requests
+from django.conf import settings
+from keystoneauth1 import session as ks_session
+from keystoneauth1 import token_endpoint
+from keystoneauth1.access import service_catalog
+from keystoneauth1.exceptions import EndpointNotFound
+
+from multinic_dashboard.api.inprocess import InProcessAdapter
+
+#: The catalog type multinic's API is registered under in Keystone.
+SERVICE_TYPE = "network-manager"
+
+
+class APIError(Exception):
+    """The API refused a call: its HTTP status and the message it gave, for the user."""
+
+    def __init__(self, status: int, message: str, code: str | None = None,
+                 fields: Mapping[str, Any] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.fields = dict(fields or {})
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404
+
+
+class APIObject:
+    """One resource of an API answer: its keys as attributes (what Horizon's tables read)."""
+
+    def __init__(self, data: Mapping[str, Any]):
+        self._data = dict(data)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_data"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._data[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._data.get(name, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, APIObject) and other._data == self._data
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._data.get('id', self._data.get('uuid', ''))}>"
+
+
+# --- the transport ---------------------------------------------------------------------------
+
+def _transport() -> requests.Session:
+    """The HTTP session keystoneauth sends through: this site's own handler when the API is
+    served here (``MULTINIC_API_IN_PROCESS``), else the network."""
+    transport = requests.Session()
+    if getattr(settings, "MULTINIC_API_IN_PROCESS", False):
+        adapter = InProcessAdapter()
+        transport.mount("http://", adapter)
+        transport.mount("https://", adapter)
+    return transport
+
+
+def endpoint(request) -> str:
+    """The API's base URL: ``MULTINIC_API_URL``, else the user's catalog entry of type
+    ``network-manager`` (the session's region and endpoint interface, as Horizon's own
+    ``url_for`` picks them)."""
+    override = getattr(settings, "MULTINIC_API_URL", None)
+    if override:
+        return override.rstrip("/")
+    catalog = service_catalog.ServiceCatalogV3(request.user.service_catalog or [])
+    interface = getattr(settings, "OPENSTACK_ENDPOINT_TYPE", "public")
+    region = getattr(request.user, "services_region", None)
+    try:
+        url = catalog.url_for(service_type=SERVICE_TYPE, interface=interface,
+                              region_name=region)
+    except EndpointNotFound:
+        raise APIError(503, f"The cloud's catalog has no {SERVICE_TYPE} service: register "
+                            "multinic's API in Keystone, or set MULTINIC_API_URL.") from None
+    return url.rstrip("/")
+
+
+def _session(request) -> ks_session.Session:
+    cached = getattr(request, "_multinic_session", None)
+    if cached is None:
+        auth = token_endpoint.Token(endpoint(request), request.user.token.id)
+        verify = not getattr(settings, "OPENSTACK_SSL_NO_VERIFY", False) and (
+            getattr(settings, "OPENSTACK_SSL_CACERT", None) or True)
+        cached = ks_session.Session(auth=auth, session=_transport(), verify=verify)
+        request._multinic_session = cached
+    return cached
+
+
+def _error(response: requests.Response) -> APIError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("detail"), str):
+        return APIError(response.status_code, body["detail"], body.get("code"),
+                        body.get("fields"))
+    return APIError(response.status_code, f"The multinic API answered {response.status_code} "
+                                          f"{response.reason or ''}".strip())
+
+
+def call(request, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+         body: Any = None, raw: bool = False) -> Any:
+    """``method`` on the API's ``path`` (relative to its base URL) as the signed-in user;
+    the decoded JSON (or the response itself, ``raw``); ``APIError`` for any 4xx/5xx."""
+    session = _session(request)
+    url = f"{endpoint(request)}/{path.lstrip('/')}"
+    kwargs: dict[str, Any] = {"raise_exc": False, "params": dict(params or {})}
+    if body is not None:
+        kwargs["json"] = body
+    response = session.request(url, method, **kwargs)
+    if response.status_code >= 400:
+        raise _error(response)
+    if raw:
+        return response
+    return response.json() if response.content else None
+
+
+def _objects(items: Iterable[Mapping[str, Any]]) -> list[APIObject]:
+    return [APIObject(item) for item in items]
+
+
+def _all_pages(request, path: str, params: Mapping[str, Any] | None = None,
+               page_size: int = 500) -> list[APIObject]:
+    """Every item of a paged collection (``limit``/``offset``), in the API's order."""
+    items: list[Mapping[str, Any]] = []
+    offset = 0
+    while True:
+        page = call(request, "GET", path, params={**(params or {}), "limit": page_size,
+                                                    "offset": offset})
+        items.extend(page["results"])
+        if not page.get("next"):
+            return _objects(items)
+        offset += page_size
+
+
+# --- networks and subnets --------------------------------------------------------------------
+
+def network_list(request, **filters: Any) -> list[APIObject]:
+    """Networks the user may attach to (the project's own and shared ones; all for an
+    admin), each with its subnets as objects (IPv4 first, then by CIDR)."""
+    networks = _all_pages(request, "networks/", filters)
+    subnets: dict[str, list[APIObject]] = {}
+    for subnet in _all_pages(request, "subnets/"):
+        subnets.setdefault(str(subnet.network_id), []).append(subnet)
+    for network in networks:
+        mine = sorted(subnets.get(str(network.id), []), key=lambda s: (s.ip_version, s.cidr))
+        network._data["subnet_objects"] = mine
+    return networks
+
+
+def network_get(request, network_id: str) -> APIObject:
+    network = APIObject(call(request, "GET", f"networks/{network_id}/"))
+    network._data["subnet_objects"] = _all_pages(request, "subnets/",
+                                                 {"network_id": network_id})
+    return network
+
+
+def network_create(request, **fields: Any) -> APIObject:
+    return APIObject(call(request, "POST", "networks/", body=fields))
+
+
+def network_delete(request, network_id: str) -> None:
+    call(request, "DELETE", f"networks/{network_id}/")
+
+
+def subnet_create(request, network_id: str, **fields: Any) -> APIObject:
+    return APIObject(call(request, "POST", "subnets/",
+                          body={"network_id": network_id, **fields}))
+
+
+def subnet_delete(request, subnet_id: str) -> None:
+    call(request, "DELETE", f"subnets/{subnet_id}/")
+
+
+# --- bonding ---------------------------------------------------------------------------------
+
+def bonding_modes(request) -> list[dict[str, Any]]:
+    """The Linux bonding driver's modes and the options each allows (``/api/bonding/modes/``)."""
+    return call(request, "GET", "bonding/modes/")
