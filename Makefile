@@ -4,13 +4,15 @@
 #             need not run twice)
 # make screenshots : the dashboard pictures in docs/screenshots/, taken by the browser tests
 # make bench : every benchmark, then one table (CRASHES=N server kills, default 200)
+# make static : the production deploy step for static files (README, "Production"): collect
+#               them into STATIC_ROOT, compile every {% compress %} block, gzip the result
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PASSWORD ?= multinic
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean browser screenshots
+.PHONY: run test lint bench clean browser screenshots static
 
 # Debian's Chromium and its driver, for the browser tests (installed when missing; root).
 CHROMEDRIVER := /usr/bin/chromedriver
@@ -25,6 +27,14 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data --password '$(PASSWORD)'
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# STATIC_ROOT: MULTINIC_STATIC_ROOT, else the settings' default. compress writes the CACHE/
+# bundles after collectstatic has gzipped what it collected, so they are gzipped on their own.
+STATIC_ROOT := $(or $(MULTINIC_STATIC_ROOT),var/static)
+static: $(STAMP)
+	MULTINIC_DEBUG=0 $(PY) manage.py collectstatic --noinput
+	MULTINIC_DEBUG=0 $(PY) manage.py compress --force
+	$(PY) -m whitenoise.compress -q '$(STATIC_ROOT)/CACHE'
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

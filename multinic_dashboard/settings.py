@@ -48,6 +48,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with DEBUG off (gunicorn): Django serves none itself. Early, so that a
+    # stylesheet costs no session or auth work; it serves what STATIC_ROOT held when the
+    # worker started (see the deploy steps in README, "Production").
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,7 +138,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where collectstatic and compress write at deploy time, and what WhiteNoise serves.
+STATIC_ROOT = Path(os.environ.get("MULTINIC_STATIC_ROOT") or BASE_DIR / "var" / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # WhiteNoise's compressed storage (a .gz beside each file, served to clients that take
+    # it), not its manifest storage: that one rewrites every CSS url() to a hashed name and
+    # fails collectstatic when a target is missing, and xstatic's roboto_fontface CSS names
+    # .eot fonts its package does not ship. Cache busting is not lost where it matters: the
+    # pages' CSS and JS are compressor's CACHE/ files, named by their content's hash.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # --- Horizon (the dashboard) -------------------------------------------------------------
 # The standalone site runs the horizon framework with Django's own users: no Keystone. The
@@ -181,6 +195,23 @@ COMPRESS_ROOT = STATIC_ROOT
 # Always on: compressor then caches each compiled block (keyed by the files' contents and
 # mtimes, so edits still show). Off, it would recompile Horizon's SCSS on every page (~2 s).
 COMPRESS_ENABLED = True
+# In production every {% compress %} block is compiled at deploy time (manage.py compress,
+# after collectstatic), never at run time: WhiteNoise only serves files that existed when the
+# worker started, so a CACHE/ file written on a request would be a 404 (and each worker would
+# compile Horizon's SCSS again). With DEBUG on (make run) compressor keeps compiling on demand
+# and runserver serves the result, with no extra step. The blocks (base.html, and the launch
+# wizard's plugin_js block inside one) only use STATIC_URL, compressor's default offline
+# context, so nothing like openstack_dashboard's theme-aware COMPRESS_OFFLINE_CONTEXT is needed.
+COMPRESS_OFFLINE = not DEBUG
+# WhiteNoise's development mode (files looked up through the finders on each request) follows
+# MULTINIC_DEBUG, as COMPRESS_OFFLINE does. By default it reads settings.DEBUG when the
+# middleware starts, which pytest-django turns off: the test process would then index a
+# STATIC_ROOT that only a deploy creates (and warn that it is missing).
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
+# compressor names each output by a hash of its content (CACHE/css/output.<12 hex>.css): a
+# changed stylesheet is a new URL, so browsers may keep these for good. (Other static files
+# keep WhiteNoise's short max-age: their names carry no hash, see STORAGES.)
+WHITENOISE_IMMUTABLE_FILE_TEST = rf"^{STATIC_URL}CACHE/(css|js)/[^/]+\.[0-9a-f]{{12}}\.(css|js)$"
 
 REST_FRAMEWORK = {
     # The first class decides the WWW-Authenticate challenge, so anonymous callers get a

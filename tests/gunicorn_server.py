@@ -89,10 +89,11 @@ class GunicornServer:
     """``python -m gunicorn multinic_dashboard.wsgi:application`` as a process group."""
 
     def __init__(self, workers: int = 2, threads: int = 1, extra_args: tuple[str, ...] = (),
-                 port: int | None = None):
+                 port: int | None = None, env: dict[str, str] | None = None):
         self.workers = workers
         self.threads = threads
         self.extra_args = tuple(extra_args)
+        self.extra_env = dict(env or {})  # on top of environment()'s production settings
         self.port = port or free_port()
         self.application_name = f"multinic-test-{uuid.uuid4().hex[:12]}"
         self.directory = Path(tempfile.mkdtemp(prefix="multinic-gunicorn-"))
@@ -128,6 +129,7 @@ class GunicornServer:
             MULTINIC_ALLOWED_HOSTS="127.0.0.1",
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 60.0, wait: str = "http") -> "GunicornServer":
