@@ -37,16 +37,23 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here, not a CDN
     "compressor",
+    # The standalone site (its dashboards, sign-in page and page frame) before horizon,
+    # whose own auth/login.html it replaces; the plugin's own apps arrive through the
+    # enabled files' ADD_INSTALLED_APPS, as in an OpenStack dashboard.
+    "multinic_dashboard.site",
     "horizon",
+    # Sign-in through Keystone (the built-in Identity here, or the cloud's), as in every
+    # OpenStack dashboard: the session holds the user's token, which the panels call with.
+    "openstack_auth",
     # The built-in Identity (its users, memberships and tokens): the standalone site's and
     # the API's own Keystone subset. The core keeps no foreign key to any user model.
     "multinic_identity",
-    # The standalone site (its dashboards, sign-in and page frame); the plugin's own apps
-    # arrive through the enabled files' ADD_INSTALLED_APPS, as in an OpenStack dashboard.
-    "multinic_dashboard.site",
 ]
 
 MIDDLEWARE = [
+    # Makes Django's session user openstack_auth's (made from the session's token), as in
+    # every OpenStack dashboard.
+    "openstack_auth.middleware.OpenstackAuthMonkeyPatchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files with DEBUG off (gunicorn): Django serves none itself. Early, so that a
     # stylesheet costs no session or auth work; it serves what STATIC_ROOT held when the
@@ -114,8 +121,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # sits behind keystonemiddleware and takes that Keystone's tokens (multinic_dashboard.wsgi).
 MULTINIC_KEYSTONE_CONFIG = os.environ.get("MULTINIC_KEYSTONE_CONFIG", "")
 
-# Who signs in here: the built-in Identity's users.
+# The built-in Identity's users are the site's own (the Django admin signs them in); the
+# dashboard's users are openstack_auth's, made from a Keystone token at sign-in.
 AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = ["openstack_auth.backend.KeystoneBackend"]
+# The session holds the Keystone token openstack_auth made the user from: its serializer
+# writes those objects as JSON (database sessions, so that a token never sits in a cookie).
+SESSION_SERIALIZER = "openstack_auth.serializers.HorizonSerializer"
 AUTH_PASSWORD_VALIDATORS = []  # the demo password is short on purpose; see README
 
 # With DEBUG off Django sends a 500's traceback only to mail_admins; this also writes it to
@@ -151,12 +163,21 @@ STORAGES = {
 }
 
 # --- Horizon (the dashboard) -------------------------------------------------------------
-# The standalone site runs the horizon framework with Django's own users: no Keystone. The
-# pitfalls this avoids are in ../shared/research/horizon.md section 3.
+# The standalone site runs the horizon framework signed in through openstack_auth, against
+# the built-in Identity served by this very site (or, with MULTINIC_IDENTITY_URL, a cloud's
+# Keystone). Its calls to that Identity and the panels' calls to the API are dispatched
+# inside the request (multinic_dashboard.site.inprocess): a page never waits for a second
+# free worker of its own server. The pitfalls are in ../shared/research/horizon.md section 3.
 LOGIN_URL = "/auth/login/"  # a path: horizon redirects to it verbatim
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/auth/login/"
-# Horizon's session refresh reads a Keystone token's expiry off request.user.
+OPENSTACK_KEYSTONE_URL = os.environ.get("MULTINIC_IDENTITY_URL",
+                                        "http://127.0.0.1:8000/identity/v3")
+# The panels' API client (multinic_dashboard.api.multinic) finds the API in the catalog of
+# the user's token; this site serves it, so its calls stay in the process.
+MULTINIC_API_ADAPTER = "multinic_dashboard.site.inprocess.InProcessAdapter"
+# Horizon's idle refresh of the session reads the user's token, which the Django admin's
+# users (the built-in Identity's own) do not have: sessions end when the token does.
 SESSION_REFRESH = False
 SITE_BRANDING = "multinic"
 

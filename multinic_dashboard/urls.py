@@ -1,21 +1,22 @@
 import horizon
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
+from multinic_dashboard.site.admin_login import IdentityAdminLoginForm
+
+admin.site.login_form = IdentityAdminLoginForm
 
 urlpatterns = [
     # Horizon has no "/" of its own; its user_home sends each user to their default dashboard.
     path("", RedirectView.as_view(pattern_name="horizon:user_home"), name="home"),
     # Browsers ask for /favicon.ico whatever the page links; a 404 there is console noise.
     path("favicon.ico", RedirectView.as_view(url="/static/multinic_site/favicon.svg")),
-    path("auth/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
-    path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign in, switch project, sign out: openstack_auth, as in every OpenStack dashboard.
+    path("auth/", include("openstack_auth.urls")),
     # Horizon's admin dashboard owns /admin/; Django's admin moves aside.
     path("django-admin/", admin.site.urls),
     path("api/", include("multinic_api.api.urls")),

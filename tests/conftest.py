@@ -103,3 +103,11 @@ def nova(cloud):
     client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
     client.defaults["HTTP_OPENSTACK_API_VERSION"] = "compute 2.96"  # a request may override
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in the way the Django admin signs its users in
+    here: the built-in Identity's password backend, not the dashboard's Keystone one."""
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

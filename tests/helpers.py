@@ -40,3 +40,14 @@ def assert_subnet_consistent(subnet: Subnet) -> None:
 #: A real OpenSSH public key (made by ssh-keygen) for key pair tests.
 ED25519 = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIzMB3SUHjfxPZOcf6z3Kd/BCrGjU1rZevmhet/3pf9G "
            "alice@example")
+
+
+def sign_in(client, username: str, password: str) -> None:
+    """Sign in to the dashboard as a person does: openstack_auth's form, against the
+    built-in Identity (dispatched in-process by the site)."""
+    client.get("/auth/login/")  # the CSRF cookie, for a client that checks it
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    response = client.post("/auth/login/", {"username": username, "password": password,
+                                            "region": "default",
+                                            "csrfmiddlewaretoken": token})
+    assert response.status_code == 302, (response.status_code, response.content[-2000:])

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from multinic_api.models import VIF, FixedIP, Instance, Network, Subnet
-from tests.helpers import assert_subnet_consistent
+from tests.helpers import assert_subnet_consistent, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_session_auth_needs_csrf_for_writes(cloud):
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(cloud.alice)
+    sign_in(browser, "alice", "pw-alice")
     assert browser.get("/api/instances/").status_code == 200
     response = browser.post("/api/instances/", launch_body(cloud.net_a.id),
                             content_type="application/json")

@@ -15,6 +15,7 @@ from multinic_api.services import instances, subnets
 from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
 from multinic_dashboard.dashboards.admin.vifs import views as vif_views
 from tests.baremetal_fixtures import build_node
+from tests.helpers import sign_in
 
 VIFS = "/admin/"
 MACS = "/admin/multinic_macs/"
@@ -55,13 +56,13 @@ def launch(project, name, *networks, **kwargs):
 
 @pytest.fixture
 def as_admin(client, cloud):
-    client.force_login(cloud.root)
+    sign_in(client, "root", "pw-root")
     return client
 
 
 @pytest.fixture
 def as_alice(client, cloud):
-    client.force_login(cloud.alice)
+    sign_in(client, "alice", "pw-alice")
     return client
 
 

@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 
 import multinic_dashboard.enabled
 from multinic_api import defaults
+from tests.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,6 +129,8 @@ for key, migration in loader.disk_migrations.items():
         assert "openstack_auth" not in sql.getvalue() and "auth_user" not in sql.getvalue(), key
 call_command("migrate", "multinic_api", verbosity=0)
 from django.db import connection
+
+from tests.helpers import sign_in
 tables = set(connection.introspection.table_names())
 assert {"multinic_api_project", "multinic_api_keypair", "multinic_api_vif"} <= tables, tables
 assert not attempts, attempts
@@ -266,6 +269,6 @@ def test_every_enabled_panel_registers_in_the_standalone_site():
 
 @pytest.mark.parametrize(("dashboard", "slug"), sorted(PANELS))
 def test_every_panel_index_answers(client, cloud, dashboard, slug):
-    client.force_login(cloud.root)
+    sign_in(client, "root", "pw-root")
     response = client.get(reverse(f"horizon:{dashboard}:{slug}:index"))
     assert response.status_code == 200

@@ -41,6 +41,14 @@ class KeystoneCaller:
                    project_id=access.project_id, project_name=access.project_name,
                    roles=frozenset(access.role_names or ()))
 
+    @classmethod
+    def from_dashboard_user(cls, user) -> "KeystoneCaller":
+        """From the dashboard's signed-in user (openstack_auth's, made from a token), for a
+        browser that calls the API with its dashboard session."""
+        return cls(user_id=user.id, username=user.username, project_id=user.project_id,
+                   project_name=user.project_name,
+                   roles=frozenset(role["name"] for role in user.roles))
+
     @property
     def pk(self) -> str:
         return self.user_id

@@ -44,6 +44,8 @@ def request_scope(request) -> Scope:
     if cached is not None:
         return cached
     user = request.user
+    if not isinstance(user, KeystoneCaller) and hasattr(user, "token"):
+        user = KeystoneCaller.from_dashboard_user(user)  # a dashboard session (openstack_auth)
     if isinstance(user, KeystoneCaller):
         project = projects.seen(user.project_id, user.project_name) if user.project_id else None
         scope = Scope(user_id=user.user_id, project=project, is_admin=user.is_superuser)

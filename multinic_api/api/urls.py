@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from multinic_api.api import baremetal_views, guest_views, views
+from multinic_identity import token_view
 
 router = DefaultRouter()
 router.register("networks", views.NetworkViewSet, basename="network")
@@ -18,7 +19,7 @@ router.register("portgroups", baremetal_views.PortGroupViewSet, basename="portgr
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", views.AuthTokenView.as_view(), name="token"),
+    path("auth/token/", token_view.AuthTokenView.as_view(), name="token"),
     path("instances/<uuid:uuid>/network_info/", guest_views.NetworkInfoView.as_view(),
          name="instance-network-info"),
     path("instances/<uuid:uuid>/config_drive/", guest_views.ConfigDriveListView.as_view(),

@@ -9,7 +9,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAdminUser
@@ -327,20 +326,6 @@ class KeypairViewSet(ScopedViewSet):
                                           body.validated_data["name"],
                                           body.validated_data["public_key"])
         return Response(s.KeypairSerializer(keypair).data, status=status.HTTP_201_CREATED)
-
-
-class AuthTokenResponseSerializer(s.serializers.Serializer):
-    token = s.serializers.CharField(help_text="send as 'Authorization: Token <token>'")
-
-
-class AuthTokenView(ObtainAuthToken):
-    """DRF's token view (it takes a form or JSON, like a sign-in form), documented with its
-    400 for missing or wrong credentials."""
-
-    @extend_schema(summary="Your API token, for a username and password",
-                   responses={200: AuthTokenResponseSerializer, **errors(400)})
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
 
 
 class NoSuchResourceView(APIView):

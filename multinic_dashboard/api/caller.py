@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from multinic_api.exceptions import NO_PROJECT, Forbidden
 from multinic_api.models import Project
+from multinic_api.services import projects
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def caller(request) -> Caller:
     user = request.user
     keystone_project = getattr(user, "project_id", None)
     if keystone_project:
-        project = Project.objects.filter(pk=keystone_project).first()
+        project = projects.seen(keystone_project, user.project_name)
     else:
         # The standalone site's own users; inside an OpenStack dashboard the built-in
         # Identity is not installed, and every user has a Keystone project above.

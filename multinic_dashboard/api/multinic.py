@@ -5,8 +5,9 @@ The service is found in the user's Keystone catalog under ``SERVICE_TYPE`` (or a
 ``MULTINIC_API_URL``, when set); calls go through keystoneauth, the library every OpenStack
 client uses. Functions take the request and return plain objects (``APIObject``), the way
 manila-ui's ``api/manila.py`` does; what the API refuses is raised as ``APIError`` with its
-message. Where the API is served by this very site, ``MULTINIC_API_IN_PROCESS`` sends the
-calls through ``inprocess`` instead of the network.
+message. Where the API is served by this very site, ``MULTINIC_API_ADAPTER`` names the
+requests transport adapter that carries the calls instead of the network (the standalone
+site's ``multinic_dashboard.site.inprocess.InProcessAdapter``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils.module_loading import import_string
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from keystoneauth1.access import service_catalog
 from keystoneauth1.exceptions import EndpointNotFound
-
-from multinic_dashboard.api.inprocess import InProcessAdapter
 
 #: The catalog type multinic's API is registered under in Keystone.
 SERVICE_TYPE = "network-manager"
@@ -73,15 +73,16 @@ class APIObject:
 
 # --- the transport ---------------------------------------------------------------------------
 
-def _transport() -> requests.Session:
-    """The HTTP session keystoneauth sends through: this site's own handler when the API is
-    served here (``MULTINIC_API_IN_PROCESS``), else the network."""
-    transport = requests.Session()
-    if getattr(settings, "MULTINIC_API_IN_PROCESS", False):
-        adapter = InProcessAdapter()
-        transport.mount("http://", adapter)
-        transport.mount("https://", adapter)
-    return transport
+def transport() -> requests.Session:
+    """The HTTP session keystoneauth sends through: the network, or the adapter
+    ``MULTINIC_API_ADAPTER`` names (mounted for every URL)."""
+    session = requests.Session()
+    adapter_path = getattr(settings, "MULTINIC_API_ADAPTER", "")
+    if adapter_path:
+        adapter = import_string(adapter_path)()
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+    return session
 
 
 def endpoint(request) -> str:
@@ -109,7 +110,7 @@ def _session(request) -> ks_session.Session:
         auth = token_endpoint.Token(endpoint(request), request.user.token.id)
         verify = not getattr(settings, "OPENSTACK_SSL_NO_VERIFY", False) and (
             getattr(settings, "OPENSTACK_SSL_CACERT", None) or True)
-        cached = ks_session.Session(auth=auth, session=_transport(), verify=verify)
+        cached = ks_session.Session(auth=auth, session=transport(), verify=verify)
         request._multinic_session = cached
     return cached
 

@@ -15,6 +15,8 @@ import sys
 from io import BytesIO
 from urllib.parse import unquote_to_bytes, urlsplit
 
+import requests
+from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.utils import timezone, translation
@@ -22,17 +24,43 @@ from requests import PreparedRequest, Response
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-_handler: BaseHandler | None = None
+from multinic_api.keystone import with_auth_token
 
 
-def _site_handler() -> BaseHandler:
-    """This site's request handler, its middleware loaded once per process."""
-    global _handler
-    if _handler is None:
-        handler = BaseHandler()
-        handler.load_middleware()
-        _handler = handler
-    return _handler
+class _SiteApplication:
+    """This site as a WSGI application for calls from within one of its own requests:
+    Django's handler without the request_started/finished signals (whose receivers would
+    close this thread's database connection in the middle of the outer request, inside its
+    transaction if it has one). The API's responses are built in memory; nothing is held
+    that closing the response would release."""
+
+    def __init__(self) -> None:
+        self.handler = BaseHandler()
+        self.handler.load_middleware()
+
+    def __call__(self, environ: dict, start_response) -> list[bytes]:
+        response = self.handler.get_response(WSGIRequest(environ))
+        content = b"".join(response) if response.streaming else response.content
+        start_response(f"{response.status_code} {response.reason_phrase}",
+                       [*response.items(),
+                        *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())])
+        return [content]
+
+
+_application = None
+
+
+def site_application():
+    """The site's in-process WSGI application, behind keystonemiddleware's ``auth_token``
+    exactly as the served site is when it runs beside a Keystone (``multinic_dashboard.wsgi``),
+    so that a call made here is authenticated as it would be over HTTP."""
+    global _application
+    if _application is None:
+        application = _SiteApplication()
+        if getattr(settings, "MULTINIC_KEYSTONE_CONFIG", ""):
+            application = with_auth_token(application, settings.MULTINIC_KEYSTONE_CONFIG)
+        _application = application
+    return _application
 
 
 def _environ(request: PreparedRequest) -> dict:
@@ -73,27 +101,27 @@ class InProcessAdapter(BaseAdapter):
 
     def send(self, request: PreparedRequest, stream: bool = False, timeout=None,
              verify=True, cert=None, proxies=None) -> Response:
+        answered: dict = {}
+
+        def start_response(status: str, headers: list, exc_info=None) -> None:
+            answered["status"], answered["headers"] = status, headers
+
         # The inner request's middleware activates its own time zone and language on this
         # thread; the page that made the call goes on with its own afterwards.
         zone, language = timezone.get_current_timezone(), translation.get_language()
         try:
-            django_response = _site_handler().get_response(WSGIRequest(_environ(request)))
-            content = b"".join(django_response) if django_response.streaming \
-                else django_response.content
+            content = b"".join(site_application()(_environ(request), start_response))
         finally:
             timezone.activate(zone)
             translation.activate(language) if language else translation.deactivate()
-        # Not django_response.close(): that sends request_finished, whose receiver closes
-        # this thread's database connection in the middle of the page's own request (inside
-        # its transaction, if any). The API's responses are built in memory; nothing is held.
+        code, _, reason = answered["status"].partition(" ")
         response = Response()
-        response.status_code = django_response.status_code
-        response.reason = django_response.reason_phrase
-        response.headers = CaseInsensitiveDict(django_response.items())
+        response.status_code = int(code)
+        response.reason = reason
+        response.headers = CaseInsensitiveDict(answered["headers"])
         response.raw = BytesIO(content)
         response._content = content
-        response.encoding = "utf-8" if "charset=utf-8" in django_response.get(
-            "Content-Type", "").lower() else None
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
         response.url = request.url
         response.request = request
         return response
