@@ -35,7 +35,11 @@ class AuthToken(models.Model):
     project = models.ForeignKey("multinic_api.Project", on_delete=models.CASCADE, null=True,
                                 blank=True, related_name="identity_tokens")
     methods = models.JSONField(default=list)
-    audit_id = models.CharField(max_length=32)
+    # Keystone's audit_ids, [audit_id, parent_audit_id]: a token's own id, then the audit id of
+    # the chain's first token when it came from another by the token method. Revocation
+    # finds a token by its audit id, as Keystone's revocation events do.
+    audit_id = models.CharField(max_length=32, db_index=True)
+    parent_audit_id = models.CharField(max_length=32, blank=True, default="")
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
 

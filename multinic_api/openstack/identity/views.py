@@ -1,7 +1,11 @@
-"""Identity v3 subset: version discovery and ``auth/tokens`` (password and token methods,
-project scope, ``X-Subject-Token``, a catalog naming the compute endpoint)."""
+"""Identity v3 subset: version discovery, ``auth/tokens`` (password and token methods,
+unscoped and project-scoped tokens, ``X-Subject-Token``, a catalog naming the compute
+endpoint; validation and revocation), and the calls with which Horizon's openstack_auth signs
+in, switches projects and signs out: ``auth/projects``, ``auth/domains``, ``auth/system`` and
+``users/{user_id}/projects``. The rules are multinic_identity.services'."""
 
 from django.conf import settings
+from django.urls import reverse
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -9,9 +13,11 @@ from rest_framework.views import APIView
 
 from multinic_api.openstack.faults import fault_handler
 from multinic_identity import services as identity
+from multinic_identity.models import AuthToken
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 415: "Unsupported Media Type"}
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 VERSION_ID = "v3.14"
 
 
@@ -30,6 +36,31 @@ class IdentityView(APIView):
 
     def get_exception_handler(self):
         return _keystone_error
+
+    def caller(self, request) -> AuthToken:
+        """The token in X-Auth-Token, or a 401."""
+        return identity.authenticated(request.headers.get("X-Auth-Token"))
+
+
+def _v3_url(request, path: str = "") -> str:
+    """An absolute URL under this Identity's v3 root (wherever the site mounts it)."""
+    return request.build_absolute_uri(reverse("identity:version") + path)
+
+
+def _collection(request, key: str, items: list) -> dict:
+    """Keystone's collection: the items and ``links`` (self, previous, next)."""
+    return {key: items, "links": {"self": request.build_absolute_uri(request.path),
+                                  "previous": None, "next": None}}
+
+
+def _project_body(request, project) -> dict:
+    """A project as Keystone shows one: a top-level project of the default domain, whose
+    parent is that domain."""
+    domain_id = identity.DEFAULT_DOMAIN["id"]
+    return {"id": project.pk, "name": project.name, "domain_id": domain_id,
+            "description": project.description, "enabled": True, "is_domain": False,
+            "parent_id": domain_id, "tags": [], "options": {},
+            "links": {"self": _v3_url(request, f"projects/{project.pk}")}}
 
 
 def _version(request) -> dict:
@@ -70,15 +101,17 @@ def _catalog(request) -> list[dict]:
             service("identity", "keystone", "/identity/v3")]
 
 
-def _token_body(request, record) -> dict:
+def _token_body(request, record, catalog: bool = True) -> dict:
+    """Keystone's token body. An unscoped token has no project, roles or catalog there
+    either: only what it proves, who the user is."""
     user = record.user
     body = {
         "methods": record.methods,
         "user": {"id": str(user.pk), "name": user.get_username(),
                  "domain": identity.DEFAULT_DOMAIN, "password_expires_at": None},
-        "audit_ids": [record.audit_id],
-        "issued_at": record.issued_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "expires_at": record.expires_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "audit_ids": [record.audit_id, *filter(None, [record.parent_audit_id])],
+        "issued_at": record.issued_at.strftime(TIME_FORMAT),
+        "expires_at": record.expires_at.strftime(TIME_FORMAT),
     }
     if record.project is not None:
         body.update({
@@ -86,54 +119,74 @@ def _token_body(request, record) -> dict:
                         "domain": identity.DEFAULT_DOMAIN},
             "is_domain": False,
             "roles": identity.roles(user),
-            "catalog": _catalog(request),
         })
+        if catalog:
+            body["catalog"] = _catalog(request)
     return {"token": body}
 
 
 class TokensView(IdentityView):
     def post(self, request):
         auth = request.data.get("auth") if isinstance(request.data, dict) else None
-        ident = auth.get("identity") if isinstance(auth, dict) else None
-        methods = ident.get("methods") if isinstance(ident, dict) else None
-        if not isinstance(methods, list) or not methods:
-            raise exceptions.ValidationError(
-                'Expecting {"auth": {"identity": {"methods": [...], ...}}}')
-        if methods == ["password"]:
-            spec = ident.get("password")
-            user_spec = spec.get("user") if isinstance(spec, dict) else None
-            user = identity.password_user(
-                user_spec, user_spec.get("password") if isinstance(user_spec, dict) else None)
-        elif methods == ["token"]:
-            spec = ident.get("token")
-            current = identity.validate_token(spec.get("id") if isinstance(spec, dict) else None)
-            if current is None:
-                raise identity.NotAuthenticated("The token is unknown or expired.")
-            user = current.user
-        else:
-            raise identity.NotAuthenticated(
-                f"Authentication method {methods} is not supported; use password or token.")
-        project = identity.scoped_project(user, auth.get("scope"))  # None: unscoped
-        token, record = identity.issue_token(user, project, methods)
+        token, record = identity.authenticate(auth)
         response = Response(_token_body(request, record), status=201)
         response["X-Subject-Token"] = token
         return response
 
     def get(self, request):
-        caller = identity.validate_token(request.headers.get("X-Auth-Token"))
-        if caller is None:
-            raise identity.NotAuthenticated("The request you have made requires "
-                                            "authentication.")
-        subject = identity.validate_token(request.headers.get("X-Subject-Token"))
-        if subject is None or (subject.user_id != caller.user_id and
-                               not caller.user.is_superuser):
-            raise exceptions.NotFound("Could not find token.")
-        response = Response(_token_body(request, subject))
+        subject = identity.subject_token(self.caller(request),
+                                         request.headers.get("X-Subject-Token"))
+        # keystonemiddleware asks with ?nocatalog: Keystone then leaves the catalog out.
+        response = Response(_token_body(request, subject,
+                                        catalog="nocatalog" not in request.query_params))
         response["X-Subject-Token"] = request.headers["X-Subject-Token"]
         return response
 
     def head(self, request):
         return self.get(request)
+
+    def delete(self, request):
+        identity.revoke_token(self.caller(request), request.headers.get("X-Subject-Token"))
+        return Response(status=204)
+
+
+class AuthProjectsView(IdentityView):
+    """GET /v3/auth/projects: the projects the token's user may scope to."""
+
+    def get(self, request):
+        caller = self.caller(request)
+        return Response(_collection(request, "projects", [
+            _project_body(request, p) for p in identity.authorized_projects(caller.user)]))
+
+
+class UserProjectsView(IdentityView):
+    """GET /v3/users/{user_id}/projects: what openstack_auth lists (through keystoneclient's
+    ``projects.list(user=...)``) at sign-in and for its project menu."""
+
+    def get(self, request, user_id: str):
+        projects = identity.user_projects(self.caller(request), user_id)
+        return Response(_collection(request, "projects",
+                                    [_project_body(request, p) for p in projects]))
+
+
+class AuthDomainsView(IdentityView):
+    """GET /v3/auth/domains: the domains the token's user may scope to (none here)."""
+
+    def get(self, request):
+        caller = self.caller(request)
+        return Response(_collection(request, "domains",
+                                    identity.authorized_domains(caller.user)))
+
+
+class AuthSystemView(IdentityView):
+    """GET /v3/auth/system: whether the token's user may scope to the system (no one here).
+    openstack_auth asks, for the dashboard's scope menu (``User.is_system_user``)."""
+
+    def get(self, request):
+        caller = self.caller(request)
+        return Response({"system": identity.authorized_system(caller.user),
+                         "links": {"self": request.build_absolute_uri(request.path),
+                                   "previous": None, "next": None}})
 
 
 class NoSuchResourceView(IdentityView):
@@ -141,6 +194,7 @@ class NoSuchResourceView(IdentityView):
 
     def _not_found(self, request, *args, **kwargs):
         raise exceptions.NotFound(f"Could not find {request.path}: the identity API here has "
-                                  "versions and auth/tokens only.")
+                                  "versions, auth/tokens, auth/projects, auth/domains, "
+                                  "auth/system and users/{user_id}/projects only.")
 
     get = post = put = patch = delete = head = options = _not_found
