@@ -282,6 +282,8 @@ def test_auth_projects_lists_the_projects_the_token_may_scope_to(cloud, anon):
         "projects": [_project_of(cloud, cloud.project_a), _project_of(cloud, cloud.project_b)],
         "links": {"self": "http://testserver/identity/v3/auth/projects",
                   "previous": None, "next": None}}
+    head = anon.head("/identity/v3/auth/projects", HTTP_X_AUTH_TOKEN=token)
+    assert head.status_code == 200 and not head.content
     # Each of them does take a token; others do not.
     for project in response.json()["projects"]:
         _, scoped = issue(anon, token_auth(token, {"project": {"id": project["id"]}}))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, Instance, Keypair
 from multinic_api.services import keypairs
@@ -99,14 +100,23 @@ def test_openstacksdk_create_server_and_interfaces(live):
     assert not Instance.objects.exists()
 
 
-def _openstack_cli(live, *args):
+def _run_openstack_cli(live, *args, token=None):
+    """The CLI as alice, with her password (project-a) or with a token: the result."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env.update({"OS_AUTH_URL": live.auth_url, "OS_USERNAME": "alice",
-                "OS_PASSWORD": "pw-alice", "OS_PROJECT_NAME": "project-a",
-                "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
-                "OS_IDENTITY_API_VERSION": "3", "OS_REGION_NAME": "RegionOne"})
+    env.update({"OS_AUTH_URL": live.auth_url, "OS_PROJECT_NAME": "project-a",
+                "OS_PROJECT_DOMAIN_NAME": "Default", "OS_IDENTITY_API_VERSION": "3",
+                "OS_REGION_NAME": "RegionOne"})
+    if token is None:
+        env.update({"OS_USERNAME": "alice", "OS_PASSWORD": "pw-alice",
+                    "OS_USER_DOMAIN_NAME": "Default"})
+    else:
+        env.update({"OS_AUTH_TYPE": "v3token", "OS_TOKEN": token})
     command = [str(Path(sys.executable).parent / "openstack"), *args]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def _openstack_cli(live, *args, token=None):
+    result = _run_openstack_cli(live, *args, token=token)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -166,3 +176,19 @@ def test_novaclient_launches_onto_a_bare_metal_node(live):
         built.ports[1].mac, built.ports[0].mac]
     nova.servers.delete(server)
     assert not VIF.objects.exists()
+
+
+def test_openstack_cli_token_revoke(live):
+    """``openstack token revoke``: the token then works nowhere, neither for the CLI nor
+    for the REST API."""
+    token = json.loads(_openstack_cli(live, "token", "issue", "-f", "json"))["id"]
+    api = APIClient()
+    api.credentials(HTTP_X_AUTH_TOKEN=token)
+    assert api.get("/api/networks/").status_code == 200
+    listed = json.loads(_openstack_cli(live, "flavor", "list", "-f", "json", token=token))
+    assert listed and all(f["Name"] for f in listed)
+    _openstack_cli(live, "token", "revoke", token)
+    assert api.get("/api/networks/").status_code == 401
+    refused = _run_openstack_cli(live, "flavor", "list", token=token)
+    assert refused.returncode != 0
+    assert "(HTTP 401)" in refused.stderr, refused.stderr
