@@ -14,7 +14,7 @@ STATIC_ROOT = os.path.normpath(settings.STATIC_ROOT)
 
 
 def _static(relative: str, start_response):
-    # normpath, not realpath: collectstatic may leave symlinks into the installed packages.
+    # normpath, not realpath: with --link, collectstatic leaves symlinks to the packages.
     path = os.path.normpath(os.path.join(STATIC_ROOT, relative))
     if not path.startswith(STATIC_ROOT + os.sep) or not os.path.isfile(path):
         start_response("404 Not Found", [("Content-Type", "text/plain")])
