@@ -1,7 +1,7 @@
 # make run  : set everything up and serve http://127.0.0.1:8000 (SQLite)
 # make test : lint, then the whole suite on a throwaway PostgreSQL, then again on SQLite
-#             (minus the database-free guest_tools tests and the browser tests, which
-#             need not run twice)
+#             (minus the database-free guest_tools and keystone tests and the browser
+#             tests, which need not run twice)
 # make screenshots : the dashboard pictures in docs/screenshots/, taken by the browser tests
 # make bench : every benchmark, then one table (CRASHES=N server kills, default 200)
 # make static : the production deploy step for static files (README, "Production"): collect
@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PASSWORD ?= multinic
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean browser screenshots static
+.PHONY: run test lint bench clean browser screenshots static keystone
 
 # Debian's Chromium and its driver, for the browser tests (installed when missing; root).
 CHROMEDRIVER := /usr/bin/chromedriver
@@ -46,9 +46,15 @@ $(CHROMEDRIVER):
 
 browser: $(CHROMEDRIVER)
 
-test: lint browser
+# Keystone 30 and gunicorn in a venv of their own, for the keystone tests; built once per
+# machine and recipe under ~/.cache/multinic-keystone (a minute; instant once built).
+keystone:
+	bash tools/keystone/setup.sh >/dev/null
+
+test: lint browser keystone
 	$(PY) tools/pgtmp.py --install -- $(PY) -m pytest
-	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not guest_tools and not browser and not fuzz"
+	env -u DATABASE_URL $(PY) -m pytest \
+	  -m "not postgres and not guest_tools and not browser and not fuzz and not keystone"
 
 screenshots: $(STAMP) browser
 	MULTINIC_SCREENSHOTS=docs/screenshots $(PY) tools/pgtmp.py --install -- \
