@@ -201,6 +201,18 @@ def subnet_delete(request, subnet_id: str) -> None:
     call(request, "DELETE", f"subnets/{subnet_id}/")
 
 
+# --- instances and their interfaces ----------------------------------------------------------
+
+
+# --- the launch wizard: launch, preview, key pairs, nodes' ports ------------------------------
+
+
+# --- admin: the VIF inventory and MAC holders --------------------------------------------------
+
+
+# --- admin: bare metal (nodes, ports, port groups) ---------------------------------------------
+
+
 # --- bonding ---------------------------------------------------------------------------------
 
 def bonding_modes(request) -> list[dict[str, Any]]:
