@@ -25,9 +25,10 @@ from tests import browser
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("MULTINIC_SCREENSHOTS")
-# The preview API answers a launch that would fail with a 400 or 409, as it should; Chromium
-# logs every 4xx of a fetch as a console error. Those answers are the feature, not a fault.
-EXPECTED_API_ANSWERS = ("/api/instances/preview/ - Failed to load resource: the server "
+# The preview answers a launch that would fail with a 400 or 409 (the panel passes on the API's
+# answer), as it should; Chromium logs every 4xx of a fetch as a console error. Those answers
+# are the feature, not a fault.
+EXPECTED_API_ANSWERS = ("/project/launch/preview/ - Failed to load resource: the server "
                         "responded with a status of 40")
 
 

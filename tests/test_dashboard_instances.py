@@ -295,8 +295,10 @@ def test_wizard_page_offers_networks_with_subnets_and_visible_nodes(alice, cloud
                           .split("</script>")[0])
     assert {n["name"] for n in networks} == {"net-a", "shared"}
     assert "mine (1 ports, 0 port groups)" in html and "not-mine" not in html
-    assert 'data-preview-url="/api/instances/preview/"' in html
-    assert 'data-bonding-modes-url="/api/bonding/modes/"' in html
+    # The script's URLs are the panel's own (never /api/, which only this site serves).
+    assert 'data-preview-url="/project/launch/preview/"' in html
+    assert 'data-bonding-modes-url="/project/launch/bonding-modes/"' in html
+    assert 'data-carriers-url="/project/launch/carriers/"' in html
 
 
 def test_wizard_launches_nics_in_the_posted_order_and_lands_on_the_detail(alice, cloud):

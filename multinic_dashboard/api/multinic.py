@@ -206,6 +206,39 @@ def subnet_delete(request, subnet_id: str) -> None:
 
 # --- the launch wizard: launch, preview, key pairs, nodes' ports ------------------------------
 
+def launch_instance(request, body: Mapping[str, Any]) -> APIObject:
+    """Launch as the REST API's launch body says (``POST /api/instances/``): the instance,
+    with its interfaces and the launch's ``warnings``."""
+    return APIObject(call(request, "POST", "instances/", body=dict(body)))
+
+
+def preview_launch(request, body: Any) -> dict[str, Any]:
+    """The dry run of a launch body (``POST /api/instances/preview/``): what the guest would
+    get (``network_info``, ``network_data``, ``meta_data``) and the warnings; nothing is kept.
+    The body goes as it came (the wizard's script builds it): the API judges it."""
+    return call(request, "POST", "instances/preview/", body=body)
+
+
+def keypair_list(request) -> list[APIObject]:
+    """The signed-in user's key pairs (``GET /api/keypairs/``, not paged), by name."""
+    return sorted(_objects(call(request, "GET", "keypairs/")), key=lambda k: k.name)
+
+
+def launchable_nodes(request) -> list[APIObject]:
+    """The bare-metal nodes the user may launch onto (their project's; all for an admin), by
+    name; each has its ``ports`` and ``port_groups`` as lists of UUIDs."""
+    return sorted(_all_pages(request, "nodes/"), key=lambda n: (n.name, str(n.uuid)))
+
+
+def node_carriers(request, node_id: str) -> dict[str, list[dict[str, Any]]]:
+    """What can carry a NIC on one node: its ``ports`` and ``port_groups`` as the API has
+    them (``vif_uuid`` set on those already carrying an interface, each port's
+    ``port_group_uuid``, each group's member ``ports`` in member order). ``APIError`` 404 for a
+    node the user may not launch onto."""
+    params = {"node": node_id}
+    return {"ports": [p.to_dict() for p in _all_pages(request, "ports/", params)],
+            "port_groups": [g.to_dict() for g in _all_pages(request, "portgroups/", params)]}
+
 
 # --- admin: the VIF inventory and MAC holders --------------------------------------------------
 

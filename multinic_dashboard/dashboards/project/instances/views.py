@@ -1,12 +1,18 @@
-from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse, reverse_lazy
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from horizon import forms, tabs, workflows
 from horizon import tables as horizon_tables
+from keystoneauth1 import exceptions as ksa_exceptions
 
 from multinic_api.guest.iso import VOLUME_LABEL
 from multinic_api.services import guest
+from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.instances import forms as instance_forms
 from multinic_dashboard.dashboards.project.instances import queries
 from multinic_dashboard.dashboards.project.instances import tables as instance_tables
@@ -14,7 +20,8 @@ from multinic_dashboard.dashboards.project.instances import tabs as instance_tab
 from multinic_dashboard.dashboards.project.instances import workflows as instance_workflows
 from multinic_dashboard.pagination import KeysetPaginationMixin
 
-INDEX_URL = "horizon:project:multinic_instances:index"
+PANEL = "horizon:project:multinic_instances"
+INDEX_URL = f"{PANEL}:index"
 
 
 class IndexView(KeysetPaginationMixin, horizon_tables.DataTableView):
@@ -64,19 +71,59 @@ class LaunchView(workflows.WorkflowView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["preview_url"] = api_url("api:instance-preview")
-        context["bonding_modes_url"] = api_url("api:bonding-modes")
+        # The script's URLs come from here (reversed, so under the dashboard's WEBROOT).
+        context["preview_url"] = reverse(f"{PANEL}:launch_preview")
+        context["bonding_modes_url"] = reverse(f"{PANEL}:launch_bonding_modes")
+        context["carriers_url"] = reverse(f"{PANEL}:launch_carriers")
         return context
 
 
-def api_url(name: str) -> str:
-    """Where the site serves one of multinic's REST API views; "" when it does not (an
-    OpenStack dashboard that has the panels but not /api/): the wizard then says the
-    preview and the bonding form are unavailable, and launches without them."""
+def api_answer(call: Callable[[], Any]) -> JsonResponse:
+    """The API's answer to ``call`` for the wizard's script: its JSON, or its refusal (status
+    and ``{"detail", "code", "fields"}``, the API's own error body) for the script to show;
+    503 with the cause when the API cannot be reached at all."""
     try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
+        return JsonResponse(call(), safe=False)
+    except multinic.APIError as error:
+        body = {"detail": error.message, "code": error.code or "error"}
+        if error.fields:
+            body["fields"] = error.fields
+        return JsonResponse(body, status=error.status)
+    except ksa_exceptions.ClientException as error:
+        message = _("The multinic API could not be reached: %s") % error
+        return JsonResponse({"detail": str(message), "code": "unavailable"}, status=503)
+
+
+class LaunchPreviewView(View):
+    """The wizard's live preview: its launch body to the API's dry run
+    (``POST /api/instances/preview/``). A POST, so Django's CSRF check applies."""
+
+    def post(self, request):
+        try:
+            body = json.loads(request.body or b"null")
+        except ValueError:
+            return JsonResponse({"detail": str(_("The launch could not be read as JSON.")),
+                                 "code": "invalid"}, status=400)
+        return api_answer(lambda: multinic.preview_launch(request, body))
+
+
+class LaunchBondingModesView(View):
+    """The bonding modes and the options each allows: the wizard builds its bond form from
+    them, and offers no mode list it could not load."""
+
+    def get(self, request):
+        return api_answer(lambda: multinic.bonding_modes(request))
+
+
+class LaunchCarriersView(View):
+    """``?node=<uuid>``: the node's ports and port groups, which may carry the NICs."""
+
+    def get(self, request):
+        node = request.GET.get("node", "")
+        if not node:
+            return JsonResponse({"detail": str(_("Say which node: ?node=<uuid>.")),
+                                 "code": "invalid"}, status=400)
+        return api_answer(lambda: multinic.node_carriers(request, node))
 
 
 class InstanceFormView(InstanceMixin, forms.ModalFormView):

@@ -2,30 +2,36 @@
 
 The dynamic parts (the NIC list, the bonding form, the live preview) are
 ``static/multinic_dashboard/js/launch.js``; it keeps two hidden fields, ``nics`` and
-``carriers``, which is all the server reads from those steps. The launch itself builds the
-REST API's launch body and hands it to the same code the API runs
-(``multinic_api.api.launching``), so the wizard, the preview and ``POST /api/instances/``
-cannot disagree.
+``carriers``, which is all the server reads from those steps. The launch builds the REST API's
+launch body and posts it to ``POST /api/instances/`` as the signed-in user, the body the
+script's preview posts to ``/api/instances/preview/``: the wizard and the preview cannot
+disagree, and whatever the API refuses comes back with its message.
 """
 
 import base64
 import json
+import logging
 from typing import Any
 
-from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from horizon import forms, messages, workflows
-from rest_framework.exceptions import ValidationError as BodyError
 
-from multinic_api.api import launching
-from multinic_api.exceptions import MultinicError
-from multinic_api.models import Port, PortGroup
-from multinic_api.services import baremetal, instances, keypairs
-from multinic_dashboard.api import caller as api
+from multinic_dashboard.api import multinic
+
+LOG = logging.getLogger(__name__)
 
 TEMPLATES = "multinic_dashboard/instances/launch"
 AT_LEAST_ONE = _("At least one network must be specified.")
+
+
+def unavailable(request, what, error: multinic.APIError) -> None:
+    """Say on the page that ``what`` could not be loaded, and why (the API's message); the
+    step then offers nothing it could not load. (Horizon's ``exceptions.handle`` would
+    re-raise an ``APIError``: the plugin does not register it as a recoverable exception.)"""
+    LOG.warning("multinic API: %s: %s", what, error.message)
+    messages.error(request, _("%(what)s could not be loaded: %(why)s")
+                   % {"what": what, "why": error.message})
 
 
 def _json_list(text: str, what: str) -> list:
@@ -63,7 +69,11 @@ class SetDetailsAction(workflows.Action):
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
-        keys = keypairs.user_keypairs(api.caller(request).user_id).order_by("name")
+        try:
+            keys = multinic.keypair_list(request)
+        except multinic.APIError as error:
+            keys = []
+            unavailable(request, _("Your key pairs"), error)
         self.fields["key_name"].choices = [("", _("No key pair"))] + [
             (k.name, k.name) for k in keys]
 
@@ -98,16 +108,18 @@ class SetNetworksAction(workflows.Action):
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
-        caller = api.caller(request)
-        networks = instances.usable_networks(caller.project, caller.is_admin).filter(
-            subnets__isnull=False).distinct().prefetch_related("subnets").order_by("name")
+        try:
+            networks = multinic.network_list(request)
+        except multinic.APIError as error:
+            networks = []
+            unavailable(request, _("The networks"), error)
         # Horizon offers only networks with subnets: a NIC without an address is rarely meant.
         self.networks = [
-            {"id": str(n.pk), "name": n.name, "shared": n.shared,
-             "physical_network": n.physical_network or "",
-             "subnets": [f"{s.name or s.cidr} {s.cidr}".strip() if s.name else str(s.cidr)
-                         for s in n.subnets.all()]}
-            for n in networks]
+            {"id": str(n.id), "name": n.name, "shared": n.shared,
+             "physical_network": n.get("physical_network") or "",
+             "subnets": [f"{s.name} {s.cidr}" if s.get("name") else str(s.cidr)
+                         for s in n.subnet_objects]}
+            for n in sorted(networks, key=lambda n: (n.name, str(n.id))) if n.subnet_objects]
 
     def clean_nics(self) -> list[dict[str, Any]]:
         nics = _json_list(self.cleaned_data["nics"], "list of networks")
@@ -148,13 +160,14 @@ class SetNodeAction(workflows.Action):
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
-        caller = api.caller(request)
-        nodes = baremetal.visible_nodes(caller.project, caller.is_admin).annotate(
-            port_count=Count("ports", distinct=True),
-            group_count=Count("port_groups", distinct=True)).order_by("name")
+        try:
+            nodes = multinic.launchable_nodes(request)
+        except multinic.APIError as error:
+            nodes = []
+            unavailable(request, _("The bare-metal nodes"), error)
         self.fields["node"].choices = [("", _("No node: a virtual machine"))] + [
             (str(n.uuid), _("%(name)s (%(ports)d ports, %(groups)d port groups)") % {
-                "name": n.name, "ports": n.port_count, "groups": n.group_count})
+                "name": n.name, "ports": len(n.ports), "groups": len(n.port_groups)})
             for n in nodes]
 
 
@@ -171,11 +184,6 @@ class SetBondingAction(workflows.Action):
         slug = "bonding"
         help_text = _("Choose what carries each NIC on the node: a port, an existing port "
                       "group, or a new bond of ports with the mode and options you pick.")
-
-    def __init__(self, request, context, *args, **kwargs):
-        super().__init__(request, context, *args, **kwargs)
-        caller = api.caller(request)
-        self.nodes = _node_inventory(baremetal.visible_nodes(caller.project, caller.is_admin))
 
     def clean_carriers(self) -> list:
         """Per NIC: null, ``{"port": ...}`` or ``{"bond": {...}}``, as the REST API's launch
@@ -232,15 +240,12 @@ class LaunchInstance(workflows.Workflow):
         return body
 
     def handle(self, request, context) -> bool:
-        caller = api.caller(request)
         try:
-            project = caller.require_project()  # before body(): no project, nothing else matters
-            self.object, self.warnings = launching.launch_from_body(
-                self.body(), user_id=caller.user_id, project=project, is_admin=caller.is_admin)
-        except MultinicError as error:
-            return self._refuse(error.message)
-        except BodyError as error:
-            return self._refuse(_flatten(error.detail))
+            self.object = multinic.launch_instance(request, self.body())
+        except multinic.APIError as error:
+            # A malformed body's message names its first field; all of them are in `fields`.
+            return self._refuse(_flatten(error.fields) if error.fields else error.message)
+        self.warnings = tuple(self.object.get("warnings") or ())
         for warning in self.warnings:
             messages.warning(request, warning)
         return True
@@ -262,28 +267,3 @@ def _flatten(detail) -> str:
         return "; ".join(_flatten(item) for item in detail)
     return str(detail)
 
-
-def _node_inventory(nodes) -> list[dict[str, Any]]:
-    """Each node the caller may launch onto, with its ports and port groups (and whether each
-    already carries an interface): the bonding step's choices."""
-    ports = Port.objects.annotate(in_use=baremetal.bound_vif_exists("port")).order_by("mac")
-    groups = PortGroup.objects.annotate(
-        in_use=baremetal.bound_vif_exists("port_group")).prefetch_related("ports").order_by(
-        "name")
-    inventory = []
-    for node in nodes.prefetch_related(Prefetch("ports", queryset=ports),
-                                       Prefetch("port_groups", queryset=groups)).order_by("name"):
-        inventory.append({
-            "uuid": str(node.uuid), "name": node.name,
-            "ports": [{"uuid": str(p.uuid), "mac": p.mac,
-                       "physical_network": p.physical_network or "",
-                       "pxe_enabled": p.pxe_enabled, "in_use": p.in_use,
-                       "port_group": str(p.port_group_id) if p.port_group_id else None}
-                      for p in node.ports.all()],
-            "port_groups": [{"uuid": str(g.uuid), "name": g.name, "mode": g.mode,
-                             "properties": g.properties, "in_use": g.in_use,
-                             "ports": [str(p.uuid) for p in
-                                       baremetal.in_member_order(g.ports.all())]}
-                            for g in node.port_groups.all()],
-        })
-    return inventory

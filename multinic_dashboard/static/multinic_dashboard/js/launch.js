@@ -3,15 +3,26 @@
  *
  * The server reads two hidden fields from this: `nics` ([{network_id, fixed_ip, tag}] in NIC
  * order) and `carriers` (one entry per NIC: null, {port}, or {bond: {...}} exactly as the REST
- * API's launch body takes them). Everything else (which options a bonding mode allows, their
- * defaults and help, whether a combination is valid) comes from the server: the option fields
- * from /api/bonding/modes/, the verdict from the preview API, which runs the real launch and
- * rolls it back.
+ * API's launch body takes them). What the page shows of them is what they hold: a carrier the
+ * form cannot show yet (the node's ports or the bonding modes still loading, or unloadable) is
+ * kept as it was, and shown as soon as it can be.
+ *
+ * Everything else comes from the server, through the panel's own URLs (the page's data-*
+ * attributes: they carry the dashboard's WEBROOT): the node's ports and port groups, which
+ * options a bonding mode allows with their defaults and help, and whether a combination is
+ * valid (the preview, which runs the real launch and rolls it back). Every visible string goes
+ * through Horizon's gettext.
  */
 (function ($) {
   'use strict';
 
   var PREVIEW_DELAY_MS = 350;
+
+  function t(text, values) {
+    var translated = window.gettext ? window.gettext(text) : text;
+    return values && window.interpolate ? window.interpolate(translated, values, true)
+      : translated;
+  }
 
   function start() {
     var $root = $('.multinic-launch');
@@ -25,17 +36,18 @@
     var $carriersField = $form.find('input[name="carriers"]');
     var $nodeField = $form.find('select[name="node"]');
     var networks = JSON.parse($('#multinic-networks-data').text() || '[]');
-    var nodes = JSON.parse($('#multinic-nodes-data').text() || '[]');
     var networkById = {};
-    var nodeById = {};
-    var modes = null;           // /api/bonding/modes/, once loaded
+    var modes = null;           // the bonding modes, once loaded
+    var modesError = null;      // why they could not be loaded
     var modeByName = {};
-    var nics = [];              // [{network_id, fixed_ip, tag, carrier}]
+    var inventory = null;       // {uuid, ports, port_groups} of the chosen node, once loaded
+    var inventoryError = null;  // why it could not be loaded
+    var inventorySeq = 0;
+    var nics = [];              // [{network_id, fixed_ip, tag, carrier, pending}]
     var previewTimer = null;
     var previewSeq = 0;
 
     networks.forEach(function (n) { networkById[n.id] = n; });
-    nodes.forEach(function (n) { nodeById[n.uuid] = n; });
 
     // --- state <-> hidden fields -----------------------------------------------------------
 
@@ -50,7 +62,7 @@
 
     function restore() {
       // What the server sent back (a launch it refused): the NICs, each with the carrier it
-      // asked for kept as `pending` until the bonding modes arrive to rebuild its form.
+      // asked for kept as `pending` until the node's ports arrive to rebuild it.
       var carriers = readJson($carriersField);
       readJson($nicsField).forEach(function (nic, index) {
         if (networkById[nic.network_id]) {
@@ -61,13 +73,19 @@
       });
     }
 
+    function nicCarrier(nic) {
+      // What this NIC asks to be carried by: the launch body's port/bond keys, or null.
+      if (!selectedNodeId()) {
+        return null;
+      }
+      return nic.pending !== undefined ? nic.pending : carrierRequest(nic.carrier);
+    }
+
     function save() {
       $nicsField.val(JSON.stringify(nics.map(function (nic) {
         return {network_id: nic.network_id, fixed_ip: nic.fixed_ip, tag: nic.tag};
       })));
-      $carriersField.val(JSON.stringify(nics.map(function (nic) {
-        return nic.pending !== undefined ? nic.pending : carrierRequest(nic.carrier);
-      })));
+      $carriersField.val(JSON.stringify(nics.map(nicCarrier)));
     }
 
     function changed() {
@@ -94,9 +112,10 @@
         var $item = $('<li class="list-group-item nic"></li>').attr('data-index', index)
           .attr('data-network-id', nic.network_id);
         var $buttons = $('<div class="btn-group pull-right"></div>').append(
-          button('move-up', 'arrow-up', 'Move ' + name + ' up', index === 0),
-          button('move-down', 'arrow-down', 'Move ' + name + ' down', index === nics.length - 1),
-          button('remove-network', 'times', 'Remove ' + name));
+          button('move-up', 'arrow-up', t('Move %(nic)s up', {nic: name}), index === 0),
+          button('move-down', 'arrow-down', t('Move %(nic)s down', {nic: name}),
+                 index === nics.length - 1),
+          button('remove-network', 'times', t('Remove %(nic)s', {nic: name})));
         $item.append($buttons,
           $('<span class="fa fa-grip-vertical text-muted drag-handle" aria-hidden="true"></span> '),
           $('<span class="label label-primary nic-name"></span>').text(name),
@@ -104,12 +123,12 @@
           $('<small class="text-muted"></small>').text('  ' + network.subnets.join(', ')));
         var $fields = $('<div class="nic-fields"></div>').append(
           $('<input type="text" class="form-control input-sm nic-fixed-ip">')
-            .attr('placeholder', 'Fixed IP (optional)')
-            .attr('aria-label', 'Fixed IP address of ' + name).val(nic.fixed_ip),
+            .attr('placeholder', t('Fixed IP (optional)'))
+            .attr('aria-label', t('Fixed IP address of %(nic)s', {nic: name})).val(nic.fixed_ip),
           ' ',
           $('<input type="text" class="form-control input-sm nic-tag">')
-            .attr('placeholder', 'Device tag (optional)')
-            .attr('aria-label', 'Device tag of ' + name).val(nic.tag));
+            .attr('placeholder', t('Device tag (optional)'))
+            .attr('aria-label', t('Device tag of %(nic)s', {nic: name})).val(nic.tag));
         $item.append($fields);
         $selected.append($item);
       });
@@ -188,23 +207,33 @@
     // The wizard's Next cannot show an error on a hidden field; say it here.
     $form.on('click', '.button-next, .button-final', function () {
       if ($('#multinic-nics').is(':visible') && !nics.length) {
-        $('#nics-error').text('At least one network must be specified.').removeClass('hide');
+        $('#nics-error').text(t('At least one network must be specified.'))
+          .removeClass('hide');
       }
     });
 
     // --- bonding ---------------------------------------------------------------------------
 
+    function selectedNodeId() {
+      return $nodeField.val() || '';
+    }
+
     function currentNode() {
-      return nodeById[$nodeField.val()] || null;
+      // The chosen node's ports and port groups, when they have arrived.
+      return inventory && inventory.uuid === selectedNodeId() ? inventory : null;
+    }
+
+    function inUse(item) {
+      return !!item.vif_uuid;
     }
 
     function portLabel(port) {
-      return port.mac + ' (' + (port.physical_network || 'no physical network') +
+      return port.mac + ' (' + (port.physical_network || t('no physical network')) +
         (port.pxe_enabled ? ', PXE' : '') + ')';
     }
 
     function carrierRequest(carrier) {
-      if (!carrier || carrier.kind === 'auto' || !currentNode()) {
+      if (!carrier || carrier.kind === 'auto' || !selectedNodeId()) {
         return null;
       }
       if (carrier.kind === 'port') {
@@ -230,6 +259,11 @@
     }
 
     function carrierProperties(carrier) {
+      if (carrier.unsplit) {
+        // Not yet sorted into the mode's fields (the modes have not arrived, or could not be
+        // loaded): sent exactly as they came.
+        return $.extend({}, carrier.unsplit);
+      }
       var properties = {};
       var mode = modeByName[carrier.mode];
       Object.keys(carrier.options).forEach(function (name) {
@@ -250,7 +284,7 @@
 
     function defaultMode() {
       var preferred = (modes || []).filter(function (m) { return m.default; })[0];
-      return preferred ? preferred.name : 'active-backup';
+      return preferred ? preferred.name : null;
     }
 
     function optionDefaults(modeName) {
@@ -266,7 +300,8 @@
 
     function newCarrier(kind, extra) {
       var carrier = $.extend({kind: kind, port: null, group: null, ports: [],
-                              mode: defaultMode(), options: {}, extra: []}, extra || {});
+                              mode: defaultMode(), options: {}, extra: [], unsplit: null},
+                             extra || {});
       if (kind === 'bond' && !extra) {
         carrier.options = optionDefaults(carrier.mode);
       }
@@ -274,17 +309,19 @@
     }
 
     function groupCarrier(group, mode, properties) {
-      var carrier = newCarrier('group', {group: group.uuid, mode: mode || group.mode});
-      splitProperties(carrier, properties || group.properties || {});
-      return carrier;
+      return newCarrier('group', {group: group.uuid, mode: mode || group.mode,
+                                  unsplit: $.extend({}, properties || group.properties || {})});
     }
 
-    function splitProperties(carrier, properties) {
+    function splitProperties(carrier) {
+      // Into the mode's own fields and the "other properties" rows, once the modes are known.
       var mode = modeByName[carrier.mode];
       var known = {};
       (mode ? mode.options : []).forEach(function (o) { known[o.name] = o; });
+      var properties = carrier.unsplit || {};
       carrier.options = {};
       carrier.extra = [];
+      carrier.unsplit = null;
       Object.keys(properties).forEach(function (key) {
         var value = properties[key];
         var text = Array.isArray(value) ? value.join(', ') : String(value);
@@ -296,7 +333,20 @@
       });
     }
 
+    function splitAll() {
+      if (!modes) {
+        return;
+      }
+      nics.forEach(function (nic) {
+        if (nic.carrier && nic.carrier.unsplit) {
+          splitProperties(nic.carrier);
+        }
+      });
+    }
+
     function restoreCarriers() {
+      // The carriers the hidden field held, rebuilt on the node's ports and groups, exactly:
+      // one the node does not list (any more) is shown as such, not dropped.
       var node = currentNode();
       nics.forEach(function (nic) {
         var request = nic.pending;
@@ -308,18 +358,16 @@
           nic.carrier = newCarrier('port', {port: request.port});
         } else if (request.bond && request.bond.port_group) {
           var group = node.port_groups.filter(function (g) {
-            return g.uuid === request.bond.port_group;
-          })[0];
-          if (group) {
-            nic.carrier = groupCarrier(group, request.bond.mode, request.bond.properties);
-          }
+            return g.uuid === request.bond.port_group || g.name === request.bond.port_group;
+          })[0] || {uuid: request.bond.port_group, mode: null, properties: {}};
+          nic.carrier = groupCarrier(group, request.bond.mode, request.bond.properties);
         } else if (request.bond) {
-          var carrier = newCarrier('bond', {ports: request.bond.ports || [],
-                                            mode: request.bond.mode || defaultMode()});
-          splitProperties(carrier, request.bond.properties || {});
-          nic.carrier = carrier;
+          nic.carrier = newCarrier('bond', {ports: (request.bond.ports || []).slice(),
+                                            mode: request.bond.mode || defaultMode(),
+                                            unsplit: $.extend({}, request.bond.properties)});
         }
       });
+      splitAll();
     }
 
     function takenElsewhere(index) {
@@ -343,24 +391,34 @@
       var $select = $('<select class="form-control carrier-kind"></select>')
         .attr('id', 'carrier-kind-' + index)
         .append($('<option value="auto"></option>')
-          .text('Automatic: the best free port or port group'));
-      var $ports = $('<optgroup label="Ports"></optgroup>');
+          .text(t('Automatic: the best free port or port group')));
+      var $ports = $('<optgroup></optgroup>').attr('label', t('Ports'));
       node.ports.forEach(function (port) {
         $ports.append($('<option></option>').val('port:' + port.uuid)
-          .text('Port ' + portLabel(port) + (port.in_use ? ': in use' : ''))
-          .prop('disabled', port.in_use || !!taken[port.uuid]));
+          .text(t('Port %(port)s', {port: portLabel(port)}) + (inUse(port) ? t(': in use') : ''))
+          .prop('disabled', inUse(port) || !!taken[port.uuid]));
       });
-      var $groups = $('<optgroup label="Port groups"></optgroup>');
+      var $groups = $('<optgroup></optgroup>').attr('label', t('Port groups'));
       node.port_groups.forEach(function (group) {
         $groups.append($('<option></option>').val('group:' + group.uuid)
-          .text('Port group ' + group.name + ' (' + group.mode + ', ' + group.ports.length +
-                ' ports)' + (group.in_use ? ': in use' : ''))
-          .prop('disabled', group.in_use || !!taken[group.uuid]));
+          .text(t('Port group %(name)s (%(mode)s, %(count)s ports)',
+                  {name: group.name, mode: group.mode, count: group.ports.length}) +
+                (inUse(group) ? t(': in use') : ''))
+          .prop('disabled', inUse(group) || !!taken[group.uuid]));
       });
-      $select.append($ports, $groups,
-        $('<option value="bond"></option>').text('New bond of ports...'));
+      // A new bond needs a mode, chosen from the modes the API gave: none loaded, none offered.
+      var $bond = $('<option value="bond"></option>').prop('disabled', !modes && c.kind !== 'bond')
+        .text(modesError ? t('New bond of ports (unavailable: the bonding modes could not be ' +
+                             'loaded)') : t('New bond of ports...'));
+      $select.append($ports, $groups, $bond);
       var value = c.kind === 'port' ? 'port:' + c.port
         : c.kind === 'group' ? 'group:' + c.group : c.kind;
+      if (!$select.find('option').filter(function () { return this.value === value; }).length) {
+        // Asked for, but not on this node (any more): shown, so that what is sent is seen.
+        $select.append($('<option></option>').val(value).text(
+          c.kind === 'port' ? t('Port %(port)s: not on this node', {port: c.port})
+            : t('Port group %(group)s: not on this node', {group: c.group})));
+      }
       $select.val(value);
       return $select;
     }
@@ -371,13 +429,13 @@
       var $input;
       if (option.kind === 'choice') {
         $input = $('<select class="form-control bond-option"></select>')
-          .append($('<option value=""></option>').text('(kernel default)'));
+          .append($('<option value=""></option>').text(t('(kernel default)')));
         option.choices.forEach(function (choice) {
           $input.append($('<option></option>').val(choice).text(choice));
         });
       } else if (option.kind === 'member') {
         $input = $('<select class="form-control bond-option"></select>')
-          .append($('<option value=""></option>').text('(none)'));
+          .append($('<option value=""></option>').text(t('(none)')));
         members.forEach(function (port) {
           $input.append($('<option></option>').val(port.uuid).text(portLabel(port)));
         });
@@ -397,7 +455,8 @@
         .attr('data-option', option.name)
         .append($('<label class="control-label"></label>').attr('for', id).text(label), $input,
           $('<p class="help-block option-help small"></p>').text(option.help +
-            (option.requires.length ? ' Needs ' + option.requires.join(', ') + '.' : '')));
+            (option.requires.length ? ' ' + t('Needs %(options)s.',
+                                               {options: option.requires.join(', ')}) : '')));
     }
 
     function groupName(node, uuid) {
@@ -414,74 +473,120 @@
       return node.ports.filter(function (p) { return carrier.ports.indexOf(p.uuid) >= 0; });
     }
 
+    function modeFields(node, carrier, index) {
+      // The mode and its options, from the modes the API gave; until then, or without them,
+      // what the bond will be sent with, as it is.
+      var modeId = 'bond-' + index + '-mode';
+      if (!modes) {
+        var $state = $('<div class="bond-unsplit"></div>');
+        if (modesError) {
+          $state.append($('<div class="alert multinic-error bond-modes-error" role="alert">')
+            .text(t('The bonding modes could not be loaded: %(why)s', {why: modesError})));
+        } else {
+          $state.append($('<p class="text-muted"></p>').text(t('Loading the bonding modes...')));
+        }
+        if (carrier.mode || !$.isEmptyObject(carrier.unsplit || {})) {
+          $state.append($('<p class="bond-as-sent"></p>').text(
+            t('Sent as: mode %(mode)s, properties %(properties)s',
+              {mode: carrier.mode || t('(the default)'),
+               properties: JSON.stringify(carrier.unsplit || {})})));
+        }
+        return $state;
+      }
+      var $fields = $('<div class="bond-mode-fields"></div>');
+      var $mode = $('<select class="form-control bond-mode"></select>').attr('id', modeId);
+      modes.forEach(function (m) {
+        $mode.append($('<option></option>').val(m.name).text(m.name));
+      });
+      if (carrier.mode && !modeByName[carrier.mode]) {
+        // A mode the API does not know (it will say so): shown as what is sent.
+        $mode.append($('<option></option>').val(carrier.mode)
+          .text(t('%(mode)s (not a bonding mode)', {mode: carrier.mode})));
+      }
+      $mode.val(carrier.mode);
+      var mode = modeByName[carrier.mode];
+      $fields.append($('<div class="form-group"></div>').append(
+        $('<label class="control-label"></label>').attr('for', modeId).text(t('Bonding mode')),
+        $mode,
+        $('<p class="help-block mode-help"></p>').text(
+          mode ? mode.summary + ' ' + t('Switch: %(needs)s', {needs: mode.switch_help}) : '')));
+      var members = membersOf(node, carrier);
+      var $options = $('<div class="bond-options"></div>');
+      (mode ? mode.options : []).forEach(function (option) {
+        $options.append(optionField(option, carrier, index, members));
+      });
+      $fields.append($options);
+      var $extra = $('<div class="bond-extra"></div>').append($('<p class="small"></p>')
+        .text(t('Other properties (passed to the node as they are; the launch checks them):')));
+      carrier.extra.forEach(function (row, rowIndex) {
+        $extra.append($('<div class="form-inline bond-extra-row"></div>')
+          .attr('data-row', rowIndex).append(
+            $('<input type="text" class="form-control input-sm bond-extra-key">')
+              .attr({placeholder: t('Property name'), 'aria-label': t('Property name')})
+              .val(row.key),
+            ' = ',
+            $('<input type="text" class="form-control input-sm bond-extra-value">')
+              .attr({placeholder: t('Value'), 'aria-label': t('Property value')})
+              .val(row.value),
+            ' ', button('remove-extra', 'times', t('Remove property'))));
+      });
+      $extra.append($('<button type="button" class="btn btn-default btn-xs add-extra"></button>')
+        .append('<span class="fa fa-plus"></span> ', $('<span></span>')
+          .text(t('Add property'))));
+      $fields.append($extra);
+      return $fields;
+    }
+
     function bondForm(node, nic, index) {
       var carrier = nic.carrier;
       var taken = takenElsewhere(index);
       var $form = $('<div class="bond-form"></div>');
       if (carrier.kind === 'bond') {
         var $members = $('<fieldset class="bond-members"></fieldset>')
-          .append($('<legend class="h5"></legend>').text('Member ports'));
+          .append($('<legend class="h5"></legend>').text(t('Member ports')));
         node.ports.forEach(function (port) {
           var id = 'bond-' + index + '-port-' + port.uuid;
           // A port already in a port group is that group's: bond the group instead.
-          var unavailable = port.in_use || !!taken[port.uuid] || !!port.port_group;
+          var unavailable = inUse(port) || !!taken[port.uuid] || !!port.port_group_uuid;
           $members.append($('<div class="checkbox"></div>').append(
             $('<label></label>').attr('for', id).append(
               $('<input type="checkbox" class="bond-port">').attr('id', id).val(port.uuid)
                 .prop('checked', carrier.ports.indexOf(port.uuid) >= 0)
                 .prop('disabled', unavailable && carrier.ports.indexOf(port.uuid) < 0),
               // Text, never markup: a physical network's name is whatever an admin typed.
-              $('<span></span>').text(' ' + portLabel(port) + (port.in_use ? ': in use' : '') +
-                (port.port_group ? ': in port group ' + groupName(node, port.port_group)
-                                 : '')))));
+              $('<span></span>').text(' ' + portLabel(port) + (inUse(port) ? t(': in use') : '') +
+                (port.port_group_uuid ? t(': in port group %(group)s',
+                                          {group: groupName(node, port.port_group_uuid)})
+                                      : '')))));
+        });
+        var known = node.ports.map(function (p) { return p.uuid; });
+        carrier.ports.filter(function (p) { return known.indexOf(p) < 0; }).forEach(function (p) {
+          $members.append($('<p class="text-danger bond-unknown-port"></p>')
+            .text(t('Port %(port)s: not on this node', {port: p})));
         });
         $form.append($members);
       }
-      var modeId = 'bond-' + index + '-mode';
-      var $mode = $('<select class="form-control bond-mode"></select>').attr('id', modeId);
-      (modes || []).forEach(function (m) {
-        $mode.append($('<option></option>').val(m.name).text(m.name));
-      });
-      $mode.val(carrier.mode);
-      var mode = modeByName[carrier.mode];
-      $form.append($('<div class="form-group"></div>').append(
-        $('<label class="control-label">Bonding mode</label>').attr('for', modeId), $mode,
-        $('<p class="help-block mode-help"></p>').text(
-          mode ? mode.summary + ' Switch: ' + mode.switch_help : '')));
-      var members = membersOf(node, carrier);
-      var $options = $('<div class="bond-options"></div>');
-      (mode ? mode.options : []).forEach(function (option) {
-        $options.append(optionField(option, carrier, index, members));
-      });
-      $form.append($options);
-      var $extra = $('<div class="bond-extra"></div>').append($('<p class="small"></p>')
-        .text('Other properties (passed to the node as they are; the launch checks them):'));
-      carrier.extra.forEach(function (row, rowIndex) {
-        $extra.append($('<div class="form-inline bond-extra-row"></div>')
-          .attr('data-row', rowIndex).append(
-            $('<input type="text" class="form-control input-sm bond-extra-key">')
-              .attr({placeholder: 'Property name', 'aria-label': 'Property name'}).val(row.key),
-            ' = ',
-            $('<input type="text" class="form-control input-sm bond-extra-value">')
-              .attr({placeholder: 'Value', 'aria-label': 'Property value'}).val(row.value),
-            ' ', button('remove-extra', 'times', 'Remove property')));
-      });
-      $extra.append($('<button type="button" class="btn btn-default btn-xs add-extra"></button>')
-        .append('<span class="fa fa-plus"></span> Add property'));
-      $form.append($extra);
-      return $form;
+      return $form.append(modeFields(node, carrier, index));
     }
 
     function renderCarriers() {
       var node = currentNode();
+      var nodeId = selectedNodeId();
       var $list = $('#bonding-nics').empty();
-      $('#bonding-no-node').toggleClass('hide', !!node);
+      $('#bonding-no-node').toggleClass('hide', !!nodeId);
+      $('#bonding-loading').toggleClass('hide', !nodeId || !!node || !!inventoryError);
+      $('#bonding-carriers-error').toggleClass('hide', !nodeId || !inventoryError)
+        .text(inventoryError ? t('The ports of this node could not be loaded: %(why)s',
+                                 {why: inventoryError}) : '');
+      $('#bonding-modes-error').toggleClass('hide', !modesError)
+        .text(modesError ? t('The bonding modes could not be loaded: %(why)s',
+                             {why: modesError}) : '');
       if (!node) {
         return;
       }
       if (!nics.length) {
         $list.append($('<p class="text-muted"></p>')
-          .text('Add networks on the Networks step first: each NIC needs a carrier.'));
+          .text(t('Add networks on the Networks step first: each NIC needs a carrier.')));
         return;
       }
       nics.forEach(function (nic, index) {
@@ -490,8 +595,8 @@
           .attr('data-index', index);
         var $body = $('<div class="panel-body"></div>').append(
           $('<div class="form-group"></div>').append(
-            $('<label class="control-label">Carried by</label>')
-              .attr('for', 'carrier-kind-' + index),
+            $('<label class="control-label"></label>').attr('for', 'carrier-kind-' + index)
+              .text(t('Carried by')),
             carrierSelect(node, nic, index)));
         if (nic.carrier && (nic.carrier.kind === 'group' || nic.carrier.kind === 'bond')) {
           $body.append(bondForm(node, nic, index));
@@ -519,6 +624,7 @@
           return g.uuid === value.slice(6);
         })[0];
         nic.carrier = groupCarrier(group);
+        splitAll();
       } else if (value === 'bond') {
         nic.carrier = newCarrier('bond');
       } else {
@@ -585,9 +691,66 @@
     $nodeField.on('change', function () {
       // Another node has other ports: what was chosen on the previous one does not carry over.
       nics.forEach(function (nic) { nic.carrier = null; delete nic.pending; });
-      renderCarriers();
+      loadInventory();
       changed();
     });
+
+    // --- what the panel's views answer ---------------------------------------------------
+
+    function errorText(xhr) {
+      // The API's own message (the panel passes its error body and status through).
+      var data = xhr.responseJSON;
+      if (!data || typeof data !== 'object') {
+        return xhr.status ? t('the dashboard answered HTTP %(status)s %(reason)s',
+                              {status: xhr.status, reason: xhr.statusText || ''}).trim()
+          : t('the dashboard could not be reached');
+      }
+      if (data.fields) {
+        return data.detail + ' ' + JSON.stringify(data.fields);
+      }
+      return data.detail || JSON.stringify(data);
+    }
+
+    function loadInventory() {
+      var nodeId = selectedNodeId();
+      var seq = ++inventorySeq;
+      inventory = null;
+      inventoryError = null;
+      renderCarriers();
+      if (!nodeId) {
+        return;
+      }
+      $.ajax({url: $root.data('carriers-url'), data: {node: nodeId}, dataType: 'json'})
+        .done(function (data) {
+          if (seq !== inventorySeq) { return; }
+          inventory = {uuid: nodeId, ports: data.ports || [],
+                       port_groups: data.port_groups || []};
+          restoreCarriers();
+          renderCarriers();
+          changed();
+        }).fail(function (xhr) {
+          if (seq !== inventorySeq) { return; }
+          inventoryError = errorText(xhr);
+          renderCarriers();
+        });
+    }
+
+    function loadModes() {
+      $.ajax({url: $root.data('bonding-modes-url'), dataType: 'json'}).done(function (data) {
+        if (!Array.isArray(data) || !data.length) {
+          modesError = t('the answer holds no bonding mode');
+        } else {
+          modes = data;
+          modes.forEach(function (m) { modeByName[m.name] = m; });
+          splitAll();
+        }
+        renderCarriers();
+        changed();
+      }).fail(function (xhr) {
+        modesError = errorText(xhr);
+        renderCarriers();
+      });
+    }
 
     // --- the live preview ----------------------------------------------------------------
 
@@ -615,7 +778,8 @@
     }
 
     function launchBody() {
-      var node = currentNode();
+      // What the launch will post (the server builds the same from the hidden fields).
+      var nodeId = selectedNodeId();
       var body = {
         name: detailsValue('name').trim() || 'new-instance',
         config_drive: detailsValue('config_drive'),
@@ -624,24 +788,13 @@
           var request = {network_id: nic.network_id};
           if (nic.fixed_ip) { request.fixed_ips = [nic.fixed_ip]; }
           if (nic.tag) { request.tag = nic.tag; }
-          return $.extend(request, node ? carrierRequest(nic.carrier) || {} : {});
+          return $.extend(request, nicCarrier(nic) || {});
         })
       };
       if (detailsValue('key_name')) { body.key_name = detailsValue('key_name'); }
       if (detailsValue('user_data')) { body.user_data = base64(detailsValue('user_data')); }
-      if (node) { body.node = node.uuid; }
+      if (nodeId) { body.node = nodeId; }
       return body;
-    }
-
-    function errorText(xhr) {
-      var data = xhr.responseJSON;
-      if (!data) {
-        return 'The preview failed (HTTP ' + xhr.status + ').';
-      }
-      if (data.fields) {
-        return data.detail + ' ' + JSON.stringify(data.fields);
-      }
-      return data.detail || JSON.stringify(data);
     }
 
     function showInlineError(message) {
@@ -656,9 +809,6 @@
     }
 
     function schedulePreview() {
-      if (!$root.data('preview-url')) {
-        return;  // this site has no preview API (see the end of start())
-      }
       // "pending" until the answer for the latest state is shown (tests wait on it too).
       $root.attr('data-preview-state', 'pending');
       clearTimeout(previewTimer);
@@ -668,14 +818,14 @@
     function preview() {
       var seq = ++previewSeq;
       if (!nics.length) {
-        $('#preview-status').text('Add a network to see the config drive.');
+        $('#preview-status').text(t('Add a network to see the config drive.'));
         $('#preview-network-data-json, #preview-meta-data-json').text('-');
         $('#preview-error').addClass('hide');
         showInlineError(null);
         $root.attr('data-preview-state', 'empty');
         return;
       }
-      $('#preview-status').text('Updating...');
+      $('#preview-status').text(t('Updating...'));
       $.ajax({
         type: 'POST',
         url: $root.data('preview-url'),
@@ -691,15 +841,17 @@
         showInlineError(null);
         var warnings = data.warnings || [];
         $('#preview-warnings').toggleClass('hide', !warnings.length).text(warnings.join(' '));
-        $('#preview-status').text('Up to date: ' + data.network_info.length + ' NIC' +
-                                  (data.network_info.length === 1 ? '' : 's') + '.');
+        var count = data.network_info.length;
+        $('#preview-status').text(window.ngettext
+          ? interpolate(ngettext('Up to date: %s NIC.', 'Up to date: %s NICs.', count), [count])
+          : 'Up to date: ' + count + ' NIC' + (count === 1 ? '' : 's') + '.');
         $root.attr('data-preview-state', 'ok');
       }).fail(function (xhr) {
         if (seq !== previewSeq) { return; }
         var message = errorText(xhr);
         $('#preview-error').removeClass('hide').text(message);
         $('#preview-warnings').addClass('hide');
-        $('#preview-status').text('This launch would fail:');
+        $('#preview-status').text(t('This launch would fail:'));
         showInlineError(message);
         $root.attr('data-preview-state', 'error');
       });
@@ -713,23 +865,9 @@
     restore();
     renderNics();
     save();
-    if (!$root.data('preview-url') || !$root.data('bonding-modes-url')) {
-      // This site does not serve multinic's REST API: no preview, no bonding form.
-      var unavailable = 'Unavailable: this site does not serve the multinic API (/api/).';
-      $('#preview-status').text(unavailable);
-      $('#bonding-nics').append($('<div class="alert alert-info"></div>').text(unavailable));
-      return;
-    }
-    $.ajax({url: $root.data('bonding-modes-url'), dataType: 'json'}).done(function (data) {
-      modes = data;
-      modes.forEach(function (m) { modeByName[m.name] = m; });
-      restoreCarriers();
-      renderCarriers();
-      changed();
-    }).fail(function (xhr) {
-      $('#bonding-nics').append($('<div class="alert multinic-error"></div>')
-        .text('The bonding modes could not be loaded: ' + errorText(xhr)));
-    });
+    schedulePreview();
+    loadModes();
+    loadInventory();
   }
 
   $(start);
