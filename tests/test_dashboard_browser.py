@@ -103,6 +103,15 @@ class Session:
     def next_step(self) -> None:
         self.click(".button-next")
 
+    def show_step(self, css: str) -> None:
+        """From the wizard's first step (where it comes back after a refused launch), Next up
+        to the step that holds ``css``."""
+        for _ in range(len(self.find_all(".wizard-tabs li")) + 1):
+            if self.find(css).is_displayed():
+                return
+            self.next_step()
+        raise AssertionError(f"no step shows {css}")
+
     def launch(self) -> None:
         """Next to the last step, where Horizon's wizard shows its final button; press it."""
         while not self.find(".button-final").is_displayed():
@@ -274,6 +283,118 @@ def test_an_option_the_mode_does_not_allow_is_shown_inline_and_nothing_is_launch
     chromium.wait().until(lambda d: chromium.find_all(".bond-extra-key"))
     assert chromium.selected_networks() == ["storage"]
     assert chromium.find(".bond-extra-key").get_attribute("value") == "lacp_rate"
+
+
+def carriers_field(session: Session) -> list:
+    """What the hidden ``carriers`` field holds: what the launch will post."""
+    return json.loads(session.driver.execute_script(
+        "return document.querySelector('input[name=\"carriers\"]').value"))
+
+
+def test_a_refused_bond_comes_back_as_it_was_sent_and_what_is_changed_is_launched(
+        demo, chromium):
+    node, physnet2 = bond_storage_ports(demo, chromium, "relaunched")
+    Select(chromium.find("#bond-0-mode")).select_by_value("802.3ad")
+    Select(chromium.find("#bond-0-lacp_rate")).select_by_value("fast")
+    chromium.click(".nic-carrier[data-index='0'] .add-extra")
+    chromium.find(".bond-extra-key").send_keys("arp_interval")
+    chromium.find(".bond-extra-value").send_keys("200")
+    assert chromium.preview_state() == "error"
+    sent = carriers_field(chromium)
+    assert sent[0]["bond"]["mode"] == "802.3ad"
+    assert sent[0]["bond"]["properties"]["arp_interval"] == 200
+
+    chromium.launch()
+    chromium.wait().until(ec.presence_of_element_located((By.ID, "launch-error")))
+    assert "'arp_interval' is not allowed in mode '802.3ad'" in chromium.find("#launch-error").text
+    assert not Instance.objects.exists()
+    # The bonding step shows exactly what the hidden field holds: the bond, its members, its
+    # mode and options, the refused property (not "Automatic" over a bond still being sent).
+    chromium.wait().until(lambda d: chromium.find_all(".bond-extra-key"))
+    assert carriers_field(chromium) == sent
+    chromium.show_step("#carrier-kind-0")
+    assert Select(chromium.find("#carrier-kind-0")).first_selected_option.get_attribute(
+        "value") == "bond"
+    checked = [e.get_attribute("value") for e in chromium.find_all(".bond-port")
+               if e.is_selected()]
+    assert checked == [str(p.uuid) for p in physnet2]
+    assert Select(chromium.find("#bond-0-mode")).first_selected_option.text == "802.3ad"
+    assert Select(chromium.find("#bond-0-lacp_rate")).first_selected_option.text == "fast"
+    assert chromium.find("#bond-0-miimon").get_attribute("value") == "100"
+    assert chromium.find(".bond-extra-key").get_attribute("value") == "arp_interval"
+    assert chromium.find(".bond-extra-value").get_attribute("value") == "200"
+    assert chromium.preview_state() == "error"  # the preview judges what is shown, too
+
+    # Changing it changes what is posted: without the refused property, it launches.
+    chromium.click(".nic-carrier[data-index='0'] .remove-extra")
+    corrected = carriers_field(chromium)
+    assert "arp_interval" not in corrected[0]["bond"]["properties"]
+    assert corrected[0]["bond"]["properties"]["lacp_rate"] == "fast"
+    assert chromium.preview_state() == "ok"
+    chromium.launch()
+    chromium.wait().until(ec.presence_of_element_located((By.ID, "instance-name")))
+    group = PortGroup.objects.get(instance=launched("relaunched"))
+    assert group.mode == "802.3ad" and group.properties["lacp_rate"] == "fast"
+    assert "arp_interval" not in group.properties
+    assert sorted(p.mac for p in group.ports.all()) == [p.mac for p in physnet2]
+
+
+def test_without_the_bonding_modes_the_step_says_why_and_offers_no_mode(
+        demo, chromium, monkeypatch):
+    from multinic_dashboard.api import multinic
+
+    def no_modes(request):
+        raise multinic.APIError(503, "The cloud's catalog has no network-manager service.")
+
+    monkeypatch.setattr(multinic, "bonding_modes", no_modes)
+    chromium.sign_in(demo, "demo")
+    start_launch(chromium, "modeless")
+    chromium.add_network("public")
+    chromium.find("#selected-networks .nic-fixed-ip").send_keys("10.99.0.5")  # not its subnet
+    chromium.next_step()
+    node = Node.objects.get(name="demo-baremetal-1")
+    Select(chromium.find("select[name='node']")).select_by_value(str(node.uuid))
+    chromium.next_step()
+    error = chromium.wait().until(ec.visibility_of_element_located(
+        (By.ID, "bonding-modes-error")))
+    assert error.text == ("The bonding modes could not be loaded: The cloud's catalog has no "
+                          "network-manager service.")
+    chromium.assert_console_clean(expected=chromium.base + "/project/launch/bonding-modes/")
+    # No mode list it could not load: no new bond (it would need a mode), no mode select.
+    new_bond = chromium.find("#carrier-kind-0 option[value='bond']")
+    assert not new_bond.is_enabled() and "unavailable" in new_bond.text
+    assert not chromium.find_all(".bond-mode")
+    # An existing port group keeps its own mode and options, and the step says what is sent.
+    bond0 = node.port_groups.get()
+    Select(chromium.find("#carrier-kind-0")).select_by_value(f"group:{bond0.uuid}")
+    assert not chromium.find_all(".bond-mode")
+    assert "could not be loaded" in chromium.find(".bond-modes-error").text
+    assert "802.3ad" in chromium.find(".bond-as-sent").text
+    sent = carriers_field(chromium)
+    assert sent == [{"bond": {"port_group": str(bond0.uuid), "mode": "802.3ad",
+                              "properties": {"miimon": 100, "xmit_hash_policy": "layer3+4"}}}]
+
+    chromium.launch()  # refused: the fixed IP is not on the network
+    chromium.wait().until(ec.presence_of_element_located((By.ID, "launch-error")))
+    assert not Instance.objects.exists()
+    # Still without modes, the refused carrier comes back as it was sent, not "Automatic"
+    # (once both the node's ports and the modes' failure have arrived).
+    chromium.wait().until(lambda d: chromium.find_all("#carrier-kind-0") and d.execute_script(
+        "return document.getElementById('bonding-modes-error').textContent"))
+    assert carriers_field(chromium) == sent
+    assert Select(chromium.find("#carrier-kind-0")).first_selected_option.get_attribute(
+        "value") == f"group:{bond0.uuid}"
+    assert chromium.find_all(".bond-as-sent")
+    chromium.assert_console_clean(expected=chromium.base + "/project/launch/bonding-modes/")
+    # Changed, it is what is posted.
+    chromium.show_step("#selected-networks")
+    chromium.find("#selected-networks .nic-fixed-ip").send_keys(Keys.CONTROL, "a", Keys.DELETE)
+    assert json.loads(chromium.find("input[name='nics']").get_attribute("value")) == [
+        {"network_id": str(Network.objects.get(name="public").pk), "fixed_ip": "", "tag": ""}]
+    chromium.launch()
+    chromium.wait().until(ec.presence_of_element_located((By.ID, "instance-name")))
+    vif = launched("modeless").vifs.get()
+    assert vif.port_group_id == bond0.uuid
 
 
 def test_the_vif_inventory_lists_new_vifs_and_a_tenant_cannot_open_anothers_instance(

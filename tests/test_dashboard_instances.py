@@ -437,3 +437,192 @@ def test_wizard_refuses_a_tag_that_is_not_text(alice, cloud):
     assert response.status_code == 200
     assert "eth0: a fixed IP and a tag are text." in response.content.decode()
     assert not Instance.objects.exists()
+
+
+# --- the wizard as a client of the API: what it asks, what its script's URLs answer --------
+
+PREVIEW = "/project/launch/preview/"
+MODES = "/project/launch/bonding-modes/"
+CARRIERS = "/project/launch/carriers/"
+
+
+def api_calls(monkeypatch) -> list[tuple[str, str]]:
+    """Every call the panels make to the API from now on: (method, path)."""
+    from multinic_dashboard.api import multinic
+
+    calls: list[tuple[str, str]] = []
+    real = multinic.call
+
+    def counted(request, method, path, **kwargs):
+        calls.append((method, path))
+        return real(request, method, path, **kwargs)
+
+    monkeypatch.setattr(multinic, "call", counted)
+    return calls
+
+
+def test_the_wizard_page_asks_the_api_once_for_each_list_it_offers(alice, cloud, monkeypatch):
+    build_node("mine", cloud.project_a, [("physnet1", True)])
+    calls = api_calls(monkeypatch)
+    assert alice.get(LAUNCH).status_code == 200
+    # Key pairs, networks and their subnets, nodes: one page each. The bonding modes and a
+    # node's ports are the script's to ask for, when it needs them.
+    assert sorted(calls) == [("GET", "keypairs/"), ("GET", "networks/"), ("GET", "nodes/"),
+                             ("GET", "subnets/")]
+
+
+def test_the_wizard_launches_with_one_api_call_after_reading_its_lists(alice, cloud,
+                                                                       monkeypatch):
+    calls = api_calls(monkeypatch)
+    response = wizard_post(alice, "counted", [{"network_id": str(cloud.net_a.pk)}])
+    assert response.status_code == 302
+    assert [c for c in calls if c[0] == "POST"] == [("POST", "instances/")]
+    assert len(calls) == 5  # the four lists the steps validate against, and the launch
+
+
+def test_the_wizard_offers_the_users_own_key_pairs_from_the_api(alice, cloud):
+    from multinic_api.services import keypairs
+    from tests.helpers import ED25519
+
+    keypairs.import_keypair(cloud.alice.user_id, "zeta", ED25519)
+    keypairs.import_keypair(cloud.alice.user_id, "alpha", ED25519)
+    keypairs.import_keypair(cloud.bob.user_id, "bobs-key", ED25519)
+    html = alice.get(LAUNCH).content.decode()
+    offered = re.findall(r'<option value="([^"]*)"', html.split('name="key_name"')[1]
+                         .split("</select>")[0])
+    assert offered == ["", "alpha", "zeta"]
+    response = wizard_post(alice, "keyed", [{"network_id": str(cloud.net_a.pk)}],
+                           key_name="zeta")
+    assert response.status_code == 302
+    assert Instance.objects.get(name="keyed").public_key == ED25519
+
+
+def test_what_the_api_cannot_give_the_wizard_says_with_its_reason(alice, cloud, monkeypatch):
+    from multinic_dashboard.api import multinic
+
+    def refuse(request):
+        raise multinic.APIError(503, "The cloud's catalog has no network-manager service.")
+
+    monkeypatch.setattr(multinic, "keypair_list", refuse)
+    monkeypatch.setattr(multinic, "launchable_nodes", refuse)
+    html = alice.get(LAUNCH).content.decode()
+    assert ("Your key pairs could not be loaded: The cloud&#x27;s catalog has no "
+            "network-manager service.") in html
+    assert "The bare-metal nodes could not be loaded" in html
+    # Nothing it could not load is offered; what it could (the networks) still is.
+    assert re.findall(r'<option value="([^"]*)"', html.split('name="key_name"')[1]
+                      .split("</select>")[0]) == [""]
+    assert re.findall(r'<option value="([^"]*)"', html.split('name="node"')[1]
+                      .split("</select>")[0]) == [""]
+    assert "net-a" in html
+
+
+def preview_body(cloud, **extra) -> str:
+    return json.dumps({"name": "p", "nics": [{"network_id": str(cloud.net_a.pk)}], **extra})
+
+
+def test_the_preview_is_the_apis_dry_run_and_keeps_nothing(alice, cloud):
+    response = alice.post(PREVIEW, preview_body(cloud), content_type="application/json")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert [link["type"] for link in data["network_data"]["links"]] == ["bridge"]
+    assert data["meta_data"]["name"] == "p" and len(data["network_info"]) == 1
+    assert not Instance.objects.exists() and not VIF.objects.exists()
+
+
+def test_a_refused_preview_is_the_apis_error_body_with_its_status(alice, cloud):
+    built = build_node("bm-1", cloud.project_a, [("physnet1", True), ("physnet1", True)])
+    body = preview_body(cloud, node=str(built.node.uuid), nics=[{
+        "network_id": str(cloud.net_a.pk),
+        "bond": {"ports": [str(p.uuid) for p in built.ports], "mode": "active-backup",
+                 "properties": {"lacp_rate": "fast"}}}])
+    refused = alice.post(PREVIEW, body, content_type="application/json")
+    assert refused.status_code == 400
+    assert "Bonding option 'lacp_rate' is not allowed in mode" in refused.json()["detail"]
+    # A malformed body: the API's message, and the fields it names.
+    malformed = alice.post(PREVIEW, json.dumps({"nics": []}), content_type="application/json")
+    assert malformed.status_code == 400
+    assert malformed.json()["code"] == "invalid" and "name" in malformed.json()["fields"]
+    unreadable = alice.post(PREVIEW, "{not json", content_type="application/json")
+    assert unreadable.status_code == 400
+    assert unreadable.json()["detail"] == "The launch could not be read as JSON."
+
+
+def test_the_preview_is_a_csrf_protected_post_for_signed_in_users(client, cloud):
+    from django.test import Client
+
+    assert client.post(PREVIEW, preview_body(cloud),
+                       content_type="application/json").status_code == 302  # to sign in
+    strict = Client(enforce_csrf_checks=True)
+    sign_in(strict, "alice", "pw-alice")
+    refused = strict.post(PREVIEW, preview_body(cloud), content_type="application/json")
+    assert refused.status_code == 403
+    page = strict.get(LAUNCH).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    allowed = strict.post(PREVIEW, preview_body(cloud), content_type="application/json",
+                          HTTP_X_CSRFTOKEN=token)
+    assert allowed.status_code == 200
+    assert strict.get(PREVIEW).status_code == 405
+
+
+def test_the_bonding_modes_are_the_apis_or_its_reason_for_not_giving_them(alice, cloud,
+                                                                           monkeypatch):
+    from multinic_api.services import bonding
+    from multinic_dashboard.api import multinic
+
+    answer = alice.get(MODES)
+    assert answer.status_code == 200
+    assert answer.json() == json.loads(json.dumps(bonding.describe()))
+
+    def refuse(request):
+        raise multinic.APIError(503, "The cloud's catalog has no network-manager service.")
+
+    monkeypatch.setattr(multinic, "bonding_modes", refuse)
+    failed = alice.get(MODES)
+    assert failed.status_code == 503
+    assert failed.json() == {"detail": "The cloud's catalog has no network-manager service.",
+                             "code": "error"}
+
+
+def test_an_unreachable_api_is_a_503_that_says_so(alice, cloud, monkeypatch):
+    from keystoneauth1 import exceptions as ksa_exceptions
+
+    from multinic_dashboard.api import multinic
+
+    def unreachable(request):
+        raise ksa_exceptions.ConnectFailure("Unable to establish connection to "
+                                            "http://192.0.2.9:9000/bonding/modes/")
+
+    monkeypatch.setattr(multinic, "bonding_modes", unreachable)
+    failed = alice.get(MODES)
+    assert failed.status_code == 503
+    assert failed.json()["detail"] == ("The multinic API could not be reached: Unable to "
+                                       "establish connection to "
+                                       "http://192.0.2.9:9000/bonding/modes/")
+
+
+def test_a_nodes_carriers_are_its_ports_and_groups_with_what_is_in_use(alice, cloud):
+    built = build_node("bm-1", cloud.project_a,
+                       [("physnet1", True), ("physnet1", True), ("physnet2", True)],
+                       groups=[{"name": "bond0", "ports": [0, 1], "mode": "802.3ad"}])
+    instances.launch_instance(project=cloud.project_a, name="on-it", node=built.node,
+                              nics=[instances.NicRequest(network_id=cloud.net_a.pk)])
+    data = alice.get(CARRIERS, {"node": str(built.node.uuid)}).json()
+    ports = {p["mac"]: p for p in data["ports"]}
+    assert sorted(ports) == sorted(p.mac for p in built.ports)
+    group = built.groups[0]
+    assert [g["uuid"] for g in data["port_groups"]] == [str(group.uuid)]
+    assert data["port_groups"][0]["ports"] == [str(p.uuid) for p in built.ports[:2]]
+    assert {ports[p.mac]["port_group_uuid"] for p in built.ports[:2]} == {str(group.uuid)}
+    # The launch above took one carrier: exactly one is now in use.
+    in_use = [p for p in data["ports"] if p["vif_uuid"]] + [
+        g for g in data["port_groups"] if g["vif_uuid"]]
+    assert len(in_use) == 1
+
+
+def test_another_projects_node_has_no_carriers_for_you(alice, cloud):
+    theirs = build_node("theirs", cloud.project_b, [("physnet1", True)])
+    answer = alice.get(CARRIERS, {"node": str(theirs.node.uuid)})
+    assert answer.status_code == 404
+    assert answer.json()["detail"] == f"Node {theirs.node.uuid} not found"
+    assert alice.get(CARRIERS).status_code == 400

@@ -1,8 +1,8 @@
-"""A launch request body (the REST API's, which the dashboard's wizard also builds) turned
-into a launch: validated by the same serializer, handed to the same service.
+"""A launch request body (the REST API's, which the dashboard's wizard also builds and posts)
+turned into a launch: validated by the same serializer, handed to the same service.
 
-Used by ``InstanceViewSet`` (launch and preview) and the dashboard's launch workflow, so a
-body means the same thing whichever face it came through.
+Used by ``InstanceViewSet`` (launch and preview) and the attach view, so a body means the same
+thing whichever endpoint it came through.
 """
 
 from collections.abc import Mapping

@@ -71,6 +71,10 @@ class LaunchView(workflows.WorkflowView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The steps' actions ask the API for their choices; asked here, before the page is
+        # rendered, what could not be loaded is in this page's messages, not the next one's.
+        for step in context["workflow"].steps:
+            step.action  # noqa: B018 (Step.action builds the action on first access)
         # The script's URLs come from here (reversed, so under the dashboard's WEBROOT).
         context["preview_url"] = reverse(f"{PANEL}:launch_preview")
         context["bonding_modes_url"] = reverse(f"{PANEL}:launch_bonding_modes")
