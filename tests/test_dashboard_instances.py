@@ -64,6 +64,20 @@ def test_sign_in_with_a_password_lands_on_the_project_dashboard(client, cloud):
     assert b"project-a" in response.content  # the top bar names the project
 
 
+def test_sign_out_revokes_the_sessions_tokens(client, cloud):
+    from rest_framework.test import APIClient
+
+    sign_in(client, "alice", "pw-alice")
+    tokens = [client.session["token"].id, client.session["unscoped_token"]]
+    api = APIClient()
+    for token in tokens:
+        assert api.get("/api/networks/", HTTP_X_AUTH_TOKEN=token).status_code == 200
+    assert client.post("/auth/logout/").status_code == 302
+    for token in tokens:
+        assert api.get("/api/networks/", HTTP_X_AUTH_TOKEN=token).status_code == 401
+    assert "/auth/login/" in client.get(INDEX)["Location"]
+
+
 def test_a_tenant_gets_403_on_the_admin_dashboard(alice):
     assert alice.get("/admin/").status_code == 403
 
