@@ -121,7 +121,7 @@ def sign_in(session: requests.Session, server: GunicornServer, username: str) ->
     assert page.status_code == 200, page.status_code
     response = session.post(
         server.url("/auth/login/"),
-        data={"username": username, "password": PASSWORD, "next": "",
+        data={"username": username, "password": PASSWORD, "next": "", "region": "default",
               "csrfmiddlewaretoken": session.cookies["csrftoken"]},
         headers={"Referer": server.url("/auth/login/")}, timeout=30)
     assert response.status_code == 200, (response.status_code, response.text[:500])
