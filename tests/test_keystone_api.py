@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from rest_framework.authtoken.models import Token
 
 from multinic_api.models import Project
 from multinic_identity import services as identity
@@ -148,6 +149,11 @@ def test_tokens_keystone_does_not_vouch_for_are_refused(cloud_keystone, multinic
     local_token, _ = identity.issue_token(user, project, ["password"])
     assert requests.get(url, headers={"X-Auth-Token": local_token},
                         timeout=30).status_code == 401
+    drf_token = Token.objects.create(user=user).key
+    for path in ("/api/networks/", "/compute/v2.1/servers"):
+        answer = requests.get(multinic.url(path), headers={"Authorization": f"Token {drf_token}"},
+                              timeout=30)
+        assert answer.status_code == 401, (path, answer.status_code)
     # What Keystone does vouch for passes the same door.
     token = keystone.session("ann", "pw-ann", "blue").get_token()
     assert requests.get(url, headers={"X-Auth-Token": token}, timeout=30).status_code == 200
