@@ -23,23 +23,10 @@ from multinic_identity import services as identity
 from multinic_identity.models import User
 from tests.gunicorn_server import GunicornServer, free_port
 from tests.keystone_server import KeystoneServer
+from tests.openstack_cloud import AUTHTOKEN_CONF
 
 pytestmark = [pytest.mark.keystone, pytest.mark.postgres,
               pytest.mark.django_db(transaction=True)]
-
-AUTHTOKEN_CONF = """\
-[keystone_authtoken]
-www_authenticate_uri = {auth_url}
-auth_url = {auth_url}
-auth_type = password
-username = {username}
-password = {password}
-project_name = {project}
-user_domain_name = Default
-project_domain_name = Default
-region_name = RegionOne
-"""
-
 
 @pytest.fixture(scope="module")
 def cloud_keystone():
