@@ -1,11 +1,14 @@
 """Query filters for the list endpoints (django-filter)."""
 
 import django_filters
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import PermissionDenied
 
+from multinic_api.api.tenancy import request_scope
 from multinic_api.models import VIF, Instance, Network, Subnet
-from multinic_api.services import macs
+from multinic_api.services import instances, macs
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -38,14 +41,38 @@ class CheckedFilterSet(django_filters.FilterSet):
 
 class NetworkFilterSet(CheckedFilterSet):
     shared = CheckedBooleanFilter()
+    subnet = django_filters.CharFilter(
+        method="filter_subnet", help_text="networks with a subnet whose CIDR or name contains "
+                                          "this (case-insensitive)")
+    project_name = django_filters.CharFilter(
+        method="filter_project_name", help_text="admin only: networks of projects whose name "
+                                                "contains this (case-insensitive)")
 
     class Meta:
         model = Network
-        fields = {"name": ["exact"], "shared": ["exact"], "project": ["exact"]}
+        fields = {"name": ["exact", "icontains"], "shared": ["exact"], "project": ["exact"],
+                  "physical_network": ["exact", "icontains"]}
+
+    def filter_subnet(self, queryset, name, value):
+        matching = Subnet.objects.filter(Q(cidr__icontains=value) | Q(name__icontains=value))
+        return queryset.filter(pk__in=matching.values("network_id"))
+
+    def filter_project_name(self, queryset, name, value):
+        # Whose a shared network is stays with administrators: a tenant could otherwise learn
+        # it by guessing names.
+        if not request_scope(self.request).is_admin:
+            raise PermissionDenied("Only an administrator may filter networks by project name.")
+        return queryset.filter(project__name__icontains=value)
+
+
+class UUIDInFilter(django_filters.BaseInFilter, django_filters.UUIDFilter):
+    """Comma-separated UUIDs."""
 
 
 class SubnetFilterSet(CheckedFilterSet):
     network_id = django_filters.UUIDFilter(field_name="network_id")
+    network_id__in = UUIDInFilter(field_name="network_id",
+                                  help_text="subnets of any of these networks (comma-separated)")
 
     class Meta:
         model = Subnet
@@ -54,10 +81,17 @@ class SubnetFilterSet(CheckedFilterSet):
 
 class InstanceFilterSet(CheckedFilterSet):
     project_id = django_filters.CharFilter(field_name="project_id")
+    name__icontains = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    address = django_filters.CharFilter(
+        method="filter_address", help_text="instances with a NIC holding this IP address or "
+                                           "MAC, in any notation")
 
     class Meta:
         model = Instance
         fields = ["name", "project_id"]
+
+    def filter_address(self, queryset, name, value):
+        return queryset.filter(pk__in=instances.holding_address(value).values("pk"))
 
 
 class VIFFilterSet(CheckedFilterSet):

@@ -99,7 +99,9 @@ def test_table_lists_own_instances_with_nics_in_order(alice, cloud):
     v4 = vifs[0].fixed_ips.get(subnet__ip_version=4).address
     assert str(v4) in html[first:second]
     assert detail(mine) in html
-    row_actions = [a.name for a in page.context["table"].get_row_actions(mine)]
+    table = page.context["table"]
+    (datum,) = [d for d in table.data if d.uuid == str(mine.uuid)]  # the API's, not the ORM's
+    row_actions = [a.name for a in table.get_row_actions(datum)]
     assert row_actions == ["detail", "attach_interface", "detach_interface", "delete"]
 
 
@@ -144,6 +146,8 @@ def test_table_filters_by_name_and_by_address(alice, cloud):
     assert "web-1" in by_ip and "db-1" not in by_ip
     nonsense = shown("address", "not-an-address")
     assert nonsense.count("web-1") == 0 and "db-1" not in nonsense
+    # The API's reason, not an empty table that says nothing.
+    assert "&#x27;not-an-address&#x27; is neither an IP address nor a MAC address" in nonsense
 
 
 def test_delete_frees_addresses_and_batch_delete_takes_several(alice, cloud):
@@ -161,6 +165,38 @@ def test_deleting_another_projects_instance_does_nothing(alice, cloud):
     theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
     alice.post(INDEX, {"action": f"instances__delete__{theirs.uuid}"})
     assert Instance.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.fixture
+def api_calls(monkeypatch):
+    """Every call the panels make to the API, as (method, path), in order."""
+    from multinic_dashboard.api import multinic
+
+    made: list[tuple[str, str]] = []
+    real = multinic.call
+
+    def counting(request, method, path, **kwargs):
+        made.append((method, path))
+        return real(request, method, path, **kwargs)
+
+    monkeypatch.setattr(multinic, "call", counting)
+    return made
+
+
+def test_a_page_of_the_table_is_one_api_call_however_many_instances(alice, cloud, api_calls):
+    for i in range(3):
+        launch(cloud, f"vm-{i}", [cloud.net_a, cloud.shared])
+    assert alice.get(INDEX).status_code == 200
+    assert api_calls == [("GET", "instances/")]
+
+
+def test_a_stale_marker_shows_the_first_page(alice, cloud):
+    gone = launch(cloud, "gone", [cloud.net_a])
+    launch(cloud, "kept", [cloud.net_a])
+    marker = str(gone.uuid)
+    instances.delete_instance(gone)
+    page = alice.get(f"{INDEX}?marker={marker}", follow=True).content.decode()
+    assert ">kept<" in page and "That page is gone; showing the first one." in page
 
 
 # --- the detail page -----------------------------------------------------------------------
@@ -182,12 +218,30 @@ def test_detail_tabs_show_interfaces_network_info_config_drive_and_domain(alice,
     assert '"legacy"' not in html and 'id="network-info-legacy"' in html
 
 
+def test_the_detail_page_shows_every_config_drive_file_the_api_lists(alice, cloud, api_calls):
+    instance = launch(cloud, "web", [cloud.net_a], config_drive=True)
+    html = alice.get(detail(instance)).content.decode()
+    base = f"instances/{instance.uuid}/"
+    listing = cloud.a.get(f"/api/{base}config_drive/").json()["files"]
+    files = [f"{base}config_drive/{f['path']}" for f in listing]
+    assert len(files) > 5
+    for file in listing:
+        assert f'data-path="{file["path"]}"' in html
+    # One call for the instance, two for network_info's shapes, the listing, each file, and
+    # the domain: the number of calls grows with the drive's files only.
+    assert api_calls == [("GET", base), ("GET", f"{base}network_info/"),
+                         ("GET", f"{base}network_info/"), ("GET", f"{base}config_drive/"),
+                         *[("GET", f) for f in files], ("GET", f"{base}domain.xml")]
+
+
 def test_the_config_drive_iso_downloads_with_its_label(alice, cloud):
     instance = launch(cloud, "web", [cloud.net_a], config_drive=True)
     response = alice.get(reverse("horizon:project:multinic_instances:config_drive_iso",
                                  args=[instance.uuid]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-iso9660-image"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="config-drive-{instance.uuid}.iso"')  # the API's name
     iso = pycdlib.PyCdlib()
     iso.open_fp(io.BytesIO(response.content))
     try:

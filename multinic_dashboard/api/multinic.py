@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from django.conf import settings
@@ -184,6 +185,48 @@ def network_get(request, network_id: str) -> APIObject:
     return network
 
 
+def _keyset_page(request, path: str, params: Mapping[str, Any], *, marker: str | None,
+                 reverse: bool, limit: int) -> tuple[list[APIObject], bool]:
+    """One page of a list the API pages by marker (``marker``, ``page_reverse``): the
+    ``limit`` rows after ``marker`` (``reverse``: before it), in the list's order, and whether
+    there are more beyond them in that direction (asked for as one row more)."""
+    query: dict[str, Any] = {**params, "limit": limit + 1}
+    if marker:
+        query["marker"] = marker
+    if reverse:
+        query["page_reverse"] = "true"
+    items = call(request, "GET", path, params=query)["results"]
+    more = len(items) > limit
+    if more:
+        items = items[1:] if reverse else items[:limit]
+    return _objects(items), more
+
+
+def _join_subnets(request, networks: list[APIObject]) -> list[APIObject]:
+    """Each network with its subnets as ``subnet_objects`` (IPv4 first, then by CIDR): one
+    call for all of them."""
+    subnets: dict[str, list[APIObject]] = {}
+    if networks:
+        ids = ",".join(str(n.id) for n in networks)
+        for subnet in _all_pages(request, "subnets/", {"network_id__in": ids}):
+            subnets.setdefault(str(subnet.network_id), []).append(subnet)
+    for network in networks:
+        mine = sorted(subnets.get(str(network.id), []), key=lambda s: (s.ip_version, s.cidr))
+        network._data["subnet_objects"] = mine
+    return networks
+
+
+def network_page(request, *, marker: str | None = None, reverse: bool = False,
+                 limit: int = 20, **filters: Any) -> tuple[list[APIObject], bool]:
+    """A page of the networks the user may attach to, by name, each with its subnets; and
+    whether more lie beyond it (see ``_keyset_page``). ``filters``: the API's, e.g.
+    ``name__icontains``, ``subnet``, ``physical_network__icontains``, ``project_name``
+    (administrators)."""
+    networks, more = _keyset_page(request, "networks/", filters, marker=marker,
+                                  reverse=reverse, limit=limit)
+    return _join_subnets(request, networks), more
+
+
 def network_create(request, **fields: Any) -> APIObject:
     return APIObject(call(request, "POST", "networks/", body=fields))
 
@@ -202,6 +245,85 @@ def subnet_delete(request, subnet_id: str) -> None:
 
 
 # --- instances and their interfaces ----------------------------------------------------------
+
+def _segment(value: Any) -> str:
+    """An id from a URL or a form as one path segment: "/" or ".." in it cannot reach
+    another resource (dots too are escaped: URL libraries resolve a bare "..")."""
+    return quote(str(value), safe="").replace(".", "%2E")
+
+
+def _instance(data: Mapping[str, Any]) -> APIObject:
+    """An instance, with its NICs (NIC order) also as objects: ``interface_objects``."""
+    instance = APIObject(data)
+    instance._data["interface_objects"] = _objects(data.get("interfaces") or [])
+    return instance
+
+
+def instance_page(request, *, marker: str | None = None, reverse: bool = False,
+                  limit: int = 20, **filters: Any) -> tuple[list[APIObject], bool]:
+    """A page of the user's instances (all, for an administrator), newest first; and whether
+    more lie beyond it (see ``_keyset_page``). ``filters``: the API's, e.g.
+    ``name__icontains``, ``address`` (an IP address or MAC in any notation)."""
+    rows, more = _keyset_page(request, "instances/", filters, marker=marker, reverse=reverse,
+                              limit=limit)
+    return [_instance(row.to_dict()) for row in rows], more
+
+
+def instance_get(request, instance_id: str) -> APIObject:
+    return _instance(call(request, "GET", f"instances/{_segment(instance_id)}/"))
+
+
+def instance_delete(request, instance_id: str) -> None:
+    call(request, "DELETE", f"instances/{_segment(instance_id)}/")
+
+
+def interface_attach(request, instance_id: str, **nic: Any) -> APIObject:
+    """Attach a NIC after the last one (``network_id``, optional ``fixed_ips``, ``tag``);
+    the new interface, with the API's ``warnings``."""
+    return APIObject(call(request, "POST", f"instances/{_segment(instance_id)}/interfaces/",
+                          body=nic))
+
+
+def interface_detach(request, instance_id: str, vif_id: str) -> None:
+    call(request, "DELETE",
+         f"instances/{_segment(instance_id)}/interfaces/{_segment(vif_id)}/")
+
+
+def attachable_networks(request) -> list[APIObject]:
+    """The networks the user may attach an interface to (the project's own and shared ones;
+    all for an administrator), by name, without their subnets."""
+    return _all_pages(request, "networks/")
+
+
+def network_info(request, instance_id: str, shape: str = "model") -> list[Any]:
+    """What compute hands the virt driver: Nova's network model, or ``legacy`` pairs."""
+    return call(request, "GET", f"instances/{_segment(instance_id)}/network_info/",
+                params={"shape": shape})
+
+
+def config_drive(request, instance_id: str) -> APIObject:
+    """The config drive's volume ``label`` and ``files`` (path, size, content_type)."""
+    listing = call(request, "GET", f"instances/{_segment(instance_id)}/config_drive/")
+    return APIObject({**listing, "files": _objects(listing["files"])})
+
+
+def config_drive_file(request, instance_id: str, path: str) -> bytes:
+    response = call(request, "GET", f"instances/{_segment(instance_id)}/config_drive/"
+                                    f"{quote(path)}", raw=True)
+    return response.content
+
+
+def config_drive_iso(request, instance_id: str) -> requests.Response:
+    """The config drive as an ISO 9660 image: the API's response (content and headers)."""
+    return call(request, "GET", f"instances/{_segment(instance_id)}/config_drive.iso",
+                raw=True)
+
+
+def domain_xml(request, instance_id: str) -> str:
+    """The libvirt domain XML; the API refuses (409) an instance on bare metal."""
+    return call(request, "GET", f"instances/{_segment(instance_id)}/domain.xml",
+                raw=True).text
+
 
 
 # --- the launch wizard: launch, preview, key pairs, nodes' ports ------------------------------
