@@ -19,6 +19,7 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
+from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from keystoneauth1.access import service_catalog
@@ -137,7 +138,12 @@ def call(request, method: str, path: str, *, params: Mapping[str, Any] | None = 
     kwargs: dict[str, Any] = {"raise_exc": False, "params": dict(params or {})}
     if body is not None:
         kwargs["json"] = body
-    response = session.request(url, method, **kwargs)
+    try:
+        response = session.request(url, method, **kwargs)
+    except ks_exceptions.ConnectionError as error:
+        # Down, unreachable or too slow: the page says so instead of failing with a 500.
+        raise APIError(503, f"The multinic API at {endpoint(request)} cannot be reached: "
+                            f"{error}") from error
     if response.status_code >= 400:
         raise _error(response)
     if raw:
