@@ -1,7 +1,11 @@
 """The dashboard's admin panels: the VIF inventory, MAC search and bare metal (nodes, their
-ports and port groups, port-group create/edit/delete), through the browser's requests
-(Django's test client, signed in with Django's users)."""
+ports and port groups, each created, edited and deleted), through the browser's requests
+(Django's test client, signed in through openstack_auth). The panels are a client of the
+API: the tests set the cloud up with the services and check it with the ORM, while the
+pages read and change it only through ``/api/`` (dispatched in-process)."""
 
+import ast
+import pathlib
 import re
 
 import pytest
@@ -10,10 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from multinic_api.models import VIF, Port, PortGroup
+import multinic_dashboard
+from multinic_api.models import VIF, Node, Port, PortGroup
 from multinic_api.services import instances, subnets
 from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
 from multinic_dashboard.dashboards.admin.vifs import views as vif_views
+from multinic_dashboard.site.inprocess import InProcessAdapter
 from tests.baremetal_fixtures import build_node
 from tests.helpers import sign_in
 
@@ -52,6 +58,24 @@ def launch(project, name, *networks, **kwargs):
     return instances.launch_instance(project=project, name=name,
                                      nics=[n if isinstance(n, NicRequest) else NicRequest(n.id)
                                            for n in networks], **kwargs)
+
+
+@pytest.fixture
+def api_calls(monkeypatch) -> list[tuple[str, str]]:
+    """The multinic API requests the pages make, as (method, path), in order. (The site's
+    other in-process calls, e.g. the Identity's project list for the top bar, are not
+    counted: every page makes them.)"""
+    calls: list[tuple[str, str]] = []
+    send = InProcessAdapter.send
+
+    def recording(self, request, *args, **kwargs):
+        path = request.path_url.split("?")[0]
+        if path.startswith("/api/"):
+            calls.append((request.method, path))
+        return send(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(InProcessAdapter, "send", recording)
+    return calls
 
 
 @pytest.fixture
@@ -161,7 +185,7 @@ def test_inventory_lists_the_vifs_of_every_project(as_admin, cloud, two_projects
     assert response.status_code == 200
     vifs = rows(response)
     # Oldest instance first, NICs in NIC order.
-    assert [(v.instance.name, v.position) for v in vifs] == [("web-a", 0), ("web-a", 1),
+    assert [(v.instance_name, v.position) for v in vifs] == [("web-a", 0), ("web-a", 1),
                                                              ("db-b", 0)]
     html = response.content.decode()
     table = response.context["table"]
@@ -201,7 +225,7 @@ def filter_rows(client, field, value):
 
 
 def names(response) -> list[tuple[str, int]]:
-    return [(v.instance.name, v.position) for v in rows(response)]
+    return [(v.instance_name, v.position) for v in rows(response)]
 
 
 def test_filter_by_project_name_or_id(as_admin, cloud, two_projects):
@@ -239,7 +263,8 @@ def test_filter_by_an_unparsable_mac_is_empty_with_the_reason(as_admin, two_proj
     assert any("multicast" in m for m in messages_of(response))
 
 
-def test_inventory_pages_with_next_and_prev_links(as_admin, cloud, two_projects, monkeypatch):
+def test_inventory_pages_with_next_and_prev_links(as_admin, cloud, two_projects, monkeypatch,
+                                                  api_calls):
     monkeypatch.setattr(vif_views.IndexView, "page_size", 2)
     launch(cloud.project_b, "late-b", cloud.net_b, cloud.net_b)
     everything = [("web-a", 0), ("web-a", 1), ("db-b", 0), ("late-b", 0), ("late-b", 1)]
@@ -252,17 +277,20 @@ def test_inventory_pages_with_next_and_prev_links(as_admin, cloud, two_projects,
         seen += page
         pages += 1
         html = response.content.decode()
-        found = re.search(r'href="\?marker=([0-9a-f-]+)"', html)
+        found = re.search(r'href="\?marker=([0-9]+)"', html)
         url = f"{VIFS}?marker={found.group(1)}" if found else None
-        if found:  # the marker is the last row's id
-            assert found.group(1) == str(rows(response)[-1].uuid)
-        assert ("?prev_marker=" in html) == (pages > 1)
+        if found:  # the API pages by offset: the marker is the next page's
+            assert found.group(1) == str(2 * pages)
+        prev = re.search(r'href="\?prev_marker=([0-9]+)"', html)
+        assert (prev.group(1) if prev else None) == (str(2 * (pages - 2)) if pages > 1
+                                                     else None)
     assert pages == 3
     assert seen == everything
+    # One API call a page, asking for that page.
+    assert [call for call in api_calls if call[1] == "/api/vifs/"] == [("GET", "/api/vifs/")] * 3
 
     # « Prev from the last page goes back to the second.
-    last_first = VIF.objects.get(instance__name="late-b", position=1)
-    response = as_admin.get(f"{VIFS}?prev_marker={last_first.uuid}")
+    response = as_admin.get(f"{VIFS}?prev_marker=2")
     assert names(response) == everything[2:4]
 
 
@@ -271,36 +299,53 @@ def test_inventory_pages_within_a_filter(as_admin, cloud, two_projects, monkeypa
     filter_rows(as_admin, "network", "net-a")
     first = as_admin.get(VIFS)
     assert names(first) == [("web-a", 0)]
-    second = as_admin.get(f"{VIFS}?marker={rows(first)[0].uuid}")
+    assert 'href="?marker=1"' in first.content.decode()
+    second = as_admin.get(f"{VIFS}?marker=1")
     assert names(second) == [("web-a", 1)]
     assert 'href="?marker=' not in second.content.decode()
 
 
 def test_a_malformed_marker_shows_the_first_page(as_admin, two_projects):
-    response = as_admin.get(f"{VIFS}?marker=garbage")
-    assert response.status_code == 200
-    assert len(rows(response)) == 3
+    for marker in ("garbage", "-1", "1e3", "99999999999999"):
+        response = as_admin.get(f"{VIFS}?marker={marker}")
+        assert response.status_code == 200
+        assert len(rows(response)) == 3
+    # Beyond the end: an empty page, not an error.
+    response = as_admin.get(f"{VIFS}?marker=50")
+    assert response.status_code == 200 and rows(response) == []
 
 
-def queries_for(client, url) -> int:
+def test_a_crafted_filter_field_is_the_project_filter(as_admin, two_projects):
+    """Only the box's three filters reach the API (not, say, its limit or offset)."""
+    response = as_admin.post(VIFS, {"vifs__filter__q_field": "limit",
+                                    "vifs__filter__q": "project-b"})
+    assert response.status_code == 302
+    assert names(as_admin.get(VIFS)) == [("db-b", 0)]
+
+
+def cost_of(client, url, api_calls) -> tuple[list[tuple[str, str]], int]:
+    """The API calls a page makes, and the database queries it costs in all (the page's
+    own, and those of the API requests it makes, dispatched in-process)."""
+    api_calls.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured)
+    return list(api_calls), len(captured)
 
 
-def test_inventory_costs_the_same_queries_for_3_or_12_vifs(as_admin, cloud, node,
-                                                           bare_metal_instance):
+def test_inventory_costs_the_same_for_3_or_12_vifs(as_admin, cloud, node, bare_metal_instance,
+                                                   api_calls):
     launch(cloud.project_a, "one", cloud.net_a)
     launch(cloud.project_b, "two", cloud.net_b)
     as_admin.get(VIFS)  # session and caches warm
-    few = queries_for(as_admin, VIFS)
+    calls, few = cost_of(as_admin, VIFS, api_calls)
+    assert calls == [("GET", "/api/vifs/")]  # one page, one call
     assert len(rows(as_admin.get(VIFS))) == 3
     for i in range(3):
         launch(cloud.project_a, f"more-a{i}", cloud.net_a, cloud.net_a)
         launch(cloud.project_b, f"more-b{i}", cloud.net_b)
     assert len(rows(as_admin.get(VIFS))) == 12
-    assert queries_for(as_admin, VIFS) == few
+    assert cost_of(as_admin, VIFS, api_calls) == (calls, few)
 
 
 # --- MAC addresses --------------------------------------------------------------------------
@@ -311,8 +356,9 @@ def search(client, mac):
     return response, response.content.decode()
 
 
-def test_mac_page_without_a_search_shows_only_the_form(as_admin):
+def test_mac_page_without_a_search_shows_only_the_form(as_admin, api_calls):
     response = as_admin.get(MACS)
+    assert api_calls == []
     html = response.content.decode()
     assert response.context["owner"] is None
     assert 'name="mac"' in html
@@ -325,7 +371,7 @@ def test_mac_search_finds_the_vif(as_admin, cloud, two_projects):
     response, html = search(as_admin, eth1.mac.upper().replace(":", ""))
     owner = response.context["owner"]
     assert owner.mac == eth1.mac and owner.kind == "vif"
-    assert owner.vif.pk == eth1.pk and owner.port is None and owner.port_group is None
+    assert owner.vif["uuid"] == str(eth1.pk) and owner.port is None and owner.port_group is None
     assert f'href="{instance_url(web)}"' in html
     assert "project-a" in html and cloud.project_a.pk in html
     assert "net-a" in html and "eth1" in html and str(eth1.uuid) in html
@@ -335,7 +381,7 @@ def test_mac_search_finds_a_port(as_admin, node):
     port = node.ports[2]
     response, html = search(as_admin, port.mac)
     owner = response.context["owner"]
-    assert owner.kind == "port" and owner.port.pk == port.pk and owner.vif is None
+    assert owner.kind == "port" and owner.port["uuid"] == str(port.pk) and owner.vif is None
     assert f'href="{detail_url(node.node)}"' in html and "node-a" in html
     assert "physnet2" in html and str(port.uuid) in html
 
@@ -346,7 +392,7 @@ def test_mac_search_finds_a_port_group(as_admin, node):
     group.save()
     response, html = search(as_admin, "52-54-00-AA-BB-CC")
     owner = response.context["owner"]
-    assert owner.kind == "port_group" and owner.port_group.pk == group.pk
+    assert owner.kind == "port_group" and owner.port_group["uuid"] == str(group.pk)
     assert owner.vif is None and owner.port is None
     assert "bond0" in html and "802.3ad" in html and "node-a" in html
     members = sorted(p.mac for p in node.ports[:2])
@@ -359,7 +405,7 @@ def test_mac_search_of_a_bare_metal_vif_shows_its_carrier_too(as_admin, node,
     response, html = search(as_admin, vif.mac)
     owner = response.context["owner"]
     # The bond has no MAC of its own: the VIF has its first member's, as Ironic does.
-    assert owner.kind == "vif" and owner.port is not None and owner.port.mac == vif.mac
+    assert owner.kind == "vif" and owner.port is not None and owner.port["mac"] == vif.mac
     assert f'href="{instance_url(bare_metal_instance)}"' in html
     # The port's group carries eth0 of the instance.
     assert "eth0 of" in html and "(through bond0)" in html
@@ -367,8 +413,9 @@ def test_mac_search_of_a_bare_metal_vif_shows_its_carrier_too(as_admin, node,
 
 
 def test_mac_search_for_an_unknown_mac_says_so(as_admin, two_projects):
-    response, html = search(as_admin, "52:54:00:de:ad:01")
-    assert not response.context["owner"].found
+    response, html = search(as_admin, "52-54-00-DE-AD-01")
+    assert response.context["owner"] is None
+    # The API's 404, in its words, with the MAC normalised.
     assert "No interface, port or port group holds MAC 52:54:00:de:ad:01." in html
 
 
@@ -383,6 +430,20 @@ def test_mac_search_for_an_invalid_mac_shows_the_reason(as_admin):
         "MAC address ff:ff:ff:ff:ff:ff is the broadcast address and cannot identify a NIC"]
     response, html = search(as_admin, "")
     assert response.context["owner"] is None and form_errors(response)
+    # A slash would change the API path the MAC is sent in: refused before any call.
+    response, html = search(as_admin, "../nodes")
+    assert form_errors(response) == [
+        "'../nodes' is not a MAC address; use six octets such as fa:16:3e:12:34:56"]
+
+
+def test_mac_search_costs_one_call_or_one_node(as_admin, node, bare_metal_instance,
+                                               api_calls):
+    vif = bare_metal_instance.vifs.get()
+    search(as_admin, vif.mac)
+    # The holders, then the node of the port holding it: node, ports, groups, its VIFs.
+    assert api_calls == [("GET", f"/api/macs/{vif.mac.replace(':', '%3A')}/"),
+                         ("GET", f"/api/nodes/{node.node.pk}/"), ("GET", "/api/ports/"),
+                         ("GET", "/api/portgroups/"), ("GET", "/api/vifs/")]
 
 
 # --- bare metal: nodes and a node's page ----------------------------------------------------
@@ -441,7 +502,7 @@ def test_node_page_shows_a_bond_made_by_a_launch(as_admin, cloud, node):
         physnet2.id, carrier=CarrierRequest(bond=bond)), node=node.node.name)
     response = as_admin.get(detail_url(node.node))
     made = [row for row in response.context["port_groups_table"].get_rows()
-            if row.datum.instance_id is not None]
+            if row.datum.instance_uuid is not None]
     assert len(made) == 1
     assert instance.name in str(made[0].cells["made_by"].data)
     assert f'href="{instance_url(instance)}"' in str(made[0].cells["made_by"].data)
@@ -711,17 +772,22 @@ def test_the_port_group_form_opens_as_a_modal(as_admin, node):
     assert 'id="update_port_group_modal"' in response.content.decode()
 
 
-def test_node_pages_cost_the_same_queries_for_few_or_many_rows(as_admin, cloud):
+def test_node_pages_cost_the_same_for_few_or_many_rows(as_admin, cloud, api_calls):
     small = build_node("node-s", cloud.project_a, [("physnet1", True), ("physnet1", True)],
                        groups=[{"name": "bond-s", "ports": [0, 1]}])
     big = build_node("node-t", cloud.project_b, [("physnet1", True)] * 6 + [("", False)] * 2,
                      groups=[{"name": f"bond-t{i}", "ports": [2 * i, 2 * i + 1]}
                              for i in range(4)])
     as_admin.get(BAREMETAL)  # session and caches warm
-    assert queries_for(as_admin, detail_url(small.node)) == queries_for(as_admin,
-                                                                        detail_url(big.node))
-    two_nodes = queries_for(as_admin, BAREMETAL)
+    small_cost = cost_of(as_admin, detail_url(small.node), api_calls)
+    big_cost = cost_of(as_admin, detail_url(big.node), api_calls)
+    assert small_cost[0] == [("GET", f"/api/nodes/{small.node.pk}/"), ("GET", "/api/ports/"),
+                             ("GET", "/api/portgroups/"), ("GET", "/api/vifs/")]
+    assert big_cost[0] == [("GET", f"/api/nodes/{big.node.pk}/"), *small_cost[0][1:]]
+    assert small_cost[1] == big_cost[1]
+    calls, two_nodes = cost_of(as_admin, BAREMETAL, api_calls)
+    assert calls == [("GET", "/api/nodes/")]
     for i in range(4):
         build_node(f"node-x{i}", cloud.project_a, [("", True)] * 2)
     assert len(rows(as_admin.get(BAREMETAL))) == 6
-    assert queries_for(as_admin, BAREMETAL) == two_nodes
+    assert cost_of(as_admin, BAREMETAL, api_calls) == (calls, two_nodes)

@@ -5,6 +5,7 @@ import base64
 import binascii
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from multinic_api.models import (
@@ -18,7 +19,7 @@ from multinic_api.models import (
     PortGroup,
     Subnet,
 )
-from multinic_api.services import baremetal
+from multinic_api.services import baremetal, binding
 
 
 class StrictCharField(serializers.CharField):
@@ -157,6 +158,48 @@ class VIFSerializer(serializers.ModelSerializer):
     binding_profile = serializers.DictField(
         read_only=True, help_text="bare metal: local_link_information and "
         "local_group_information (the bond mode and options this NIC runs with)")
+
+
+class VIFCarrierSerializer(serializers.Serializer):
+    """What carries a bare-metal VIF, as the admin inventory shows it."""
+
+    kind = serializers.ChoiceField(choices=["port", "port_group"])
+    uuid = serializers.UUIDField()
+    mac = serializers.CharField(allow_null=True, help_text="the port's, or the group's own")
+    name = serializers.CharField(allow_null=True, help_text="a port group's name")
+    mode = serializers.CharField(allow_null=True,
+                                 help_text="the bond mode this NIC runs with (its binding's, "
+                                           "else the group's)")
+    members = serializers.ListField(child=serializers.CharField(),
+                                    help_text="a port group's member MACs, in member order")
+
+
+class VIFInventorySerializer(VIFSerializer):
+    """A VIF in the admin inventory: with the names of its instance, project and network,
+    and what carries it on bare metal, so that a listing needs no further lookups."""
+
+    instance_name = StrictCharField(source="instance.name", read_only=True)
+    project_name = StrictCharField(source="instance.project.name", read_only=True)
+    network_name = StrictCharField(source="network.name", read_only=True)
+    carrier = serializers.SerializerMethodField()
+
+    class Meta(VIFSerializer.Meta):
+        fields = [*VIFSerializer.Meta.fields, "instance_name", "project_name", "network_name",
+                  "carrier"]
+        read_only_fields = fields
+
+    @extend_schema_field(VIFCarrierSerializer(allow_null=True))
+    def get_carrier(self, vif) -> dict | None:
+        if vif.port_id is not None:
+            return {"kind": "port", "uuid": str(vif.port_id), "mac": vif.port.mac,
+                    "name": None, "mode": None, "members": []}
+        if vif.port_group_id is not None:
+            group = vif.port_group
+            mode, _ = binding.bound_bond(vif, group)
+            members = baremetal.in_member_order(group.ports.all())
+            return {"kind": "port_group", "uuid": str(group.pk), "mac": group.mac,
+                    "name": group.name, "mode": mode, "members": [p.mac for p in members]}
+        return None
 
 
 class InstanceSerializer(serializers.ModelSerializer):
@@ -307,15 +350,34 @@ class KeypairImportSerializer(StrictSerializer):
 
 # --- bare metal -----------------------------------------------------------------------------
 
+class NodeInstanceSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+
+
 class NodeSerializer(serializers.ModelSerializer):
     project_id = StrictCharField(read_only=True, allow_null=True)
+    project_name = serializers.SerializerMethodField(
+        help_text="the project's name, for display; null with project_id")
     ports = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     port_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    instances = serializers.SerializerMethodField(
+        help_text="the instances running on the node, by name")
 
     class Meta:
         model = Node
-        fields = ["uuid", "name", "project_id", "properties", "ports", "port_groups", "created"]
+        fields = ["uuid", "name", "project_id", "project_name", "properties", "ports",
+                  "port_groups", "instances", "created"]
         read_only_fields = fields
+
+    def get_project_name(self, node) -> str | None:
+        return node.project.name if node.project_id else None
+
+    @extend_schema_field(NodeInstanceSerializer(many=True))
+    def get_instances(self, node) -> list[dict]:
+        # Sorted here, not by the query, so that a prefetched list is used as it is.
+        running = sorted(node.instances.all(), key=lambda i: (i.name, str(i.uuid)))
+        return [{"uuid": str(i.uuid), "name": i.name} for i in running]
 
 
 class NodeWriteSerializer(StrictSerializer):
