@@ -791,3 +791,371 @@ def test_node_pages_cost_the_same_for_few_or_many_rows(as_admin, cloud, api_call
         build_node(f"node-x{i}", cloud.project_a, [("", True)] * 2)
     assert len(rows(as_admin.get(BAREMETAL))) == 6
     assert cost_of(as_admin, BAREMETAL, api_calls) == (calls, two_nodes)
+
+
+# --- the panels are a client of the API -----------------------------------------------------
+
+ADMIN_PANELS = pathlib.Path(multinic_dashboard.__file__).parent / "dashboards" / "admin"
+# Modules that read the ORM or the services (the ORM-era helpers), besides multinic_api.
+ORM_MODULES = ("multinic_dashboard.formatting", "multinic_dashboard.pagination",
+               "multinic_dashboard.api.caller")
+
+
+def imported_modules(path: pathlib.Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_admin_panel_module_imports_the_orm_or_the_services():
+    modules = sorted(ADMIN_PANELS.rglob("*.py"))
+    assert len(modules) > 15  # the walk found the panels
+    offenders = {str(path.relative_to(ADMIN_PANELS)): sorted(
+                     name for name in imported_modules(path)
+                     if name.split(".")[0] == "multinic_api"
+                     or any(name == m or name.startswith(f"{m}.") for m in ORM_MODULES))
+                 for path in modules}
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_the_import_check_would_see_an_orm_import(tmp_path):
+    """The walk above catches each shape of import it looks for."""
+    for line in ("import multinic_api.models", "from multinic_api.services import macs",
+                 "from multinic_dashboard import formatting",
+                 "from multinic_dashboard.api import caller as api"):
+        probe = tmp_path / "probe.py"
+        probe.write_text(f"{line}\n")
+        names = imported_modules(probe)
+        assert any(n.split(".")[0] == "multinic_api" or n in ORM_MODULES for n in names), line
+
+
+# --- bare metal: enrol, edit and delete nodes -----------------------------------------------
+
+CREATE_NODE = reverse("horizon:admin:multinic_baremetal:create_node")
+
+
+def update_node_url(node) -> str:
+    return reverse("horizon:admin:multinic_baremetal:update_node", args=[node.pk])
+
+
+def node_form(**fields):
+    return {"name": "node-n", "project": "", "cpus": "", "memory_mb": "", "local_gb": "",
+            "cpu_arch": "", "other_properties": "", **fields}
+
+
+def test_enrol_a_node(as_admin, cloud, api_calls):
+    response = as_admin.post(CREATE_NODE, node_form(
+        name="node-n", project="project-a", cpus="8", memory_mb="16384", local_gb="100",
+        cpu_arch="x86_64", other_properties="capabilities=boot_mode:uefi"))
+    assert response.status_code == 302 and response["Location"] == BAREMETAL
+    node = Node.objects.get(name="node-n")
+    assert node.project_id == cloud.project_a.pk
+    assert node.properties == {"cpus": 8, "memory_mb": 16384, "local_gb": 100,
+                               "cpu_arch": "x86_64", "capabilities": "boot_mode:uefi"}
+    assert 'Enrolled node "node-n".' in messages_of(response)
+    assert ("POST", "/api/nodes/") in api_calls
+    # Without a project: administrators only, and no properties.
+    response = as_admin.post(CREATE_NODE, node_form(name="node-m"))
+    assert response.status_code == 302
+    node = Node.objects.get(name="node-m")
+    assert node.project_id is None and node.properties == {}
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"name": "node-a"}, "A node named 'node-a' already exists"),
+    ({"name": "bad name!"}, "A node name must be 1 to 255 letters"),
+    ({"project": "nobody"}, "Project nobody not found."),
+])
+def test_enrol_refusals_show_the_apis_message(as_admin, node, fields, message):
+    before = sorted(Node.objects.values_list("name", flat=True))
+    response = as_admin.post(CREATE_NODE, node_form(**fields))
+    assert response.status_code == 200
+    (error,) = form_errors(response)
+    assert error.startswith(message), error
+    assert message.split("'")[0] in response.content.decode()
+    assert sorted(Node.objects.values_list("name", flat=True)) == before
+
+
+def test_a_known_property_typed_among_the_others_is_a_field_error(as_admin, cloud):
+    response = as_admin.post(CREATE_NODE, node_form(other_properties="cpus=4"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["other_properties"] == [
+        '"cpus" has its own field above.']
+    response = as_admin.post(CREATE_NODE, node_form(cpus="-1"))
+    assert "cpus" in response.context["form"].errors
+    assert not Node.objects.filter(name="node-n").exists()
+
+
+def test_edit_node(as_admin, cloud, node):
+    node.node.properties = {"cpus": 4, "cpu_arch": "aarch64", "vendor": "acme"}
+    node.node.save()
+    response = as_admin.get(update_node_url(node.node))
+    form = response.context["form"]
+    assert form["name"].value() == "node-a"
+    assert form["project"].value() == cloud.project_a.pk
+    assert (form["cpus"].value(), form["cpu_arch"].value()) == (4, "aarch64")
+    assert form["other_properties"].value() == "vendor=acme"
+    response = as_admin.post(update_node_url(node.node), node_form(
+        name="node-a2", project="", cpus="16", cpu_arch="aarch64",
+        other_properties="vendor=acme"))
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(node.node)
+    node.node.refresh_from_db()
+    assert node.node.name == "node-a2" and node.node.project_id is None
+    assert node.node.properties == {"cpus": 16, "cpu_arch": "aarch64", "vendor": "acme"}
+    assert 'Updated node "node-a2".' in messages_of(response)
+
+
+def test_a_node_with_instances_keeps_its_project(as_admin, cloud, node, bare_metal_instance):
+    response = as_admin.post(update_node_url(node.node), node_form(name="node-a",
+                                                                   project="project-b"))
+    assert response.status_code == 200
+    assert form_errors(response) == [
+        "Node node-a has instances; delete them before giving the node to another project"]
+    node.node.refresh_from_db()
+    assert node.node.project_id == cloud.project_a.pk
+
+
+def test_edit_of_an_unknown_node_is_404(as_admin, cloud):
+    assert as_admin.get(reverse("horizon:admin:multinic_baremetal:update_node",
+                                args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+    assert as_admin.get(reverse("horizon:admin:multinic_baremetal:update_node",
+                                args=["node-a"])).status_code == 404
+
+
+def node_delete_offered(html: str, node) -> bool:
+    row_action = f'value="nodes__delete__{node.pk}"' in html
+    checkbox = f'name="object_ids" value="{node.pk}"' in html
+    assert row_action == checkbox
+    return row_action
+
+
+def test_delete_node_with_its_ports_and_groups(as_admin, cloud, node):
+    other = build_node("node-b", None, [("", True)], groups=[{"name": "bond-b", "ports": [0]}])
+    html = as_admin.get(BAREMETAL).content.decode()
+    assert node_delete_offered(html, other.node) and node_delete_offered(html, node.node)
+    response = as_admin.post(BAREMETAL, {"action": f"nodes__delete__{other.node.pk}"})
+    assert response.status_code == 302
+    assert not Node.objects.filter(pk=other.node.pk).exists()
+    assert not Port.objects.filter(node_id=other.node.pk).exists()
+    assert not PortGroup.objects.filter(node_id=other.node.pk).exists()
+    assert "Deleted Node: node-b" in messages_of(response)
+    assert Node.objects.filter(pk=node.node.pk).exists()
+
+
+def test_a_node_with_instances_is_not_deleted(as_admin, node, bare_metal_instance,
+                                              monkeypatch):
+    html = as_admin.get(BAREMETAL).content.decode()
+    assert not node_delete_offered(html, node.node)
+    response = as_admin.post(BAREMETAL, {"action": f"nodes__delete__{node.node.pk}"})
+    assert response.status_code == 302
+    assert messages_of(response) == ["You are not allowed to delete node: node-a"]
+    as_admin.get(BAREMETAL)  # the message shown
+    # Had the page not known (an instance launched meanwhile), the API's refusal is shown.
+    from multinic_dashboard.dashboards.admin.baremetal import tables as baremetal_tables
+
+    monkeypatch.setattr(baremetal_tables.DeleteNode, "allowed",
+                        lambda self, request, datum=None: True)
+    response = as_admin.post(BAREMETAL, {"action": f"nodes__delete__{node.node.pk}"})
+    assert response.status_code == 302
+    assert messages_of(response) == ["Node node-a has instances; delete them first"]
+    assert Node.objects.filter(pk=node.node.pk).exists()
+    assert Port.objects.filter(node=node.node).count() == 4
+
+
+def test_the_node_forms_open_as_modals(as_admin, node):
+    response = as_admin.get(CREATE_NODE, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    html = response.content.decode()
+    assert "<html" not in html and 'id="create_node_modal"' in html
+    assert f'action="{CREATE_NODE}"' in html
+    response = as_admin.get(update_node_url(node.node), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert 'id="update_node_modal"' in response.content.decode()
+    assert "Enrol Node" in as_admin.get(BAREMETAL).content.decode()
+
+
+# --- bare metal: create, edit and delete ports ----------------------------------------------
+
+def create_port_url(node) -> str:
+    return reverse("horizon:admin:multinic_baremetal:create_port", args=[node.pk])
+
+
+def update_port_url(port) -> str:
+    return reverse("horizon:admin:multinic_baremetal:update_port", args=[port.node_id, port.pk])
+
+
+def port_form(**fields):
+    return {"mac": "52:54:00:ab:cd:ef", "physical_network": "", "pxe_enabled": "on",
+            "switch_id": "", "port_id": "", "switch_info": "", "port_group": "", **fields}
+
+
+def test_create_port(as_admin, node):
+    response = as_admin.post(create_port_url(node.node), port_form(
+        mac="52-54-00-AB-CD-EF", physical_network="physnet2", switch_id="00-11-22-33-44-55",
+        port_id="Ethernet1/1", switch_info="tor-1"))
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(node.node)
+    port = Port.objects.get(mac="52:54:00:ab:cd:ef")
+    assert port.node_id == node.node.pk and port.physical_network == "physnet2"
+    assert port.pxe_enabled is True and port.port_group_id is None
+    assert port.local_link_connection == {"switch_id": "00:11:22:33:44:55",
+                                          "port_id": "Ethernet1/1", "switch_info": "tor-1"}
+    assert "Created port 52:54:00:ab:cd:ef." in messages_of(response)
+
+
+def test_create_a_port_into_a_port_group(as_admin, node):
+    bond0 = node.groups[0]
+    response = as_admin.post(create_port_url(node.node), port_form(
+        physical_network="physnet1", pxe_enabled="", port_group=str(bond0.pk)))
+    assert response.status_code == 302
+    port = Port.objects.get(mac="52:54:00:ab:cd:ef")
+    assert port.port_group_id == bond0.pk and port.pxe_enabled is False
+    assert port.local_link_connection == {}
+
+
+def test_the_port_group_select_offers_this_nodes_groups_after_none(as_admin, node):
+    build_node("node-b", None, [("", True)], groups=[{"name": "bond-b", "ports": [0]}])
+    form = as_admin.get(create_port_url(node.node)).context["form"]
+    assert [(value, str(label)) for value, label in form.fields["port_group"].choices] == [
+        ("", "No port group"), (str(node.groups[0].pk), "bond0")]
+    assert form["pxe_enabled"].value() is True
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"mac": "52:54:00:00:01:01"}, "A port with MAC 52:54:00:00:01:01 already exists"),
+    ({"mac": "zz"}, "'zz' is not a MAC address"),
+    ({"switch_id": "00:11:22:33:44:55"},
+     "Invalid input: local_link_connection: local_link_connection is empty, or has both "
+     "switch_id and port_id"),
+    ({"switch_id": "tor", "port_id": "Ethernet1/1"},
+     "local_link_connection switch_id must be the switch's MAC address, not 'tor'"),
+    ({"physical_network": "physnet2", "port_group": "bond0"},
+     "Port with physical network 'physnet2' cannot join port group bond0, whose ports are "
+     "on 'physnet1'"),
+])
+def test_create_port_refusals_show_the_apis_message(as_admin, node, fields, message):
+    if fields.get("port_group") == "bond0":
+        fields = {**fields, "port_group": str(node.groups[0].pk)}
+    if fields.get("mac") == "52:54:00:00:01:01":  # node-a's first port, whatever its number
+        fields = {**fields, "mac": node.ports[0].mac}
+        message = f"A port with MAC {node.ports[0].mac} already exists"
+    before = Port.objects.count()
+    response = as_admin.post(create_port_url(node.node), port_form(**fields))
+    assert response.status_code == 200
+    (error,) = form_errors(response)
+    assert error.startswith(message), error
+    assert Port.objects.count() == before
+
+
+def test_edit_port(as_admin, node):
+    port = node.ports[3]
+    port.local_link_connection = {"switch_id": "00:11:22:33:44:55", "port_id": "Eth1"}
+    port.save()
+    form = as_admin.get(update_port_url(port)).context["form"]
+    assert (form["mac"].value(), form["physical_network"].value()) == (port.mac, "physnet2")
+    assert form["pxe_enabled"].value() is False
+    assert (form["switch_id"].value(), form["port_id"].value(),
+            form["switch_info"].value()) == ("00:11:22:33:44:55", "Eth1", "")
+    assert form["port_group"].value() == ""
+    response = as_admin.post(update_port_url(port), port_form(
+        mac=port.mac, physical_network="physnet1", pxe_enabled="on",
+        port_group=str(node.groups[0].pk)))
+    assert response.status_code == 302
+    port.refresh_from_db()
+    assert (port.physical_network, port.pxe_enabled) == ("physnet1", True)
+    assert port.port_group_id == node.groups[0].pk and port.local_link_connection == {}
+    assert f"Updated port {port.mac}." in messages_of(response)
+
+
+def test_a_port_carrying_a_vif_keeps_its_mac_but_may_change_pxe(as_admin, node,
+                                                                bare_metal_instance):
+    port = node.ports[0]  # in bond0, which carries metal's eth0
+    group = str(node.groups[0].pk)
+    html = as_admin.get(update_port_url(port)).content.decode()
+    assert "This port carries an interface" in html
+    response = as_admin.post(update_port_url(port), port_form(
+        mac="52:54:00:ab:cd:ef", physical_network="physnet1", port_group=group))
+    assert response.status_code == 200
+    (error,) = form_errors(response)
+    assert error.startswith(f"Port {port.mac} carries interface ")
+    assert error.endswith("its MAC cannot change until that interface is detached")
+    port.refresh_from_db()
+    assert port.mac != "52:54:00:ab:cd:ef"
+    response = as_admin.post(update_port_url(port), port_form(
+        mac=port.mac, physical_network="physnet1", port_group=group, pxe_enabled=""))
+    assert response.status_code == 302
+    port.refresh_from_db()
+    assert port.pxe_enabled is False
+
+
+def test_a_port_of_another_node_is_not_this_nodes(as_admin, node):
+    other = build_node("node-b", None, [("", True)])
+    url = reverse("horizon:admin:multinic_baremetal:update_port",
+                  args=[node.node.pk, other.ports[0].pk])
+    assert as_admin.get(url).status_code == 404
+    assert as_admin.get(reverse("horizon:admin:multinic_baremetal:update_port",
+                                args=[node.node.pk, "nope"])).status_code == 404
+    # Nor can a table POST on this node's page delete it (horizon acts on its rows only).
+    response = as_admin.post(detail_url(node.node),
+                             {"action": f"ports__delete__{other.ports[0].pk}"})
+    assert response.status_code == 302
+    assert Port.objects.filter(pk=other.ports[0].pk).exists()
+
+
+def port_delete_offered(html: str, port) -> bool:
+    row_action = f'value="ports__delete__{port.pk}"' in html
+    checkbox = f'name="object_ids" value="{port.pk}"' in html
+    assert row_action == checkbox
+    return row_action
+
+
+def test_delete_port(as_admin, node):
+    port = node.ports[3]
+    assert port_delete_offered(as_admin.get(detail_url(node.node)).content.decode(), port)
+    response = as_admin.post(detail_url(node.node), {"action": f"ports__delete__{port.pk}"})
+    assert response.status_code == 302
+    assert not Port.objects.filter(pk=port.pk).exists()
+    assert f"Deleted Port: {port.mac}" in messages_of(response)
+    # A batch, member of a group included (the group stays, with one member fewer).
+    ids = [str(node.ports[1].pk), str(node.ports[2].pk)]
+    response = as_admin.post(detail_url(node.node), {"action": "ports__delete",
+                                                     "object_ids": ids})
+    assert response.status_code == 302
+    assert list(Port.objects.filter(node=node.node)) == [node.ports[0]]
+    assert [p.pk for p in node.groups[0].ports.all()] == [node.ports[0].pk]
+
+
+def test_a_port_carrying_a_vif_is_not_deleted(as_admin, node, bare_metal_instance,
+                                              monkeypatch):
+    carrying, free = node.ports[0], node.ports[3]  # port 0 carries through bond0
+    html = as_admin.get(detail_url(node.node)).content.decode()
+    assert not port_delete_offered(html, carrying) and port_delete_offered(html, free)
+    response = as_admin.post(detail_url(node.node), {"action": f"ports__delete__{carrying.pk}"})
+    assert messages_of(response) == [f"You are not allowed to delete port: {carrying.mac}"]
+    as_admin.get(detail_url(node.node))  # the message shown
+    from multinic_dashboard.dashboards.admin.baremetal import tables as baremetal_tables
+
+    monkeypatch.setattr(baremetal_tables.DeletePort, "allowed",
+                        lambda self, request, datum=None: True)
+    response = as_admin.post(detail_url(node.node), {"action": f"ports__delete__{carrying.pk}"})
+    assert response.status_code == 302
+    (message,) = messages_of(response)
+    assert message.startswith(f"Port {carrying.mac} carries interface ")
+    assert message.endswith("detach it first")
+    assert Port.objects.filter(pk=carrying.pk).exists()
+
+
+def test_the_port_forms_open_as_modals(as_admin, node):
+    response = as_admin.get(create_port_url(node.node), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    html = response.content.decode()
+    assert "<html" not in html and 'id="create_port_modal"' in html
+    assert f'action="{create_port_url(node.node)}"' in html
+    response = as_admin.get(update_port_url(node.ports[0]),
+                            HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert 'id="update_port_modal"' in response.content.decode()
+    html = as_admin.get(detail_url(node.node)).content.decode()
+    assert "Create Port" in html and "Edit Port" in html
