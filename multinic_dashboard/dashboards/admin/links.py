@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 
 def instance_url(instance_uuid) -> str:
@@ -46,13 +47,15 @@ def carrier_text(carrier: Mapping[str, Any] | None) -> str:
     if not carrier:
         return ""
     if carrier["kind"] == "port":
-        return f"port {carrier['mac']}"
-    return f"bond {carrier['name']} ({carrier['mode']}: {', '.join(carrier['members'])})"
+        return _("port %(mac)s") % {"mac": carrier["mac"]}
+    return _("bond %(name)s (%(mode)s: %(members)s)") % {
+        "name": carrier["name"], "mode": carrier["mode"],
+        "members": ", ".join(carrier["members"])}
 
 
 def carried(vif) -> str:
     """'eth1 of <instance link>' for the VIF a port or group carries, else ''."""
     if vif is None:
         return ""
-    return format_html("{} of {}", nic_name(vif),
-                       instance_link(vif.get("instance_uuid"), vif.get("instance_name")))
+    return format_html(_("{nic} of {instance}"), nic=nic_name(vif),
+                       instance=instance_link(vif.get("instance_uuid"), vif.get("instance_name")))

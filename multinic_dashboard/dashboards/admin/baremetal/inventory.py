@@ -8,6 +8,7 @@ import uuid
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.admin import links
@@ -18,7 +19,7 @@ def checked_uuid(value: str, what: str) -> str:
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        raise Http404(f"{what} {value} not found.") from None
+        raise Http404(_("%(what)s %(id)s not found.") % {"what": what, "id": value}) from None
 
 
 class NodeInventory:
@@ -28,7 +29,7 @@ class NodeInventory:
 
     def __init__(self, request, node_uuid: str):
         self.request = request
-        node_uuid = checked_uuid(node_uuid, "Node")
+        node_uuid = checked_uuid(node_uuid, _("Node"))
         try:
             self.node = multinic.node_get(request, node_uuid)
         except multinic.APIError as error:
@@ -64,16 +65,17 @@ class NodeInventory:
 
     def port(self, port_uuid: str):
         """One of the node's ports, else 404."""
-        return self._one(self.ports, port_uuid, "Port")
+        return self._one(self.ports, port_uuid, _("Port"))
 
     def group(self, group_uuid: str):
         """One of the node's port groups, else 404 (another node's is not this node's)."""
-        return self._one(self.groups, group_uuid, "Port group")
+        return self._one(self.groups, group_uuid, _("Port group"))
 
     def _one(self, items, item_uuid: str, what: str):
         found = next((i for i in items if str(i.uuid) == str(item_uuid)), None)
         if found is None:
-            raise Http404(f"{what} {item_uuid} not found on node {self.node.name}.")
+            raise Http404(_("%(what)s %(id)s not found on node %(node)s.")
+                          % {"what": what, "id": item_uuid, "node": self.node.name})
         return found
 
     def _made_by(self, group) -> str:
@@ -90,4 +92,5 @@ class NodeInventory:
         through = port.group.carries
         if not through:
             return ""
-        return format_html("{} (through {})", through, port.group.name)
+        return format_html(_("{carried} (through {group})"), carried=through,
+                           group=port.group.name)

@@ -97,7 +97,7 @@ class UpdateNodeView(NodeFormView):
 
     @cached_property
     def node(self):
-        node_uuid = checked_uuid(self.kwargs["node_id"], "Node")
+        node_uuid = checked_uuid(self.kwargs["node_id"], _("Node"))
         try:
             return multinic.node_get(self.request, node_uuid)
         except multinic.APIError as error:
