@@ -133,7 +133,9 @@ def test_reverse_names_the_panel_urls():
 
 def admin_pages(node) -> list[str]:
     return [VIFS, MACS, f"{MACS}?mac=52:54:00:12:34:56", BAREMETAL, detail_url(node.node),
-            create_url(node.node), update_url(node.groups[0])]
+            create_url(node.node), update_url(node.groups[0]), CREATE_NODE,
+            update_node_url(node.node), create_port_url(node.node),
+            update_port_url(node.ports[0])]
 
 
 def test_every_page_answers_an_administrator(as_admin, node):
@@ -152,6 +154,14 @@ def test_every_page_is_forbidden_to_a_tenant(as_alice, node):
     assert response.status_code == 403
     assert PortGroup.objects.filter(pk=group.pk).exists()
     assert not PortGroup.objects.filter(name="sneaky").exists()
+    for url, form in ((CREATE_NODE, node_form(name="sneaky")),
+                      (create_port_url(node.node), port_form()),
+                      (BAREMETAL, {"action": f"nodes__delete__{node.node.pk}"}),
+                      (detail_url(node.node), {"action": f"ports__delete__{node.ports[3].pk}"})):
+        assert as_alice.post(url, form).status_code == 403, url
+    assert not Node.objects.filter(name="sneaky").exists()
+    assert Port.objects.filter(node=node.node).count() == 4
+    assert Node.objects.filter(pk=node.node.pk).exists()
 
 
 def test_anonymous_is_sent_to_sign_in(client, cloud):
@@ -1159,3 +1169,26 @@ def test_the_port_forms_open_as_modals(as_admin, node):
     assert 'id="update_port_modal"' in response.content.decode()
     html = as_admin.get(detail_url(node.node)).content.decode()
     assert "Create Port" in html and "Edit Port" in html
+
+
+def test_an_api_failure_is_a_message_not_a_500(as_admin, node, monkeypatch):
+    from multinic_dashboard.api import multinic
+
+    def down(*args, **kwargs):
+        raise multinic.APIError(503, "The multinic API answered 503 Service Unavailable")
+
+    for name in ("node_get", "vif_page", "node_page", "port_list"):
+        monkeypatch.setattr(multinic, name, down)
+    for url in (detail_url(node.node), create_port_url(node.node), update_url(node.groups[0]),
+                update_node_url(node.node)):
+        response = as_admin.get(url)
+        assert response.status_code == 302 and response["Location"] == BAREMETAL, url
+        assert "The multinic API answered 503 Service Unavailable" in messages_of(response)
+    for url in (VIFS, BAREMETAL):
+        response = as_admin.get(url)
+        assert response.status_code == 200 and rows(response) == []
+        assert "The multinic API answered 503 Service Unavailable" in messages_of(response)
+    # The MAC page: the port's node cannot be read; the message says so, the search stays.
+    response, html = search(as_admin, node.ports[0].mac)
+    assert response.context["owner"] is None
+    assert "The multinic API answered 503 Service Unavailable" in messages_of(response)

@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,19 @@ class IndexView(OffsetPaginationMixin, tables.DataTableView):
         return self.paged(page)
 
 
-class _NodeMixin:
+class _APIFailureMixin:
+    """A page whose API calls fail for another reason than "not found" (the API down, a
+    refusal) goes back to the node list with the API's message, not to a 500."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except multinic.APIError as error:
+            messages.error(request, error.message)
+            return redirect(INDEX_URL)
+
+
+class _NodeMixin(_APIFailureMixin):
     @cached_property
     def inventory(self) -> NodeInventory:
         """The node of the URL with its ports, groups and VIFs; 404 for no such node."""
@@ -63,7 +76,7 @@ class DetailView(_NodeMixin, tables.MultiTableView):
 
 # --- nodes ----------------------------------------------------------------------------------
 
-class NodeFormView(forms.ModalFormView):
+class NodeFormView(_APIFailureMixin, forms.ModalFormView):
     form_class = baremetal_forms.NodeForm
     template_name = "multinic_dashboard/common/modal_form.html"
     form_id = "node_form"

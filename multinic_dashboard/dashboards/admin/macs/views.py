@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from horizon import views
+from horizon import messages, views
 
 from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.admin import links
@@ -27,8 +27,12 @@ class IndexView(views.HorizonTemplateView):
                 else:  # no usable MAC: the API's reason, on the field
                     form.add_error("mac", error.message)
                 return context
+            try:
+                context.update(_display(self.request, owner))
+            except multinic.APIError as error:  # the holder's node: the API's reason
+                messages.error(self.request, error.message)
+                return context
             context["owner"] = owner
-            context.update(_display(self.request, owner))
         return context
 
 
