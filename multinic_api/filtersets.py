@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from multinic_api.api.tenancy import request_scope
 from multinic_api.models import VIF, Instance, Network, Subnet
-from multinic_api.services import instances, macs
+from multinic_api.services import baremetal, instances, macs
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
@@ -99,6 +99,14 @@ class VIFFilterSet(CheckedFilterSet):
     network_id = django_filters.UUIDFilter(field_name="network_id")
     instance_uuid = django_filters.UUIDFilter(field_name="instance_id")
     mac = django_filters.CharFilter(method="filter_mac", help_text="any MAC notation")
+    # What a person types in the admin inventory's filter box: a name or an ID.
+    project = django_filters.CharFilter(
+        method="filter_project", help_text="a project's ID, or its name in any case")
+    network = django_filters.CharFilter(
+        method="filter_network", help_text="a network's ID, or its name in any case")
+    node = django_filters.CharFilter(
+        method="filter_node", help_text="a bare-metal node's UUID or name: the NICs of the "
+                                        "instances on it")
 
     class Meta:
         model = VIF
@@ -106,3 +114,20 @@ class VIFFilterSet(CheckedFilterSet):
 
     def filter_mac(self, queryset, name, value):
         return queryset.filter(mac=macs.normalize_mac(value))
+
+    # (A value with a NUL character never gets here: the filter's form field refuses it.)
+    def filter_project(self, queryset, name, value):
+        return queryset.filter(Q(instance__project_id=value)
+                               | Q(instance__project__name__iexact=value))
+
+    def filter_network(self, queryset, name, value):
+        match = Q(network__name__iexact=value)
+        if baremetal.is_uuid(value):
+            match |= Q(network_id=value)
+        return queryset.filter(match)
+
+    def filter_node(self, queryset, name, value):
+        match = Q(instance__node__name=value)
+        if baremetal.is_uuid(value):
+            match |= Q(instance__node_id=value)
+        return queryset.filter(match)

@@ -13,8 +13,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from multinic_dashboard.api.multinic import APIObject
-
 
 def nic_name(vif: Any) -> str:
     """The guest's name for the NIC: its position is the NIC order (eth0 first)."""
@@ -23,39 +21,19 @@ def nic_name(vif: Any) -> str:
 
 def addresses(vif: Any) -> list[str]:
     """The VIF's fixed IPs, IPv4 before IPv6 (then by subnet, as the guest is handed them)."""
-    ips = vif.fixed_ips
-    if hasattr(ips, "all"):  # TRANSITIONAL: an ORM VIF, from a panel not yet converted
-        ordered = sorted(ips.all(), key=lambda ip: (ip.subnet.ip_version, str(ip.subnet_id)))
-        return [str(ip.address) for ip in ordered]
-    ordered = sorted(ips, key=lambda ip: (ip["ip_version"], str(ip["subnet_id"])))
+    ordered = sorted(vif.fixed_ips, key=lambda ip: (ip["ip_version"], str(ip["subnet_id"])))
     return [ip["ip_address"] for ip in ordered]
 
 
 def carrier(vif: Any) -> str:
     """What carries a bare-metal VIF: a port (its MAC) or a bond (name, mode, members); ""
     on a virtual machine. The API says which (a VIF's ``carrier``)."""
-    if not isinstance(vif, APIObject):
-        return _orm_carrier(vif)
     held = vif.get("carrier")
     if not held:
         return ""
     if held["kind"] == "port":
         return f"port {held['mac']}"
     return f"bond {held['name']} ({held['mode']}: {', '.join(held['members'])})"
-
-
-def _orm_carrier(vif: Any) -> str:
-    """TRANSITIONAL: the same words for an ORM VIF, for the panels not yet converted to the
-    API's objects (admin's); it goes when they do. Reads the attributes the API's ``carrier``
-    is computed from, without importing the API's code."""
-    if vif.port_id is not None:
-        return f"port {vif.port.mac}"
-    if vif.port_group_id is not None:
-        group = vif.port_group
-        bound = (vif.binding_profile or {}).get("local_group_information") or {}
-        members = ", ".join(sorted(p.mac for p in group.ports.all()))
-        return f"bond {group.name} ({bound.get('bond_mode') or group.mode}: {members})"
-    return ""
 
 
 def nic_lines(vifs: Iterable[Any]) -> SafeString:

@@ -201,6 +201,18 @@ class VIFSerializer(serializers.ModelSerializer):
         return None
 
 
+class VIFInventorySerializer(VIFSerializer):
+    """A VIF in the admin inventory: with the names of its instance and project beside the
+    network's and what carries it, so that a listing needs no further lookups."""
+
+    instance_name = StrictCharField(source="instance.name", read_only=True)
+    project_name = StrictCharField(source="instance.project.name", read_only=True)
+
+    class Meta(VIFSerializer.Meta):
+        fields = [*VIFSerializer.Meta.fields, "instance_name", "project_name"]
+        read_only_fields = fields
+
+
 class InstanceSerializer(serializers.ModelSerializer):
     project_id = StrictCharField(read_only=True)
     project_name = StrictCharField(source="project.name", read_only=True)
@@ -352,15 +364,34 @@ class KeypairImportSerializer(StrictSerializer):
 
 # --- bare metal -----------------------------------------------------------------------------
 
+class NodeInstanceSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+
+
 class NodeSerializer(serializers.ModelSerializer):
     project_id = StrictCharField(read_only=True, allow_null=True)
+    project_name = serializers.SerializerMethodField(
+        help_text="the project's name, for display; null with project_id")
     ports = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     port_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    instances = serializers.SerializerMethodField(
+        help_text="the instances running on the node, by name")
 
     class Meta:
         model = Node
-        fields = ["uuid", "name", "project_id", "properties", "ports", "port_groups", "created"]
+        fields = ["uuid", "name", "project_id", "project_name", "properties", "ports",
+                  "port_groups", "instances", "created"]
         read_only_fields = fields
+
+    def get_project_name(self, node) -> str | None:
+        return node.project.name if node.project_id else None
+
+    @extend_schema_field(NodeInstanceSerializer(many=True))
+    def get_instances(self, node) -> list[dict]:
+        # Sorted here, not by the query, so that a prefetched list is used as it is.
+        running = sorted(node.instances.all(), key=lambda i: (i.name, str(i.uuid)))
+        return [{"uuid": str(i.uuid), "name": i.name} for i in running]
 
 
 class NodeWriteSerializer(StrictSerializer):

@@ -258,19 +258,20 @@ class InterfaceViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Every VIF in the cloud (admin)",
-                       responses={200: s.VIFSerializer, **errors(400, 401, 403)}),
-    retrieve=extend_schema(responses={200: s.VIFSerializer, **errors(401, 403, 404)}),
+    list=extend_schema(summary="Every VIF in the cloud (admin), with its instance's, "
+                               "project's and network's names and its bare-metal carrier",
+                       responses={200: s.VIFInventorySerializer, **errors(400, 401, 403)}),
+    retrieve=extend_schema(responses={200: s.VIFInventorySerializer, **errors(401, 403, 404)}),
 )
 class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = VIF.objects.all()
-    serializer_class = s.VIFSerializer
+    serializer_class = s.VIFInventorySerializer
     permission_classes = [IsAdminUser]
     filterset_class = filtersets.VIFFilterSet
     lookup_field = "uuid"
 
     def get_queryset(self):
-        vifs = instances.vifs_with_addresses()
+        vifs = instances.vifs_with_addresses().select_related("instance__project")
         return vifs.order_by("instance__created", "instance_id", "position")
 
 
@@ -280,7 +281,7 @@ class MacOwnerSerializer(s.serializers.Serializer):
         choices=["vif", "port", "port_group"],
         help_text="what holds the MAC: a VIF, else a bare-metal port or port group (a "
                   "bare-metal VIF has its carrier's MAC, so both are shown)")
-    vif = s.VIFSerializer(allow_null=True)
+    vif = s.VIFInventorySerializer(allow_null=True)
     port = s.PortSerializer(allow_null=True)
     port_group = s.PortGroupSerializer(allow_null=True)
 
@@ -296,7 +297,8 @@ class MacOwnerView(APIView):
             raise NotFound(f"No interface, port or port group holds MAC {held.mac}.")
         return Response({
             "mac": held.mac, "kind": held.kind,
-            "vif": s.VIFSerializer(held.vif).data if held.vif is not None else None,
+            "vif": (s.VIFInventorySerializer(held.vif).data if held.vif is not None
+                    else None),
             "port": s.PortSerializer(held.port).data if held.port is not None else None,
             "port_group": (s.PortGroupSerializer(held.port_group).data
                            if held.port_group is not None else None),

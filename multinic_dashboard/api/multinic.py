@@ -337,8 +337,135 @@ def domain_xml(request, instance_id: str) -> str:
 
 # --- admin: the VIF inventory and MAC holders --------------------------------------------------
 
+class OffsetPage:
+    """One page of a ``limit``/``offset`` collection: its items, and the offsets of the pages
+    before and after it (None where there is none), for Horizon's Prev/Next links."""
+
+    def __init__(self, items: list[APIObject], offset: int, limit: int, count: int):
+        self.items, self.offset, self.limit, self.count = items, offset, limit, count
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.count else None
+
+    @property
+    def prev_offset(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset > 0 else None
+
+
+def _page(request, path: str, offset: int, limit: int,
+          params: Mapping[str, Any] | None = None) -> OffsetPage:
+    answer = call(request, "GET", path, params={**(params or {}), "limit": limit,
+                                                  "offset": offset})
+    return OffsetPage(_objects(answer["results"]), offset, limit, answer["count"])
+
+
+def vif_page(request, *, offset: int = 0, limit: int = 20, **filters: Any) -> OffsetPage:
+    """A page of every project's VIFs (admin), oldest instance first and NICs in NIC order,
+    each with its instance's, project's and network's names and its bare-metal ``carrier``.
+    Filters: ``project`` and ``network`` (a name in any case, or an ID), ``mac`` (any
+    notation; an unusable one is an ``APIError`` with the reason), ``node``,
+    ``instance_uuid``."""
+    return _page(request, "vifs/", offset, limit, filters)
+
+
+def vif_list(request, **filters: Any) -> list[APIObject]:
+    """Every VIF matching ``filters`` (as ``vif_page``), all pages."""
+    return _all_pages(request, "vifs/", filters)
+
+
+def mac_holders(request, mac: str) -> APIObject:
+    """Who holds ``mac`` (any notation): its normalised ``mac``, ``kind``, and the ``vif``
+    (inventory shape), ``port`` and ``port_group`` holding it, as dicts or None. An
+    ``APIError`` says why not: 400, no usable MAC; 404, nobody holds it."""
+    return APIObject(call(request, "GET", f"macs/{quote(mac, safe='')}/"))
+
+
 
 # --- admin: bare metal (nodes, ports, port groups) ---------------------------------------------
+
+def node_page(request, *, offset: int = 0, limit: int = 20) -> OffsetPage:
+    """A page of bare-metal nodes by name, each with its ``project_name``, ``ports`` and
+    ``port_groups`` (UUIDs) and the ``instances`` on it (``uuid``, ``name``)."""
+    return _page(request, "nodes/", offset, limit)
+
+
+def node_get(request, node_uuid: str) -> APIObject:
+    return APIObject(call(request, "GET", f"nodes/{node_uuid}/"))
+
+
+def node_create(request, name: str, *, project_id: str | None = None,
+                properties: Mapping[str, Any] | None = None) -> APIObject:
+    """Enrol a node; ``project_id`` (an ID or a name) may launch onto it, None: only
+    administrators."""
+    body: dict[str, Any] = {"name": name, "project_id": project_id}
+    if properties is not None:
+        body["properties"] = dict(properties)
+    return APIObject(call(request, "POST", "nodes/", body=body))
+
+
+def node_update(request, node_uuid: str, **fields: Any) -> APIObject:
+    """Change a node's ``name``, ``project_id`` or ``properties`` (only those given)."""
+    return APIObject(call(request, "PATCH", f"nodes/{node_uuid}/", body=fields))
+
+
+def node_delete(request, node_uuid: str) -> None:
+    """Delete a node with its ports and groups; refused (409) while instances run on it."""
+    call(request, "DELETE", f"nodes/{node_uuid}/")
+
+
+def port_list(request, node: str) -> list[APIObject]:
+    """The ports of a node (UUID or name), by MAC."""
+    return _all_pages(request, "ports/", {"node": node})
+
+
+def port_get(request, port_uuid: str) -> APIObject:
+    return APIObject(call(request, "GET", f"ports/{port_uuid}/"))
+
+
+def port_create(request, node_uuid: str, mac: str, **fields: Any) -> APIObject:
+    """Add a port: ``physical_network``, ``pxe_enabled``, ``port_group_uuid`` (or None),
+    ``local_link_connection`` (``{}``, or ``switch_id`` and ``port_id`` with an optional
+    ``switch_info``)."""
+    return APIObject(call(request, "POST", "ports/",
+                          body={"node_uuid": node_uuid, "mac": mac, **fields}))
+
+
+def port_update(request, port_uuid: str, **fields: Any) -> APIObject:
+    """Change a port (the fields of ``port_create``); not its MAC, network or group while it
+    carries a VIF (409)."""
+    return APIObject(call(request, "PATCH", f"ports/{port_uuid}/", body=fields))
+
+
+def port_delete(request, port_uuid: str) -> None:
+    call(request, "DELETE", f"ports/{port_uuid}/")
+
+
+def portgroup_list(request, node: str) -> list[APIObject]:
+    """The port groups of a node (UUID or name), by name; ``ports`` in member order."""
+    return _all_pages(request, "portgroups/", {"node": node})
+
+
+def portgroup_get(request, group_uuid: str) -> APIObject:
+    return APIObject(call(request, "GET", f"portgroups/{group_uuid}/"))
+
+
+def portgroup_create(request, node_uuid: str, name: str, **fields: Any) -> APIObject:
+    """Bond ports of a node: ``mac``, ``mode``, ``properties``,
+    ``standalone_ports_supported``, ``ports`` (UUIDs). The answer's ``warnings`` say what
+    works but is likely not meant (e.g. one member)."""
+    return APIObject(call(request, "POST", "portgroups/",
+                          body={"node_uuid": node_uuid, "name": name, **fields}))
+
+
+def portgroup_update(request, group_uuid: str, **fields: Any) -> APIObject:
+    return APIObject(call(request, "PATCH", f"portgroups/{group_uuid}/", body=fields))
+
+
+def portgroup_delete(request, group_uuid: str) -> None:
+    """Delete a port group (its ports stay); refused (409) while it carries a VIF."""
+    call(request, "DELETE", f"portgroups/{group_uuid}/")
+
 
 
 # --- bonding ---------------------------------------------------------------------------------
