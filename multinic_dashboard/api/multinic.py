@@ -27,6 +27,8 @@ from keystoneauth1.exceptions import EndpointNotFound
 
 #: The catalog type multinic's API is registered under in Keystone.
 SERVICE_TYPE = "network-manager"
+#: openstack_auth's permission for a user whose catalog has it (panels require it).
+SERVICE_PERMISSION = f"openstack.services.{SERVICE_TYPE}"
 
 
 class APIError(Exception):
