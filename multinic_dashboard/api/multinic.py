@@ -131,6 +131,12 @@ def _error(response: requests.Response) -> APIError:
                                           f"{response.reason or ''}".strip())
 
 
+def _segment(value: Any) -> str:
+    """An id from a URL or a form as one path segment: "/" or ".." in it cannot reach
+    another resource (dots too are escaped: URL libraries resolve a bare "..")."""
+    return quote(str(value), safe="").replace(".", "%2E")
+
+
 def call(request, method: str, path: str, *, params: Mapping[str, Any] | None = None,
          body: Any = None, raw: bool = False) -> Any:
     """``method`` on the API's ``path`` (relative to its base URL) as the signed-in user;
@@ -187,7 +193,7 @@ def network_list(request, **filters: Any) -> list[APIObject]:
 
 
 def network_get(request, network_id: str) -> APIObject:
-    network = APIObject(call(request, "GET", f"networks/{network_id}/"))
+    network = APIObject(call(request, "GET", f"networks/{_segment(network_id)}/"))
     network._data["subnet_objects"] = _all_pages(request, "subnets/",
                                                  {"network_id": network_id})
     return network
@@ -240,7 +246,7 @@ def network_create(request, **fields: Any) -> APIObject:
 
 
 def network_delete(request, network_id: str) -> None:
-    call(request, "DELETE", f"networks/{network_id}/")
+    call(request, "DELETE", f"networks/{_segment(network_id)}/")
 
 
 def subnet_create(request, network_id: str, **fields: Any) -> APIObject:
@@ -249,16 +255,10 @@ def subnet_create(request, network_id: str, **fields: Any) -> APIObject:
 
 
 def subnet_delete(request, subnet_id: str) -> None:
-    call(request, "DELETE", f"subnets/{subnet_id}/")
+    call(request, "DELETE", f"subnets/{_segment(subnet_id)}/")
 
 
 # --- instances and their interfaces ----------------------------------------------------------
-
-def _segment(value: Any) -> str:
-    """An id from a URL or a form as one path segment: "/" or ".." in it cannot reach
-    another resource (dots too are escaped: URL libraries resolve a bare "..")."""
-    return quote(str(value), safe="").replace(".", "%2E")
-
 
 def _instance(data: Mapping[str, Any]) -> APIObject:
     """An instance, with its NICs (NIC order) also as objects: ``interface_objects``."""
@@ -380,7 +380,7 @@ def mac_holders(request, mac: str) -> APIObject:
     """Who holds ``mac`` (any notation): its normalised ``mac``, ``kind``, and the ``vif``
     (inventory shape), ``port`` and ``port_group`` holding it, as dicts or None. An
     ``APIError`` says why not: 400, no usable MAC; 404, nobody holds it."""
-    return APIObject(call(request, "GET", f"macs/{quote(mac, safe='')}/"))
+    return APIObject(call(request, "GET", f"macs/{_segment(mac)}/"))
 
 
 
@@ -393,7 +393,7 @@ def node_page(request, *, offset: int = 0, limit: int = 20) -> OffsetPage:
 
 
 def node_get(request, node_uuid: str) -> APIObject:
-    return APIObject(call(request, "GET", f"nodes/{node_uuid}/"))
+    return APIObject(call(request, "GET", f"nodes/{_segment(node_uuid)}/"))
 
 
 def node_create(request, name: str, *, project_id: str | None = None,
@@ -408,12 +408,12 @@ def node_create(request, name: str, *, project_id: str | None = None,
 
 def node_update(request, node_uuid: str, **fields: Any) -> APIObject:
     """Change a node's ``name``, ``project_id`` or ``properties`` (only those given)."""
-    return APIObject(call(request, "PATCH", f"nodes/{node_uuid}/", body=fields))
+    return APIObject(call(request, "PATCH", f"nodes/{_segment(node_uuid)}/", body=fields))
 
 
 def node_delete(request, node_uuid: str) -> None:
     """Delete a node with its ports and groups; refused (409) while instances run on it."""
-    call(request, "DELETE", f"nodes/{node_uuid}/")
+    call(request, "DELETE", f"nodes/{_segment(node_uuid)}/")
 
 
 def port_list(request, node: str) -> list[APIObject]:
@@ -422,7 +422,7 @@ def port_list(request, node: str) -> list[APIObject]:
 
 
 def port_get(request, port_uuid: str) -> APIObject:
-    return APIObject(call(request, "GET", f"ports/{port_uuid}/"))
+    return APIObject(call(request, "GET", f"ports/{_segment(port_uuid)}/"))
 
 
 def port_create(request, node_uuid: str, mac: str, **fields: Any) -> APIObject:
@@ -436,11 +436,11 @@ def port_create(request, node_uuid: str, mac: str, **fields: Any) -> APIObject:
 def port_update(request, port_uuid: str, **fields: Any) -> APIObject:
     """Change a port (the fields of ``port_create``); not its MAC, network or group while it
     carries a VIF (409)."""
-    return APIObject(call(request, "PATCH", f"ports/{port_uuid}/", body=fields))
+    return APIObject(call(request, "PATCH", f"ports/{_segment(port_uuid)}/", body=fields))
 
 
 def port_delete(request, port_uuid: str) -> None:
-    call(request, "DELETE", f"ports/{port_uuid}/")
+    call(request, "DELETE", f"ports/{_segment(port_uuid)}/")
 
 
 def portgroup_list(request, node: str) -> list[APIObject]:
@@ -449,7 +449,7 @@ def portgroup_list(request, node: str) -> list[APIObject]:
 
 
 def portgroup_get(request, group_uuid: str) -> APIObject:
-    return APIObject(call(request, "GET", f"portgroups/{group_uuid}/"))
+    return APIObject(call(request, "GET", f"portgroups/{_segment(group_uuid)}/"))
 
 
 def portgroup_create(request, node_uuid: str, name: str, **fields: Any) -> APIObject:
@@ -461,12 +461,12 @@ def portgroup_create(request, node_uuid: str, name: str, **fields: Any) -> APIOb
 
 
 def portgroup_update(request, group_uuid: str, **fields: Any) -> APIObject:
-    return APIObject(call(request, "PATCH", f"portgroups/{group_uuid}/", body=fields))
+    return APIObject(call(request, "PATCH", f"portgroups/{_segment(group_uuid)}/", body=fields))
 
 
 def portgroup_delete(request, group_uuid: str) -> None:
     """Delete a port group (its ports stay); refused (409) while it carries a VIF."""
-    call(request, "DELETE", f"portgroups/{group_uuid}/")
+    call(request, "DELETE", f"portgroups/{_segment(group_uuid)}/")
 
 
 
