@@ -1,39 +1,59 @@
-"""How the dashboard names things: NICs, addresses and what carries a VIF. Display only."""
+"""How the dashboard names things: NICs, addresses, what carries a VIF, times. Display only,
+over the API's objects (``multinic_dashboard.api.multinic``): the panels run where the API's
+models are not installed.
+"""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
-
-from multinic_api.models import VIF
-from multinic_api.services import baremetal, binding
+from django.utils.safestring import SafeString
 
 
-def nic_name(vif: VIF) -> str:
+def nic_name(vif: Any) -> str:
     """The guest's name for the NIC: its position is the NIC order (eth0 first)."""
     return f"eth{vif.position}"
 
 
-def addresses(vif: VIF) -> list[str]:
-    """The VIF's fixed IPs, IPv4 before IPv6 (needs ``vifs_with_addresses``)."""
-    ips = sorted(vif.fixed_ips.all(), key=lambda ip: (ip.subnet.ip_version, ip.subnet_id))
-    return [str(ip.address) for ip in ips]
+def addresses(vif: Any) -> list[str]:
+    """The VIF's fixed IPs, IPv4 before IPv6 (then by subnet, as the guest is handed them)."""
+    ordered = sorted(vif.fixed_ips, key=lambda ip: (ip["ip_version"], str(ip["subnet_id"])))
+    return [ip["ip_address"] for ip in ordered]
 
 
-def carrier(vif: VIF) -> str:
-    """What carries a bare-metal VIF: a port (its MAC) or a bond (name, mode, members)."""
-    if vif.port_id is not None:
-        return f"port {vif.port.mac}"
-    if vif.port_group_id is not None:
-        group = vif.port_group
-        mode, _ = binding.bound_bond(vif, group)
-        members = ", ".join(p.mac for p in baremetal.in_member_order(group.ports.all()))
-        return f"bond {group.name} ({mode}: {members})"
-    return ""
+def carrier(vif: Any) -> str:
+    """What carries a bare-metal VIF: a port (its MAC) or a bond (name, mode, members); ""
+    on a virtual machine. The API says which (a VIF's ``carrier``)."""
+    held = vif.get("carrier")
+    if not held:
+        return ""
+    if held["kind"] == "port":
+        return f"port {held['mac']}"
+    return f"bond {held['name']} ({held['mode']}: {', '.join(held['members'])})"
 
 
-def nic_lines(vifs) -> str:
+def nic_lines(vifs: Iterable[Any]) -> SafeString:
     """One line per NIC in NIC order: name, MAC, addresses (for a table cell)."""
     return format_html_join(
         "", '<div class="multinic-nic"><strong>{}</strong>&nbsp;<code>{}</code> {}</div>',
         ((nic_name(v), v.mac, ", ".join(addresses(v))) for v in vifs))
+
+
+def timestamp(value: str | None) -> str | None:
+    """An API time (ISO 8601) as the dashboard shows times: ``2024-05-01 12:34:56``, in the
+    site's time zone. None stays None (Horizon then shows the column's ``empty_value``)."""
+    if not value:
+        return None
+    when = parse_datetime(value)
+    if when is None:
+        return value
+    if timezone.is_aware(when):
+        when = timezone.localtime(when)
+    return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def link(url: str, text: str) -> str:

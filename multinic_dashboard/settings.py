@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
     # The first class decides the WWW-Authenticate challenge, so anonymous callers get a
     # 401 that names the token scheme rather than a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "multinic_identity.authentication.BuiltinTokenAuthentication",
         "multinic_api.api.authentication.KeystoneTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -34,8 +34,9 @@ import openstack_dashboard
 import pytest
 import requests
 
+from tests.background_server import BackgroundServer
 from tests.gunicorn_server import free_port
-from tests.keystone_server import KeystoneServer, stop_process_group
+from tests.keystone_server import KeystoneServer
 
 REPO = Path(__file__).resolve().parent.parent
 INSTALLED = Path(openstack_dashboard.__file__).resolve().parent
@@ -115,7 +116,7 @@ def _overlay(root: Path) -> Path:
     return package
 
 
-class HorizonSite:
+class HorizonSite(BackgroundServer):
     """openstack_dashboard under gunicorn on 127.0.0.1, signing in through ``keystone``.
 
     ``with_plugin=False`` leaves our enabled files and settings snippet out, for telling a
@@ -129,6 +130,7 @@ class HorizonSite:
         self.workers = workers
         self.threads = threads
         self.root = Path(tempfile.mkdtemp(prefix="multinic-horizon-"))
+        self.workdir = self.root
         self.package = self.root / "openstack_dashboard"
         self.log = self.root / "dashboard.log"
         self.process: subprocess.Popen | None = None
@@ -211,29 +213,6 @@ class HorizonSite:
             time.sleep(0.1)
         self.startup_seconds = time.monotonic() - started
         return self
-
-    def stop(self) -> None:
-        stop_process_group(self.process)
-
-    def remove_files(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    def __enter__(self) -> HorizonSite:
-        try:
-            return self.start()
-        except BaseException:  # start's assertion carries the log; nothing else is kept
-            self.stop()
-            self.remove_files()
-            raise
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-        self.remove_files()
-
-    def log_tail(self, lines: int = 80) -> str:
-        if not self.log.exists():
-            return "(no output)"
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     # --- a browser's part ---------------------------------------------------------------
 

@@ -25,7 +25,6 @@ import grp
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -38,7 +37,8 @@ import pytest
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
-from tests.gunicorn_server import _group_members, free_port
+from tests.background_server import BackgroundServer
+from tests.gunicorn_server import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SETUP = REPO / "tools" / "keystone" / "setup.sh"
@@ -90,30 +90,7 @@ def keystone_home(timeout: float = 1200) -> Path:
     return Path(result.stdout.strip().splitlines()[-1])
 
 
-def stop_process_group(process: subprocess.Popen | None, timeout: float = 30.0) -> None:
-    """SIGTERM the group ``process`` leads (started with ``start_new_session``), SIGKILL it
-    if it lingers, and wait until none of its members is left."""
-    if process is None:
-        return
-    pgid = process.pid
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            continue
-        deadline = time.monotonic() + timeout
-        while _group_members(pgid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if not _group_members(pgid):
-            return
-    raise AssertionError(f"processes {_group_members(pgid)} of group {pgid} survived")
-
-
-class KeystoneServer:
+class KeystoneServer(BackgroundServer):
     """Keystone 30 under gunicorn on 127.0.0.1, with its own SQLite database and keys."""
 
     region = "RegionOne"
@@ -129,6 +106,7 @@ class KeystoneServer:
         self.threads = threads
         self.home = home  # setup.sh's entry; found (or built) on start when None
         self.directory = Path(tempfile.mkdtemp(prefix="multinic-keystone-"))
+        self.workdir = self.directory
         self.config = self.directory / "keystone.conf"
         self.log = self.directory / "keystone.log"
         self.process: subprocess.Popen | None = None
@@ -249,29 +227,6 @@ class KeystoneServer:
                 raise AssertionError(f"keystone did not answer GET /v3 within {timeout:.0f} s:\n"
                                      + self.log_tail())
             time.sleep(0.05)
-
-    def stop(self) -> None:
-        stop_process_group(self.process)
-
-    def remove_files(self) -> None:
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-    def __enter__(self) -> KeystoneServer:
-        try:
-            return self.start()
-        except BaseException:  # start's assertion carries the log; nothing else is kept
-            self.stop()
-            self.remove_files()
-            raise
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-        self.remove_files()
-
-    def log_tail(self, lines: int = 60) -> str:
-        if not self.log.exists():
-            return "(no output)"
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     # --- identity data, through the API as the admin ------------------------------------
 

@@ -64,6 +64,20 @@ def test_sign_in_with_a_password_lands_on_the_project_dashboard(client, cloud):
     assert b"project-a" in response.content  # the top bar names the project
 
 
+def test_sign_out_revokes_the_sessions_tokens(client, cloud):
+    from rest_framework.test import APIClient
+
+    sign_in(client, "alice", "pw-alice")
+    tokens = [client.session["token"].id, client.session["unscoped_token"]]
+    api = APIClient()
+    for token in tokens:
+        assert api.get("/api/networks/", HTTP_X_AUTH_TOKEN=token).status_code == 200
+    assert client.post("/auth/logout/").status_code == 302
+    for token in tokens:
+        assert api.get("/api/networks/", HTTP_X_AUTH_TOKEN=token).status_code == 401
+    assert "/auth/login/" in client.get(INDEX)["Location"]
+
+
 def test_a_tenant_gets_403_on_the_admin_dashboard(alice):
     assert alice.get("/admin/").status_code == 403
 
@@ -85,7 +99,9 @@ def test_table_lists_own_instances_with_nics_in_order(alice, cloud):
     v4 = vifs[0].fixed_ips.get(subnet__ip_version=4).address
     assert str(v4) in html[first:second]
     assert detail(mine) in html
-    row_actions = [a.name for a in page.context["table"].get_row_actions(mine)]
+    table = page.context["table"]
+    (datum,) = [d for d in table.data if d.uuid == str(mine.uuid)]  # the API's, not the ORM's
+    row_actions = [a.name for a in table.get_row_actions(datum)]
     assert row_actions == ["detail", "attach_interface", "detach_interface", "delete"]
 
 
@@ -130,6 +146,8 @@ def test_table_filters_by_name_and_by_address(alice, cloud):
     assert "web-1" in by_ip and "db-1" not in by_ip
     nonsense = shown("address", "not-an-address")
     assert nonsense.count("web-1") == 0 and "db-1" not in nonsense
+    # The API's reason, not an empty table that says nothing.
+    assert "&#x27;not-an-address&#x27; is neither an IP address nor a MAC address" in nonsense
 
 
 def test_delete_frees_addresses_and_batch_delete_takes_several(alice, cloud):
@@ -147,6 +165,38 @@ def test_deleting_another_projects_instance_does_nothing(alice, cloud):
     theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
     alice.post(INDEX, {"action": f"instances__delete__{theirs.uuid}"})
     assert Instance.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.fixture
+def api_calls(monkeypatch):
+    """Every call the panels make to the API, as (method, path), in order."""
+    from multinic_dashboard.api import multinic
+
+    made: list[tuple[str, str]] = []
+    real = multinic.call
+
+    def counting(request, method, path, **kwargs):
+        made.append((method, path))
+        return real(request, method, path, **kwargs)
+
+    monkeypatch.setattr(multinic, "call", counting)
+    return made
+
+
+def test_a_page_of_the_table_is_one_api_call_however_many_instances(alice, cloud, api_calls):
+    for i in range(3):
+        launch(cloud, f"vm-{i}", [cloud.net_a, cloud.shared])
+    assert alice.get(INDEX).status_code == 200
+    assert api_calls == [("GET", "instances/")]
+
+
+def test_a_stale_marker_shows_the_first_page(alice, cloud):
+    gone = launch(cloud, "gone", [cloud.net_a])
+    launch(cloud, "kept", [cloud.net_a])
+    marker = str(gone.uuid)
+    instances.delete_instance(gone)
+    page = alice.get(f"{INDEX}?marker={marker}", follow=True).content.decode()
+    assert ">kept<" in page and "That page is gone; showing the first one." in page
 
 
 # --- the detail page -----------------------------------------------------------------------
@@ -168,12 +218,30 @@ def test_detail_tabs_show_interfaces_network_info_config_drive_and_domain(alice,
     assert '"legacy"' not in html and 'id="network-info-legacy"' in html
 
 
+def test_the_detail_page_shows_every_config_drive_file_the_api_lists(alice, cloud, api_calls):
+    instance = launch(cloud, "web", [cloud.net_a], config_drive=True)
+    html = alice.get(detail(instance)).content.decode()
+    base = f"instances/{instance.uuid}/"
+    listing = cloud.a.get(f"/api/{base}config_drive/").json()["files"]
+    files = [f"{base}config_drive/{f['path']}" for f in listing]
+    assert len(files) > 5
+    for file in listing:
+        assert f'data-path="{file["path"]}"' in html
+    # One call for the instance, two for network_info's shapes, the listing, each file, and
+    # the domain: the number of calls grows with the drive's files only.
+    assert api_calls == [("GET", base), ("GET", f"{base}network_info/"),
+                         ("GET", f"{base}network_info/"), ("GET", f"{base}config_drive/"),
+                         *[("GET", f) for f in files], ("GET", f"{base}domain.xml")]
+
+
 def test_the_config_drive_iso_downloads_with_its_label(alice, cloud):
     instance = launch(cloud, "web", [cloud.net_a], config_drive=True)
     response = alice.get(reverse("horizon:project:multinic_instances:config_drive_iso",
                                  args=[instance.uuid]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-iso9660-image"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="config-drive-{instance.uuid}.iso"')  # the API's name
     iso = pycdlib.PyCdlib()
     iso.open_fp(io.BytesIO(response.content))
     try:
@@ -446,38 +514,21 @@ MODES = "/project/launch/bonding-modes/"
 CARRIERS = "/project/launch/carriers/"
 
 
-def api_calls(monkeypatch) -> list[tuple[str, str]]:
-    """Every call the panels make to the API from now on: (method, path)."""
-    from multinic_dashboard.api import multinic
-
-    calls: list[tuple[str, str]] = []
-    real = multinic.call
-
-    def counted(request, method, path, **kwargs):
-        calls.append((method, path))
-        return real(request, method, path, **kwargs)
-
-    monkeypatch.setattr(multinic, "call", counted)
-    return calls
-
-
-def test_the_wizard_page_asks_the_api_once_for_each_list_it_offers(alice, cloud, monkeypatch):
+def test_the_wizard_page_asks_the_api_once_for_each_list_it_offers(alice, cloud, api_calls):
     build_node("mine", cloud.project_a, [("physnet1", True)])
-    calls = api_calls(monkeypatch)
     assert alice.get(LAUNCH).status_code == 200
     # Key pairs, networks and their subnets, nodes: one page each. The bonding modes and a
     # node's ports are the script's to ask for, when it needs them.
-    assert sorted(calls) == [("GET", "keypairs/"), ("GET", "networks/"), ("GET", "nodes/"),
-                             ("GET", "subnets/")]
+    assert sorted(api_calls) == [("GET", "keypairs/"), ("GET", "networks/"),
+                                 ("GET", "nodes/"), ("GET", "subnets/")]
 
 
 def test_the_wizard_launches_with_one_api_call_after_reading_its_lists(alice, cloud,
-                                                                       monkeypatch):
-    calls = api_calls(monkeypatch)
+                                                                       api_calls):
     response = wizard_post(alice, "counted", [{"network_id": str(cloud.net_a.pk)}])
     assert response.status_code == 302
-    assert [c for c in calls if c[0] == "POST"] == [("POST", "instances/")]
-    assert len(calls) == 5  # the four lists the steps validate against, and the launch
+    assert [c for c in api_calls if c[0] == "POST"] == [("POST", "instances/")]
+    assert len(api_calls) == 5  # the four lists the steps validate against, and the launch
 
 
 def test_the_wizard_offers_the_users_own_key_pairs_from_the_api(alice, cloud):
@@ -584,21 +635,14 @@ def test_the_bonding_modes_are_the_apis_or_its_reason_for_not_giving_them(alice,
                              "code": "error"}
 
 
-def test_an_unreachable_api_is_a_503_that_says_so(alice, cloud, monkeypatch):
-    from keystoneauth1 import exceptions as ksa_exceptions
-
-    from multinic_dashboard.api import multinic
-
-    def unreachable(request):
-        raise ksa_exceptions.ConnectFailure("Unable to establish connection to "
-                                            "http://192.0.2.9:9000/bonding/modes/")
-
-    monkeypatch.setattr(multinic, "bonding_modes", unreachable)
+def test_an_unreachable_api_is_a_503_that_says_so(alice, cloud, settings):
+    # Nothing listens on the discard port: the client's APIError (503) names the endpoint.
+    settings.MULTINIC_API_URL = "http://127.0.0.1:9/network-manager"
+    settings.MULTINIC_API_ADAPTER = ""
     failed = alice.get(MODES)
     assert failed.status_code == 503
-    assert failed.json()["detail"] == ("The multinic API could not be reached: Unable to "
-                                       "establish connection to "
-                                       "http://192.0.2.9:9000/bonding/modes/")
+    assert failed.json()["detail"].startswith(
+        "The multinic API at http://127.0.0.1:9/network-manager cannot be reached")
 
 
 def test_a_nodes_carriers_are_its_ports_and_groups_with_what_is_in_use(alice, cloud):

@@ -22,7 +22,7 @@ import pytest
 import requests
 import rjsmin
 
-from tests.gunicorn_server import GunicornServer, database_url
+from tests.gunicorn_server import GunicornServer, database_url, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -121,7 +121,7 @@ def sign_in(session: requests.Session, server: GunicornServer, username: str) ->
     assert page.status_code == 200, page.status_code
     response = session.post(
         server.url("/auth/login/"),
-        data={"username": username, "password": PASSWORD, "next": "",
+        data={"username": username, "password": PASSWORD, "next": "", "region": "default",
               "csrfmiddlewaretoken": session.cookies["csrftoken"]},
         headers={"Referer": server.url("/auth/login/")}, timeout=30)
     assert response.status_code == 200, (response.status_code, response.text[:500])
@@ -213,3 +213,37 @@ def test_every_stylesheet_and_script_is_served_with_debug_off(production_server,
     _, settings = run("manage.py", "diffsettings", env=server.environment())
     assert "\nCOMPRESS_OFFLINE = True" in settings
     assert not server.server_errors(), server.server_errors()[:1]
+
+
+def test_one_sync_worker_serves_pages_that_call_the_api_and_the_identity(deployed_static_root):
+    """The dashboard's calls to its own API and Identity never wait for a second worker of
+    the same server: with a single sync worker (one request at a time), signing in (which
+    asks the Identity for tokens and projects) and the panels (which ask the API) answer. Were
+    those calls HTTP requests to this server, the one worker would wait for itself until the
+    request timed out."""
+    port = free_port()
+    # The Identity's URL is this very server's, as for `make run`: over HTTP, its one worker
+    # would be asking itself.
+    server = GunicornServer(workers=1, threads=1, port=port,
+                            extra_args=("--worker-class", "sync", "--timeout", "60"),
+                            env={**production_environment(deployed_static_root),
+                                 "MULTINIC_IDENTITY_URL":
+                                     f"http://127.0.0.1:{port}/identity/v3"})
+    server.start()
+    try:
+        run("manage.py", "load_demo_data", "--password", PASSWORD,
+            env={"DATABASE_URL": database_url(server.application_name)})
+        with requests.Session() as session:
+            started = time.monotonic()
+            sign_in(session, server, "demo")
+            for path in ("/project/", "/project/multinic_networks/"):
+                response = session.get(server.url(path), timeout=30)
+                assert response.status_code == 200, (path, response.status_code)
+                if path == "/project/multinic_networks/":  # the API's answer, shown
+                    assert "203.0.113.0/24" in response.text
+            # Well inside one request's timeout: nothing waited on anything.
+            assert time.monotonic() - started < 30
+        assert not server.server_errors(), server.server_errors()[:1]
+    finally:
+        server.stop()
+        server.remove_files()

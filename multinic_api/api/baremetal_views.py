@@ -90,7 +90,8 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
     write_serializer_class = s.NodeWriteSerializer
 
     def get_scoped_queryset(self):
-        nodes = self.visible_nodes().prefetch_related("ports", "port_groups")
+        nodes = self.visible_nodes().select_related("project").prefetch_related(
+            "ports", "port_groups", "instances")
         name = self.request.query_params.get("name")
         if not name:
             return nodes

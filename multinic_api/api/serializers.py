@@ -5,6 +5,7 @@ import base64
 import binascii
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from multinic_api.models import (
@@ -18,7 +19,7 @@ from multinic_api.models import (
     PortGroup,
     Subnet,
 )
-from multinic_api.services import baremetal
+from multinic_api.services import baremetal, binding
 
 
 class StrictCharField(serializers.CharField):
@@ -57,13 +58,25 @@ class StrictSerializer(serializers.Serializer):
 
 class NetworkSerializer(serializers.ModelSerializer):
     project_id = StrictCharField(read_only=True)
+    project_name = serializers.SerializerMethodField(
+        help_text="the owning project's name, for administrators and for the project itself; "
+                  "null otherwise (whose a shared network is stays with administrators)")
     subnets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Network
-        fields = ["id", "name", "project_id", "shared", "mtu", "physical_network", "subnets",
-                  "created"]
+        fields = ["id", "name", "project_id", "project_name", "shared", "mtu",
+                  "physical_network", "subnets", "created"]
         read_only_fields = fields
+
+    def get_project_name(self, network) -> str | None:
+        scope = self.context.get("scope")  # the caller's (tenancy.Scope), given by the views
+        if scope is None:
+            return None
+        if scope.is_admin or (scope.project is not None
+                              and network.project_id == scope.project.pk):
+            return network.project.name
+        return None
 
 
 class NetworkCreateSerializer(StrictSerializer):
@@ -135,9 +148,23 @@ class FixedIPSerializer(serializers.ModelSerializer):
         fields = ["subnet_id", "ip_address", "ip_version"]
 
 
+class CarrierSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["port", "bond"])
+    uuid = serializers.UUIDField(help_text="the port's, or the port group's")
+    mac = serializers.CharField(help_text="the port's MAC, or the port group's (may be null)",
+                                allow_null=True)
+    name = serializers.CharField(required=False, help_text="bond: the port group's name")
+    mode = serializers.CharField(required=False, help_text="bond: the mode this NIC runs with")
+    properties = serializers.DictField(required=False,
+                                       help_text="bond: the options this NIC runs with")
+    members = serializers.ListField(child=serializers.CharField(), required=False,
+                                    help_text="bond: the member ports' MACs, in member order")
+
+
 class VIFSerializer(serializers.ModelSerializer):
     instance_uuid = serializers.UUIDField(source="instance_id", read_only=True)
     network_id = serializers.UUIDField(read_only=True)
+    network_name = StrictCharField(source="network.name", read_only=True)
     project_id = StrictCharField(source="instance.project_id", read_only=True)
     devname = StrictCharField(read_only=True)
     fixed_ips = FixedIPSerializer(many=True, read_only=True)
@@ -146,7 +173,8 @@ class VIFSerializer(serializers.ModelSerializer):
         model = VIF
         fields = ["uuid", "mac", "instance_uuid", "project_id", "network_id", "position",
                   "devname", "tag", "vif_type", "vnic_type", "fixed_ips", "port_uuid",
-                  "port_group_uuid", "binding_host", "binding_profile", "created"]
+                  "port_group_uuid", "carrier", "binding_host", "binding_profile",
+                  "network_name", "created"]
         read_only_fields = fields
 
     port_uuid = serializers.UUIDField(source="port_id", read_only=True, allow_null=True,
@@ -157,18 +185,47 @@ class VIFSerializer(serializers.ModelSerializer):
     binding_profile = serializers.DictField(
         read_only=True, help_text="bare metal: local_link_information and "
         "local_group_information (the bond mode and options this NIC runs with)")
+    carrier = serializers.SerializerMethodField(
+        help_text="bare metal: what carries this NIC, a port or a bond; null on a VM")
+
+    @extend_schema_field(CarrierSerializer(allow_null=True))
+    def get_carrier(self, vif) -> dict | None:
+        if vif.port_id is not None:
+            return {"kind": "port", "uuid": str(vif.port_id), "mac": vif.port.mac}
+        if vif.port_group_id is not None:
+            group = vif.port_group
+            mode, properties = binding.bound_bond(vif, group)
+            return {"kind": "bond", "uuid": str(group.pk), "mac": group.mac, "name": group.name,
+                    "mode": mode, "properties": properties,
+                    "members": [p.mac for p in baremetal.in_member_order(group.ports.all())]}
+        return None
+
+
+class VIFInventorySerializer(VIFSerializer):
+    """A VIF in the admin inventory: with the names of its instance and project beside the
+    network's and what carries it, so that a listing needs no further lookups."""
+
+    instance_name = StrictCharField(source="instance.name", read_only=True)
+    project_name = StrictCharField(source="instance.project.name", read_only=True)
+
+    class Meta(VIFSerializer.Meta):
+        fields = [*VIFSerializer.Meta.fields, "instance_name", "project_name"]
+        read_only_fields = fields
 
 
 class InstanceSerializer(serializers.ModelSerializer):
     project_id = StrictCharField(read_only=True)
+    project_name = StrictCharField(source="project.name", read_only=True)
     node_uuid = serializers.UUIDField(source="node_id", read_only=True, allow_null=True)
+    node_name = StrictCharField(source="node.name", read_only=True, allow_null=True,
+                                help_text="bare metal: the node's name")
     interfaces = VIFSerializer(source="vifs", many=True, read_only=True)
 
     class Meta:
         model = Instance
-        fields = ["uuid", "name", "hostname", "project_id", "availability_zone", "metadata",
-                  "key_name", "config_drive", "launch_index", "node_uuid", "created",
-                  "interfaces"]
+        fields = ["uuid", "name", "hostname", "project_id", "project_name", "availability_zone",
+                  "metadata", "key_name", "config_drive", "launch_index", "node_uuid",
+                  "node_name", "created", "interfaces"]
         read_only_fields = fields
 
 
@@ -307,15 +364,34 @@ class KeypairImportSerializer(StrictSerializer):
 
 # --- bare metal -----------------------------------------------------------------------------
 
+class NodeInstanceSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+
+
 class NodeSerializer(serializers.ModelSerializer):
     project_id = StrictCharField(read_only=True, allow_null=True)
+    project_name = serializers.SerializerMethodField(
+        help_text="the project's name, for display; null with project_id")
     ports = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     port_groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    instances = serializers.SerializerMethodField(
+        help_text="the instances running on the node, by name")
 
     class Meta:
         model = Node
-        fields = ["uuid", "name", "project_id", "properties", "ports", "port_groups", "created"]
+        fields = ["uuid", "name", "project_id", "project_name", "properties", "ports",
+                  "port_groups", "instances", "created"]
         read_only_fields = fields
+
+    def get_project_name(self, node) -> str | None:
+        return node.project.name if node.project_id else None
+
+    @extend_schema_field(NodeInstanceSerializer(many=True))
+    def get_instances(self, node) -> list[dict]:
+        # Sorted here, not by the query, so that a prefetched list is used as it is.
+        running = sorted(node.instances.all(), key=lambda i: (i.name, str(i.uuid)))
+        return [{"uuid": str(i.uuid), "name": i.name} for i in running]
 
 
 class NodeWriteSerializer(StrictSerializer):

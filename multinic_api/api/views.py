@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api import filtersets
-from multinic_api.api import launching
+from multinic_api.api import keyset, launching
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
 from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
@@ -62,21 +62,26 @@ class _PreviewRollback(Exception):
 
 @extend_schema_view(
     list=extend_schema(summary="Networks you may attach to: your project's and shared ones",
-                       responses={200: s.NetworkSerializer, **errors(400, 401)}),
+                       parameters=keyset.PARAMETERS,
+                       responses={200: s.NetworkSerializer, **errors(400, 401, 403)}),
     retrieve=extend_schema(responses={200: s.NetworkSerializer, **errors(401, 404)}),
     create=extend_schema(request=s.NetworkCreateSerializer,
                          responses={201: s.NetworkSerializer, **errors(400, 401, 403, 404)}),
     destroy=extend_schema(responses={204: None, **errors(401, 403, 404, 409)}),
 )
-class NetworkViewSet(ScopedViewSet):
+class NetworkViewSet(keyset.KeysetMixin, ScopedViewSet):
     queryset = Network.objects.all()
     serializer_class = s.NetworkSerializer
     filterset_class = filtersets.NetworkFilterSet
+    keyset_order = (("name", False), ("id", False))
 
     def get_scoped_queryset(self):
         scope = request_scope(self.request)
-        return instances.usable_networks(scope.project, scope.is_admin).prefetch_related(
-            "subnets").order_by("name", "id")
+        return instances.usable_networks(scope.project, scope.is_admin).select_related(
+            "project").prefetch_related("subnets").order_by("name", "id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "scope": request_scope(self.request)}
 
     def create(self, request, *args, **kwargs):
         scope = request_scope(request)
@@ -93,7 +98,8 @@ class NetworkViewSet(ScopedViewSet):
         network = subnets.create_network(project, data["name"], shared=data["shared"],
                                          mtu=data["mtu"],
                                          physical_network=data.get("physical_network"))
-        return Response(s.NetworkSerializer(network).data, status=status.HTTP_201_CREATED)
+        data = s.NetworkSerializer(network, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, network):
         request_scope(self.request).require_owner(network, "delete it")
@@ -143,7 +149,8 @@ class SubnetViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your project's instances (all, for admins)",
+    list=extend_schema(summary="Your project's instances (all, for admins), newest first",
+                       parameters=keyset.PARAMETERS,
                        responses={200: s.InstanceSerializer, **errors(400, 401)}),
     retrieve=extend_schema(responses={200: s.InstanceSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Launch: one VIF per requested NIC, in order, all or nothing",
@@ -153,15 +160,16 @@ class SubnetViewSet(ScopedViewSet):
     destroy=extend_schema(summary="Delete, freeing every MAC and address",
                           responses={204: None, **errors(401, 404)}),
 )
-class InstanceViewSet(ScopedViewSet):
+class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
     queryset = Instance.objects.all()
     serializer_class = s.InstanceSerializer
     filterset_class = filtersets.InstanceFilterSet
     lookup_field = "uuid"
+    keyset_order = (("created", True), ("uuid", False))
 
     def get_scoped_queryset(self):
         scope = request_scope(self.request)
-        return instances.instances_with_interfaces().filter(
+        return instances.instances_with_interfaces().select_related("project", "node").filter(
             pk__in=instances.visible_instances(scope.project, scope.is_admin)
         ).order_by("-created", "uuid")
 
@@ -250,19 +258,20 @@ class InterfaceViewSet(ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Every VIF in the cloud (admin)",
-                       responses={200: s.VIFSerializer, **errors(400, 401, 403)}),
-    retrieve=extend_schema(responses={200: s.VIFSerializer, **errors(401, 403, 404)}),
+    list=extend_schema(summary="Every VIF in the cloud (admin), with its instance's, "
+                               "project's and network's names and its bare-metal carrier",
+                       responses={200: s.VIFInventorySerializer, **errors(400, 401, 403)}),
+    retrieve=extend_schema(responses={200: s.VIFInventorySerializer, **errors(401, 403, 404)}),
 )
 class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = VIF.objects.all()
-    serializer_class = s.VIFSerializer
+    serializer_class = s.VIFInventorySerializer
     permission_classes = [IsAdminUser]
     filterset_class = filtersets.VIFFilterSet
     lookup_field = "uuid"
 
     def get_queryset(self):
-        vifs = instances.vifs_with_addresses()
+        vifs = instances.vifs_with_addresses().select_related("instance__project")
         return vifs.order_by("instance__created", "instance_id", "position")
 
 
@@ -272,7 +281,7 @@ class MacOwnerSerializer(s.serializers.Serializer):
         choices=["vif", "port", "port_group"],
         help_text="what holds the MAC: a VIF, else a bare-metal port or port group (a "
                   "bare-metal VIF has its carrier's MAC, so both are shown)")
-    vif = s.VIFSerializer(allow_null=True)
+    vif = s.VIFInventorySerializer(allow_null=True)
     port = s.PortSerializer(allow_null=True)
     port_group = s.PortGroupSerializer(allow_null=True)
 
@@ -288,7 +297,8 @@ class MacOwnerView(APIView):
             raise NotFound(f"No interface, port or port group holds MAC {held.mac}.")
         return Response({
             "mac": held.mac, "kind": held.kind,
-            "vif": s.VIFSerializer(held.vif).data if held.vif is not None else None,
+            "vif": (s.VIFInventorySerializer(held.vif).data if held.vif is not None
+                    else None),
             "port": s.PortSerializer(held.port).data if held.port is not None else None,
             "port_group": (s.PortGroupSerializer(held.port_group).data
                            if held.port_group is not None else None),

@@ -133,6 +133,7 @@ def update_port(port: Port, *, mac: Any = UNSET, physical_network: Any = UNSET,
         lock_node(port.node)
         port = Port.objects.select_related("node", "port_group").get(pk=port.pk)
         carrying = _carries_vif(port)
+        known_as = port.mac  # the refusal names the port by the MAC it has, not the one asked
         changed = []
         if mac is not UNSET and macs.normalize_mac(mac) != port.mac:
             port.mac = macs.normalize_mac(mac)
@@ -150,7 +151,7 @@ def update_port(port: Port, *, mac: Any = UNSET, physical_network: Any = UNSET,
             port.port_group = port_group
             changed.append("port group")
         if changed and carrying:
-            raise Conflict(f"Port {port.mac} carries {carrying}; its {' and '.join(changed)} "
+            raise Conflict(f"Port {known_as} carries {carrying}; its {' and '.join(changed)} "
                            "cannot change until that interface is detached")
         if pxe_enabled is not UNSET:
             port.pxe_enabled = bool(pxe_enabled)

@@ -82,6 +82,23 @@ def visible_instances(project: Project | None, is_admin: bool = False) -> QueryS
     return instances.filter(project=project)
 
 
+def holding_address(value: str) -> QuerySet[Instance]:
+    """Instances with a NIC that holds this IP address or MAC, either in any notation (an
+    IPv6 address compressed or not; a MAC with colons, dashes, dots or none, any case)."""
+    text = str(value).strip()
+    try:
+        ip = netaddr.IPAddress(text, flags=netaddr.INET_PTON)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        ip = None
+    if ip is not None:
+        return Instance.objects.filter(vifs__fixed_ips__address=str(ip)).distinct()
+    try:
+        mac = macs.normalize_mac(text)
+    except InvalidInput:
+        raise InvalidInput(f"'{value}' is neither an IP address nor a MAC address") from None
+    return Instance.objects.filter(vifs__mac=mac).distinct()
+
+
 def vifs_with_addresses() -> QuerySet[VIF]:
     """VIFs with what every view of them shows: instance, network, fixed IPs and subnets."""
     return VIF.objects.select_related("instance", "network", "port", "port_group").prefetch_related(

@@ -9,7 +9,6 @@ import uuid
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +21,7 @@ from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
 from multinic_api.services import catalog, instances, keypairs
 from multinic_api.services.text import has_nul
+from multinic_identity.authentication import BuiltinTokenAuthentication
 
 _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
                 404: "itemNotFound", 405: "badMethod", 406: "notAcceptable",
@@ -38,7 +38,7 @@ nova_fault = fault_handler(_nova_body)
 
 class ComputeView(APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
-    authentication_classes = [KeystoneTokenAuthentication, TokenAuthentication]
+    authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
     permission_classes = [IsAuthenticated]
 
     def get_exception_handler(self):

@@ -1,13 +1,13 @@
 """A read-only Image v2 subset (Glance's shapes) over ``MULTINIC_IMAGES``: the openstack CLI
 resolves ``--image NAME`` here before it creates a server. Nothing is stored or served."""
 
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.services import catalog
+from multinic_identity.authentication import BuiltinTokenAuthentication
 
 _CREATED = "2026-01-01T00:00:00Z"
 
@@ -28,7 +28,7 @@ def image_body(item: dict) -> dict:
 
 class ImageView(APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
-    authentication_classes = [KeystoneTokenAuthentication, TokenAuthentication]
+    authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
     permission_classes = [IsAuthenticated]
 
 

@@ -1,47 +1,61 @@
-"""Where the admin panels link to: an instance's detail page, a node's page; and what a
-bare-metal port or port group carries. Display only."""
+"""How the admin panels show API objects: links to an instance's and a node's page, NIC
+names, addresses, and what a bare-metal port or port group carries. Display only."""
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.urls import reverse
 from django.utils.html import format_html
-
-from multinic_dashboard import formatting
-
-
-def instance_url(instance_id) -> str:
-    return reverse("horizon:project:multinic_instances:detail", args=[instance_id])
+from django.utils.translation import gettext as _
 
 
-def node_url(node_id) -> str:
-    return reverse("horizon:admin:multinic_baremetal:detail", args=[node_id])
+def instance_url(instance_uuid) -> str:
+    return reverse("horizon:project:multinic_instances:detail", args=[instance_uuid])
 
 
-def instance_link(instance) -> str:
-    return formatting.link(instance_url(instance.pk), instance.name or str(instance.pk))
+def node_url(node_uuid) -> str:
+    return reverse("horizon:admin:multinic_baremetal:detail", args=[node_uuid])
 
 
-def node_link(node) -> str:
-    return formatting.link(node_url(node.pk), node.name)
+def link(url: str, text: str) -> str:
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
-def carried_vif(carrier):
-    """The VIF a port or port group carries, or None (select_related("vif__instance"))."""
-    return getattr(carrier, "vif", None)
+def instance_link(instance_uuid, name: str | None) -> str:
+    return link(instance_url(instance_uuid), name or str(instance_uuid))
 
 
-def carried(carrier) -> str:
-    """'eth1 of <instance link>' for a carrier bound to a VIF, else ''."""
-    vif = carried_vif(carrier)
+def node_link(node_uuid, name: str | None) -> str:
+    return link(node_url(node_uuid), name or str(node_uuid))
+
+
+def nic_name(vif) -> str:
+    """The guest's name for the NIC: its position is the NIC order (eth0 first)."""
+    return f"eth{vif.get('position')}"
+
+
+def addresses(vif) -> list[str]:
+    """A VIF's fixed IPs, IPv4 before IPv6 (then by subnet, as the instance pages list them)."""
+    ips = sorted(vif.get("fixed_ips") or [],
+                 key=lambda ip: (ip["ip_version"], str(ip["subnet_id"])))
+    return [ip["ip_address"] for ip in ips]
+
+
+def carrier_text(carrier: Mapping[str, Any] | None) -> str:
+    """What carries a bare-metal VIF (the inventory's ``carrier``): a port (its MAC) or a
+    bond (name, the mode this NIC runs with, members); '' for none."""
+    if not carrier:
+        return ""
+    if carrier["kind"] == "port":
+        return _("port %(mac)s") % {"mac": carrier["mac"]}
+    return _("bond %(name)s (%(mode)s: %(members)s)") % {
+        "name": carrier["name"], "mode": carrier["mode"],
+        "members": ", ".join(carrier["members"])}
+
+
+def carried(vif) -> str:
+    """'eth1 of <instance link>' for the VIF a port or group carries, else ''."""
     if vif is None:
         return ""
-    return format_html("{} of {}", formatting.nic_name(vif), instance_link(vif.instance))
-
-
-def carried_through(port) -> str:
-    """What a port carries: its own VIF, or its port group's ('... through bond0'), else ''
-    (select_related("vif__instance", "port_group__vif__instance"))."""
-    if carried_vif(port) is not None or port.port_group_id is None:
-        return carried(port)
-    through = carried(port.port_group)
-    if not through:
-        return ""
-    return format_html("{} (through {})", through, port.port_group.name)
+    return format_html(_("{nic} of {instance}"), nic=nic_name(vif),
+                       instance=instance_link(vif.get("instance_uuid"), vif.get("instance_name")))

@@ -1,12 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from horizon import forms
 
-from multinic_api.exceptions import InvalidInput
-from multinic_api.services import macs
-
 
 class MacSearchForm(forms.Form):
-    """A GET form: ``?mac=`` in any notation; the MAC service says what is wrong with it."""
+    """A GET form: ``?mac=`` in any notation; the API says what is wrong with it."""
 
     mac = forms.CharField(
         label=_("MAC Address"), max_length=64,
@@ -14,7 +11,9 @@ class MacSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "fa:16:3e:12:34:56", "autofocus": True}))
 
     def clean_mac(self) -> str:
-        try:
-            return macs.normalize_mac(self.cleaned_data["mac"])
-        except InvalidInput as error:
-            raise forms.ValidationError(error.message) from None
+        mac = self.cleaned_data["mac"].strip()
+        if "/" in mac:  # it goes into the API's path; no notation has one anyway
+            raise forms.ValidationError(
+                _("'%(mac)s' is not a MAC address; use six octets such as fa:16:3e:12:34:56")
+                % {"mac": mac})
+        return mac

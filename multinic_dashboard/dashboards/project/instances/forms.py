@@ -1,13 +1,14 @@
-"""Attach and detach an interface: modal forms over the instances service."""
+"""Attach and detach an interface: modal forms over the API's interfaces of an instance.
+
+The API decides what may be attached (a network the instance's project may use, a free
+address of it); its refusal is shown as the form's error, and nothing is attached."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from horizon import forms, messages
 
-from multinic_api.exceptions import MultinicError
-from multinic_api.services import instances
 from multinic_dashboard import formatting
-from multinic_dashboard.api import caller as api
+from multinic_dashboard.api import multinic
 
 
 class AttachInterface(forms.SelfHandlingForm):
@@ -21,23 +22,27 @@ class AttachInterface(forms.SelfHandlingForm):
     def __init__(self, request, *args, instance=None, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.instance = instance
-        caller = api.caller(request)
-        networks = instances.usable_networks(instance.project, caller.is_admin).order_by("name")
-        self.fields["network"].choices = [(str(n.pk), n.name) for n in networks]
+        # The networks the user may attach to (their project's and shared ones; any, for an
+        # administrator): the instance is in the user's project, or the user is an admin.
+        try:
+            networks = multinic.attachable_networks(request)
+        except multinic.APIError as error:
+            networks = []
+            messages.error(request, error.message)
+        self.fields["network"].choices = [(str(n.id), n.name or str(n.id)) for n in networks]
 
     def handle(self, request, data):
-        nic = instances.NicRequest(network_id=data["network"],
-                                   fixed_ips=[data["fixed_ip"]] if data["fixed_ip"] else (),
-                                   tag=data["tag"] or None)
-        warnings: list[str] = []
+        nic = {"network_id": data["network"]}
+        if data["fixed_ip"]:
+            nic["fixed_ips"] = [data["fixed_ip"]]
+        if data["tag"]:
+            nic["tag"] = data["tag"]
         try:
-            vif = instances.attach_interface(self.instance, nic, project=self.instance.project,
-                                             is_admin=api.caller(request).is_admin,
-                                             warnings=warnings)
-        except MultinicError as error:
+            vif = multinic.interface_attach(request, self.instance.uuid, **nic)
+        except multinic.APIError as error:
             self.api_error(error.message)
             return False
-        for warning in warnings:
+        for warning in vif.get("warnings", []):
             messages.warning(request, warning)
         messages.success(request, _("Attached %(nic)s (%(mac)s) to %(name)s.") % {
             "nic": formatting.nic_name(vif), "mac": vif.mac, "name": self.instance.name})
@@ -52,13 +57,13 @@ class DetachInterface(forms.SelfHandlingForm):
         self.instance = instance
         self.fields["vif"].choices = [
             (str(v.uuid), f"{formatting.nic_name(v)}: {v.mac} "
-                          f"({', '.join(formatting.addresses(v)) or v.network.name})")
-            for v in instance.vifs.all()]
+                          f"({', '.join(formatting.addresses(v)) or v.network_name})")
+            for v in instance.interface_objects]
 
     def handle(self, request, data):
         try:
-            instances.detach_interface(self.instance, data["vif"])
-        except MultinicError as error:
+            multinic.interface_detach(request, self.instance.uuid, data["vif"])
+        except multinic.APIError as error:
             self.api_error(error.message)
             return False
         messages.success(request, _("Detached the interface from %s.") % self.instance.name)

@@ -1,7 +1,8 @@
 """The instance detail page: overview, interfaces, network_info, config drive, libvirt XML.
 
-Everything shown is rendered by the same guest services the REST API serves
-(``multinic_api.services.guest``); the tabs only lay it out.
+Everything shown is what the API renders for the instance (``/api/instances/<uuid>/``:
+``network_info/``, ``config_drive/``, ``domain.xml``); the tabs only lay it out. A tab the
+API cannot answer says why in its place, and the others still show.
 """
 
 import json
@@ -9,21 +10,11 @@ import json
 from django.utils.translation import gettext_lazy as _
 from horizon import tabs
 
-from multinic_api.exceptions import MultinicError
-from multinic_api.guest.iso import VOLUME_LABEL
-from multinic_api.services import guest
-from multinic_api.virt.libvirt import LibvirtDriver
+from multinic_dashboard import formatting
+from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.instances import tables as instance_tables
 
 TEMPLATES = "multinic_dashboard/instances/detail"
-
-
-def _guest_view(tab) -> guest.GuestView:
-    """One GuestView per page, shared by the tabs that render from it."""
-    group = tab.tab_group
-    if not hasattr(group, "_guest_view"):
-        group._guest_view = guest.guest_view(group.kwargs["instance"])
-    return group._guest_view
 
 
 class OverviewTab(tabs.Tab):
@@ -33,7 +24,8 @@ class OverviewTab(tabs.Tab):
 
     def get_context_data(self, request):
         instance = self.tab_group.kwargs["instance"]
-        return {"instance": instance, "vifs": instance.vifs.all()}
+        return {"instance": instance, "vifs": instance.interface_objects,
+                "created": formatting.timestamp(instance.created)}
 
 
 class InterfacesTab(tabs.TableTab):
@@ -44,7 +36,7 @@ class InterfacesTab(tabs.TableTab):
     preload = True
 
     def get_interfaces_data(self):
-        return list(self.tab_group.kwargs["instance"].vifs.all())
+        return list(self.tab_group.kwargs["instance"].interface_objects)
 
 
 class NetworkInfoTab(tabs.Tab):
@@ -53,22 +45,33 @@ class NetworkInfoTab(tabs.Tab):
     template_name = f"{TEMPLATES}/_network_info.html"
 
     def get_context_data(self, request):
-        view = _guest_view(self)
-        return {"model": json.dumps(view.network_info, indent=2),
-                "legacy": json.dumps(view.legacy_network_info, indent=2)}
+        uuid = self.tab_group.kwargs["instance"].uuid
+        try:
+            model = multinic.network_info(request, uuid)
+            legacy = multinic.network_info(request, uuid, shape="legacy")
+        except multinic.APIError as error:
+            return {"error": error.message}
+        return {"model": json.dumps(model, indent=2), "legacy": json.dumps(legacy, indent=2)}
 
 
 class ConfigDriveTab(tabs.Tab):
+    """Every file of the drive (one API call each, as a guest would read them) and the ISO."""
+
     name = _("Config Drive")
     slug = "config_drive"
     template_name = f"{TEMPLATES}/_config_drive.html"
 
     def get_context_data(self, request):
-        files = _guest_view(self).config_drive_files
-        shown = [{"path": path, "size": len(data), "id": f"cd-file-{index}",
-                  "text": _as_text(data)} for index, (path, data) in enumerate(files.items())]
-        return {"instance": self.tab_group.kwargs["instance"], "files": shown,
-                "label": VOLUME_LABEL}
+        instance = self.tab_group.kwargs["instance"]
+        try:
+            drive = multinic.config_drive(request, instance.uuid)
+            shown = [{"path": file.path, "size": file.size, "id": f"cd-file-{index}",
+                      "text": _as_text(multinic.config_drive_file(request, instance.uuid,
+                                                                  file.path))}
+                     for index, file in enumerate(drive.files)]
+        except multinic.APIError as error:
+            return {"instance": instance, "error": error.message}
+        return {"instance": instance, "files": shown, "label": drive.label}
 
 
 class DomainXmlTab(tabs.Tab):
@@ -77,12 +80,13 @@ class DomainXmlTab(tabs.Tab):
     template_name = f"{TEMPLATES}/_libvirt_xml.html"
 
     def get_context_data(self, request):
-        view = _guest_view(self)
+        instance = self.tab_group.kwargs["instance"]
         try:
-            xml = LibvirtDriver().domain_xml(view.spawn_request()).decode()
-            return {"xml": xml, "error": None}
-        except MultinicError as error:  # bare metal: the node gets the config drive instead
-            return {"xml": None, "error": error.message}
+            return {"xml": multinic.domain_xml(request, instance.uuid), "error": None,
+                    "bare_metal": False}
+        except multinic.APIError as error:
+            # bare metal (409): the node gets the config drive instead, no libvirt domain
+            return {"xml": None, "error": error.message, "bare_metal": error.status == 409}
 
 
 class InstanceDetailTabs(tabs.DetailTabsGroup):
@@ -96,7 +100,7 @@ def _as_text(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return f"({len(data)} bytes of binary data)"
+        return _("(%(count)d bytes of binary data)") % {"count": len(data)}
     try:
         return json.dumps(json.loads(text), indent=2)
     except ValueError:

@@ -2,48 +2,66 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from horizon import forms, tabs, workflows
+from horizon import forms, messages, tabs, workflows
 from horizon import tables as horizon_tables
-from keystoneauth1 import exceptions as ksa_exceptions
 
-from multinic_api.guest.iso import VOLUME_LABEL
-from multinic_api.services import guest
 from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.instances import forms as instance_forms
-from multinic_dashboard.dashboards.project.instances import queries
 from multinic_dashboard.dashboards.project.instances import tables as instance_tables
 from multinic_dashboard.dashboards.project.instances import tabs as instance_tabs
 from multinic_dashboard.dashboards.project.instances import workflows as instance_workflows
-from multinic_dashboard.pagination import KeysetPaginationMixin
+from multinic_dashboard.pagination import APIMarkerPaginationMixin
 
 PANEL = "horizon:project:multinic_instances"
 INDEX_URL = f"{PANEL}:index"
 
 
-class IndexView(KeysetPaginationMixin, horizon_tables.DataTableView):
+class IndexView(APIMarkerPaginationMixin, horizon_tables.DataTableView):
+    """The user's instances, newest first, a page at a time: the API pages by marker and
+    filters (the filter box's field and value become the API's filter)."""
+
     table_class = instance_tables.InstancesTable
     template_name = "horizon/common/_data_table_view.html"
     page_title = _("Instances")
-    page_order = (("created", True), ("uuid", False))
-    marker_field = "uuid"
 
     def get_data(self):
-        instances = queries.visible(self.request)
         info = self.get_server_filter_info(self.request) or {}
-        instances = queries.filtered(instances, info.get("field"), info.get("value"))
-        return self.paginate(instances)
+        filters = {}
+        value = (info.get("value") or "").strip()
+        if value:
+            filters[instance_tables.API_FILTERS.get(info.get("field"), "name__icontains")] = value
+        try:
+            return self.paginate(
+                lambda **page: multinic.instance_page(self.request, **page, **filters))
+        except multinic.APIError as error:
+            # e.g. a search for something that is neither an IP address nor a MAC
+            messages.error(self.request, _t("Unable to list instances: %s") % error.message)
+            return []
+
+
+def get_instance(request, instance_id: str):
+    """One of the user's instances, else 404: another project's instance is
+    indistinguishable from none."""
+    try:
+        return multinic.instance_get(request, instance_id)
+    except multinic.APIError as error:
+        if error.not_found:
+            raise Http404(error.message) from error
+        raise
 
 
 class InstanceMixin:
-    """A view about one of the caller's instances (404 when it is not theirs)."""
+    """A view about one of the user's instances (404 when it is not theirs)."""
 
     def get_instance(self):
         if not hasattr(self, "_instance"):
-            self._instance = queries.visible_instance(self.request, self.kwargs["instance_id"])
+            self._instance = get_instance(self.request, self.kwargs["instance_id"])
         return self._instance
 
 
@@ -85,7 +103,7 @@ class LaunchView(workflows.WorkflowView):
 def api_answer(call: Callable[[], Any]) -> JsonResponse:
     """The API's answer to ``call`` for the wizard's script: its JSON, or its refusal (status
     and ``{"detail", "code", "fields"}``, the API's own error body) for the script to show;
-    503 with the cause when the API cannot be reached at all."""
+    the client's 503, naming the endpoint, when the API cannot be reached at all."""
     try:
         return JsonResponse(call(), safe=False)
     except multinic.APIError as error:
@@ -93,9 +111,6 @@ def api_answer(call: Callable[[], Any]) -> JsonResponse:
         if error.fields:
             body["fields"] = error.fields
         return JsonResponse(body, status=error.status)
-    except ksa_exceptions.ClientException as error:
-        message = _("The multinic API could not be reached: %s") % error
-        return JsonResponse({"detail": str(message), "code": "unavailable"}, status=503)
 
 
 class LaunchPreviewView(View):
@@ -131,7 +146,7 @@ class LaunchCarriersView(View):
 
 
 class InstanceFormView(InstanceMixin, forms.ModalFormView):
-    """A modal form about one of the caller's instances; back to its detail page after."""
+    """A modal form about one of the user's instances; back to its detail page after."""
 
     template_name = "multinic_dashboard/common/modal_form.html"
 
@@ -165,12 +180,19 @@ class DetachInterfaceView(InstanceFormView):
 
 
 class ConfigDriveIsoView(View):
-    """The config drive as an ISO image (the same bytes as the API's), for download."""
+    """The config drive as an ISO image, for download: the API's bytes and file name."""
 
     def get(self, request, instance_id):
-        instance = queries.visible_instance(request, instance_id)
-        response = HttpResponse(guest.guest_view(instance).config_drive_iso(),
-                                content_type="application/x-iso9660-image")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{VOLUME_LABEL}-{instance.uuid}.iso"')
+        try:
+            image = multinic.config_drive_iso(request, instance_id)
+        except multinic.APIError as error:
+            if error.not_found:
+                raise Http404(error.message) from error
+            messages.error(request, _t("Unable to download the config drive: %s")
+                           % error.message)
+            return redirect(reverse("horizon:project:multinic_instances:detail",
+                                    args=[instance_id]))
+        response = HttpResponse(image.content, content_type="application/x-iso9660-image")
+        response["Content-Disposition"] = image.headers.get(
+            "Content-Disposition", f'attachment; filename="config-drive-{instance_id}.iso"')
         return response

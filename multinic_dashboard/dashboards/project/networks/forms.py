@@ -1,8 +1,9 @@
-"""Create a network, create and delete a subnet: modal forms over the subnets service.
+"""Create a network, create and delete a subnet: modal forms over the API's networks and
+subnets.
 
-The forms only turn what a person types into the service's arguments (a line per DNS server,
-pool or route); every rule about addresses is the service's, and its message is shown as the
-form's error.
+The forms only turn what a person types into the API's fields (a line per DNS server, pool
+or route); every rule about addresses, and who may do what, is the API's, and its message is
+shown as the form's error (on the field it names, when the form has that field).
 """
 
 import re
@@ -10,16 +11,25 @@ import re
 from django.utils.translation import gettext_lazy as _
 from horizon import forms, messages
 
-from multinic_api.exceptions import MultinicError
-from multinic_api.models import Subnet
-from multinic_api.services import subnets
-from multinic_dashboard.api import caller as api
+from multinic_dashboard.api import multinic
 
 _UNSET = (None, "", "false", "False", "0", "off")
 
 
+def show_api_error(form: forms.SelfHandlingForm, error: multinic.APIError) -> None:
+    """The API's refusal on the form: on the fields it names that the form has, else as the
+    form's own error."""
+    named = {name: texts for name, texts in error.fields.items() if name in form.fields}
+    if not named:
+        form.api_error(error.message)
+        return
+    for name, field_messages in named.items():
+        for message in field_messages if isinstance(field_messages, list) else [field_messages]:
+            form.add_error(name, str(message))
+
+
 class CreateNetwork(forms.SelfHandlingForm):
-    # Only administrators see these (subnets.check_network_request is the rule).
+    # Only administrators see these; the API refuses them from anyone else.
     ADMIN_ONLY = ("shared", "physical_network")
 
     name = forms.CharField(label=_("Network Name"), max_length=255, required=False)
@@ -34,35 +44,34 @@ class CreateNetwork(forms.SelfHandlingForm):
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.caller = api.caller(request)
-        if not self.caller.is_admin:
+        self.is_admin = bool(getattr(request.user, "is_superuser", False))
+        if not self.is_admin:
             for name in self.ADMIN_ONLY:
                 del self.fields[name]
 
-    def clean(self):
-        data = super().clean()
-        # A tenant's form has no such fields, but a crafted POST may still send them.
-        requested = {name: self.data.get(name) not in _UNSET for name in self.ADMIN_ONLY}
-        try:
-            subnets.check_network_request(self.caller.is_admin, **requested)
-        except MultinicError as error:
-            raise forms.ValidationError(error.message) from None
-        return data
+    def _body(self, data) -> dict:
+        body = {"name": data["name"]}
+        if data.get("mtu") is not None:
+            body["mtu"] = data["mtu"]
+        if self.is_admin:
+            body["shared"] = data["shared"]
+            body["physical_network"] = data["physical_network"] or None
+        else:
+            # A tenant's form has no such fields, but a crafted POST may still send them:
+            # they go to the API, whose rule it is to refuse them.
+            if self.data.get("shared") not in _UNSET:
+                body["shared"] = True
+            if self.data.get("physical_network") not in _UNSET:
+                body["physical_network"] = self.data["physical_network"]
+        return body
 
     def handle(self, request, data):
-        options = {}
-        if data.get("mtu") is not None:
-            options["mtu"] = data["mtu"]
-        if self.caller.is_admin:
-            options["shared"] = data["shared"]
-            options["physical_network"] = data["physical_network"] or None
         try:
-            network = subnets.create_network(self.caller.require_project(), data["name"],
-                                             **options)
-        except MultinicError as error:
-            self.api_error(error.message)
+            network = multinic.network_create(request, **self._body(data))
+        except multinic.APIError as error:
+            show_api_error(self, error)
             return False
-        messages.success(request, _('Created network "%s".') % (network.name or network.pk))
+        messages.success(request, _('Created network "%s".') % (network.name or network.id))
         return network
 
 
@@ -122,7 +131,8 @@ class CreateSubnet(forms.SelfHandlingForm):
     ipv6_address_mode = forms.ThemableChoiceField(
         label=_("IPv6 Address Mode"), required=False,
         choices=[("", _("None (addresses set by hand or by another system)")),
-                 *Subnet.IPv6AddressMode.choices],
+                 ("slaac", _("SLAAC")), ("dhcpv6-stateful", _("DHCPv6 stateful")),
+                 ("dhcpv6-stateless", _("DHCPv6 stateless"))],
         help_text=_("IPv6 subnets only. SLAAC and DHCPv6 stateless derive each address from "
                     "the MAC (EUI-64) and need a /64."))
 
@@ -151,26 +161,28 @@ class CreateSubnet(forms.SelfHandlingForm):
                                            "gateway or none."))
         return data
 
-    def _gateway(self, data) -> str | None:
+    def _body(self, data) -> dict:
+        body = {"cidr": data["cidr"], "name": data["name"],
+                "dns_nameservers": data["dns_nameservers"], "host_routes": data["host_routes"],
+                "enable_dhcp": data["enable_dhcp"], "dhcp_server": data["dhcp_server"] or None,
+                "ipv6_address_mode": data["ipv6_address_mode"] or None}
+        # The API's gateway: left out, the first usable address; null, none.
         if data["gateway"] == "none":
-            return None
-        if data["gateway"] == "explicit":
-            return data["gateway_ip"].strip()
-        return subnets.AUTO
+            body["gateway_ip"] = None
+        elif data["gateway"] == "explicit":
+            body["gateway_ip"] = data["gateway_ip"].strip()
+        if data["allocation_pools"] is not None:  # left out: the whole usable range
+            body["allocation_pools"] = data["allocation_pools"]
+        return body
 
     def handle(self, request, data):
         try:
-            subnet = subnets.create_subnet(
-                self.network, data["cidr"], name=data["name"], gateway_ip=self._gateway(data),
-                allocation_pools=data["allocation_pools"],
-                dns_nameservers=data["dns_nameservers"], host_routes=data["host_routes"],
-                enable_dhcp=data["enable_dhcp"], dhcp_server=data["dhcp_server"] or None,
-                ipv6_address_mode=data["ipv6_address_mode"] or None)
-        except MultinicError as error:
-            self.api_error(error.message)
+            subnet = multinic.subnet_create(request, self.network.id, **self._body(data))
+        except multinic.APIError as error:
+            show_api_error(self, error)
             return False
         messages.success(request, _('Created subnet %(cidr)s on network "%(network)s".') % {
-            "cidr": subnet.cidr, "network": self.network.name or self.network.pk})
+            "cidr": subnet.cidr, "network": self.network.name or self.network.id})
         return subnet
 
 
@@ -180,19 +192,21 @@ class DeleteSubnet(forms.SelfHandlingForm):
     def __init__(self, request, *args, network=None, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.network = network
+        # Only this network's subnets are choices: another network's is not deleted
+        # through this one.
         self.fields["subnet"].choices = [
-            (str(s.pk), f"{s.name} {s.cidr}" if s.name else s.cidr)
-            for s in network.subnets.all()]
+            (str(s.id), f"{s.name} {s.cidr}" if s.name else s.cidr)
+            for s in network.subnet_objects]
 
     def handle(self, request, data):
-        subnet = self.network.subnets.filter(pk=data["subnet"]).first()
-        if subnet is None:  # deleted meanwhile
-            self.api_error(_("That subnet no longer exists."))
-            return False
+        (subnet,) = [s for s in self.network.subnet_objects if str(s.id) == data["subnet"]]
         try:
-            subnets.delete_subnet(subnet)
-        except MultinicError as error:
-            self.api_error(error.message)
+            multinic.subnet_delete(request, subnet.id)
+        except multinic.APIError as error:
+            if error.not_found:  # deleted meanwhile
+                self.api_error(_("That subnet no longer exists."))
+            else:
+                self.api_error(error.message)
             return False
         messages.success(request, _("Deleted subnet %s.") % subnet.cidr)
         return True

@@ -1,32 +1,39 @@
 from django.http import Http404
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from horizon import exceptions, forms, tables
+from horizon import exceptions, forms, messages, tables
 
-from multinic_api.exceptions import Forbidden, NotFound
-from multinic_api.models import Network
-from multinic_dashboard.api import caller as api
+from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.networks import forms as network_forms
-from multinic_dashboard.dashboards.project.networks import queries
 from multinic_dashboard.dashboards.project.networks import tables as network_tables
-from multinic_dashboard.pagination import KeysetPaginationMixin
+from multinic_dashboard.pagination import APIMarkerPaginationMixin
 
 INDEX_URL = "horizon:project:multinic_networks:index"
 
 
-class IndexView(KeysetPaginationMixin, tables.DataTableView):
+class IndexView(APIMarkerPaginationMixin, tables.DataTableView):
+    """The networks the user may attach to, by name, a page at a time, with their subnets:
+    the API pages by marker and filters (the filter box's field and value become the API's
+    filter)."""
+
     table_class = network_tables.NetworksTable
     page_title = _("Networks")
-    page_order = (("name", False), ("id", False))
 
     def get_data(self):
-        networks = queries.usable(self.request)
-        info = self.get_server_filter_info(self.request)
-        if info is not None:
-            networks = queries.filtered(networks, info["field"], info["value"],
-                                        api.caller(self.request).is_admin)
-        return self.paginate(networks)
+        info = self.get_server_filter_info(self.request) or {}
+        filters = {}
+        value = (info.get("value") or "").strip()
+        field = network_tables.API_FILTERS.get(info.get("field"), "name__icontains")
+        if value:
+            filters[field] = value  # by project: the API refuses it to a tenant, and says so
+        try:
+            return self.paginate(
+                lambda **page: multinic.network_page(self.request, **page, **filters))
+        except multinic.APIError as error:
+            messages.error(self.request, _t("Unable to list networks: %s") % error.message)
+            return []
 
 
 class CreateNetworkView(forms.ModalFormView):
@@ -41,20 +48,25 @@ class CreateNetworkView(forms.ModalFormView):
 
 
 class _OneNetworkMixin:
-    """A modal about one network the caller may change (from the URL); another project's
-    private network is a 404, a shared one it does not own a 403."""
+    """A modal about one network the user may change (from the URL); another project's
+    private network is a 404, a shared one it does not own a 403 (the API refuses the change
+    too, with the same words)."""
 
     url_name: str
 
     @cached_property
-    def network(self) -> Network:
+    def network(self):
         network_id = self.kwargs["network_id"]
         try:
-            return queries.changeable_network(self.request, network_id)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except Forbidden as error:
-            raise exceptions.NotAuthorized(error.message) from error
+            network = multinic.network_get(self.request, network_id)
+        except multinic.APIError as error:
+            if error.not_found:
+                raise Http404(error.message) from error
+            raise
+        if not network_tables.may_change(self.request, network):
+            raise exceptions.NotAuthorized(
+                _t("Only the network's project or an administrator may change its subnets."))
+        return network
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "network": self.network}
@@ -62,7 +74,7 @@ class _OneNetworkMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["network"] = self.network
-        context["submit_url"] = reverse(self.url_name, args=[self.network.pk])
+        context["submit_url"] = reverse(self.url_name, args=[self.network.id])
         return context
 
 
