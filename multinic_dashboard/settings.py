@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     # Sign-in through Keystone (the built-in Identity here, or the cloud's), as in every
     # OpenStack dashboard: the session holds the user's token, which the panels call with.
     "openstack_auth",
+    # The API: the models, services and REST views the panels are clients of.
+    "multinic_api",
     # The built-in Identity (its users, memberships and tokens): the standalone site's and
     # the API's own Keystone subset. The core keeps no foreign key to any user model.
     "multinic_identity",
