@@ -1,18 +1,15 @@
 import horizon
 from django.utils.translation import gettext_lazy as _
 
-from multinic_dashboard.api import caller as api
-
 
 class Admin(horizon.Dashboard):
-    """The whole cloud, for administrators only (Django superusers, as in the REST API)."""
+    """The whole cloud, for administrators only: Keystone's admin role, which
+    openstack_auth's user answers as ``is_superuser`` (as OpenStack's own admin dashboard)."""
 
     name = _("Admin")
     slug = "admin"
     default_panel = "multinic_vifs"
-
-    def allowed(self, context) -> bool:
-        return api.is_admin(context["request"].user) and super().allowed(context)
+    permissions = ("openstack.roles.admin",)
 
 
 horizon.register(Admin)
