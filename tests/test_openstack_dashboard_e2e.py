@@ -15,8 +15,8 @@ from selenium.webdriver.support.ui import Select
 
 from multinic_api.models import VIF, Instance, Node, Port, PortGroup, Project
 from tests import browser
+from tests.browser import Session
 from tests.openstack_cloud import OpenStackCloud
-from tests.test_dashboard_browser import Session
 
 pytestmark = [pytest.mark.keystone, pytest.mark.browser, pytest.mark.postgres,
               pytest.mark.django_db(transaction=True)]
@@ -39,15 +39,7 @@ def cloud(tmp_path):
 
 @pytest.fixture
 def chromium():
-    if not browser.available():
-        pytest.fail(f"Browser tests need {browser.CHROMIUM} and {browser.CHROMEDRIVER}: "
-                    "`make test` installs Debian's chromium and chromium-driver.")
-    session = DashboardSession(browser.Browser())
-    yield session
-    try:
-        session.assert_console_clean()
-    finally:
-        session.browser.quit()
+    yield from browser.console_checked(DashboardSession)
 
 
 class DashboardSession(Session):
@@ -105,17 +97,13 @@ def test_the_plugin_in_a_real_openstack_dashboard(cloud, chromium):
     for name in ("teal-a", "teal-b", "teal-c"):
         chromium.modal_form("#networks__action_create", {"name": name},
                             f"tr[data-display='{name}']")
-    for index, name in enumerate(("teal-a", "teal-b", "teal-c")):
-        row = chromium.find(f"tr[data-display='{name}']")
-        row.find_element(By.CSS_SELECTOR, "a[id$='__action_create_subnet']").click()
-        modal = chromium.wait().until(ec.visibility_of_element_located(
-            (By.CSS_SELECTOR, ".modal form")))
-        modal.find_element(By.NAME, "cidr").send_keys(f"10.{60 + index}.0.0/24")
-        modal.find_element(By.CSS_SELECTOR, "[type='submit']").click()
-        chromium.wait(30).until(lambda d, cidr=f"10.{60 + index}.0.0/24":
-                                cidr in d.find_element(By.CSS_SELECTOR, "table").text)
     networks = {n.name: n for n in Project.objects.get(pk=teal).networks.all()}
     assert sorted(networks) == ["teal-a", "teal-b", "teal-c"]
+    for index, name in enumerate(("teal-a", "teal-b", "teal-c")):
+        cidr = f"10.{60 + index}.0.0/24"
+        chromium.modal_form(f"#networks__row_{networks[name].id}__action_create_subnet",
+                            {"cidr": cidr}, f"tr[data-display='{name}']")
+        chromium.wait(30).until(lambda d, cidr=cidr: cidr in chromium.find("table").text)
     assert all(n.subnets.count() == 1 for n in networks.values())
 
     # --- a Keystone admin enrols a node for her project and gives it ports --------------
