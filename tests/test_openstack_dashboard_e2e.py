@@ -137,6 +137,26 @@ def test_the_plugin_in_a_real_openstack_dashboard(cloud, chromium):
     for port in bonded:
         chromium.click(f"#bond-0-port-{port.uuid}")
     Select(chromium.find("#bond-0-mode")).select_by_value("802.3ad")
+    # First with an option 802.3ad does not allow: refused, nothing kept, and the wizard
+    # comes back with the bond as it was sent, to be corrected.
+    chromium.click(".nic-carrier[data-index='0'] .add-extra")
+    chromium.find(".bond-extra-key").send_keys("arp_interval")
+    chromium.find(".bond-extra-value").send_keys("200")
+    assert chromium.preview_state() == "error"
+    chromium.launch()
+    chromium.wait(60).until(ec.presence_of_element_located((By.ID, "launch-error")))
+    assert "'arp_interval' is not allowed in mode '802.3ad'" in chromium.find(
+        "#launch-error").text
+    assert not Instance.objects.exists() and not PortGroup.objects.exists()
+    chromium.wait().until(lambda d: chromium.find_all(".bond-extra-key"))
+    chromium.show_step("#carrier-kind-0")
+    assert Select(chromium.find("#carrier-kind-0")).first_selected_option.get_attribute(
+        "value") == "bond"
+    assert Select(chromium.find("#bond-0-mode")).first_selected_option.text == "802.3ad"
+    assert [e.get_attribute("value") for e in chromium.find_all(".bond-port")
+            if e.is_selected()] == [str(p.uuid) for p in bonded]
+    assert chromium.selected_networks() == ["teal-b", "teal-a", "teal-c"]
+    chromium.click(".nic-carrier[data-index='0'] .remove-extra")
     assert chromium.preview_state() == "ok"
     links = chromium.preview_network_data()["links"]
     assert links[0]["type"] == "bond" and links[0]["bond_mode"] == "802.3ad"
