@@ -173,8 +173,17 @@ STORAGES = {
 LOGIN_URL = "/auth/login/"  # a path: horizon redirects to it verbatim
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/auth/login/"
-OPENSTACK_KEYSTONE_URL = os.environ.get("MULTINIC_IDENTITY_URL",
-                                        "http://127.0.0.1:8000/identity/v3")
+
+
+def _own_identity_url() -> str:
+    """The built-in Identity under this site's own name (its first allowed host): the calls
+    stay in the process, and Django checks their Host as any other request's."""
+    host = next((h for h in ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")),
+                "127.0.0.1")
+    return f"http://{host}/identity/v3"
+
+
+OPENSTACK_KEYSTONE_URL = os.environ.get("MULTINIC_IDENTITY_URL") or _own_identity_url()
 # The panels' API client (multinic_dashboard.api.multinic) finds the API in the catalog of
 # the user's token; this site serves it, so its calls stay in the process.
 MULTINIC_API_ADAPTER = "multinic_dashboard.site.inprocess.InProcessAdapter"

@@ -264,7 +264,7 @@ def scoped_project(user: User, spec: dict) -> Project:
     """The project a ``{"id"}`` or ``{"name", "domain"}`` names, if the user may have it:
     members, and admins for any (see selectable_projects). An unknown project, like one the
     user has no role on, is a 401, with Keystone's messages."""
-    if spec.get("id"):
+    if "id" in spec:  # even an empty one: the schema let it through as the id
         reference = spec["id"]
         candidates = Project.objects.filter(pk=reference)
     else:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from multinic_api.guest.iso import read_iso
 from multinic_api.models import VIF, Instance, Port, PortGroup
-from multinic_api.services import subnets
+from multinic_api.services import instances, subnets
 from tests.baremetal_fixtures import build_node
 from tests.test_guest_api import assert_error
 
@@ -415,3 +415,16 @@ def test_config_drive_queries_do_not_grow_with_bonds(rack):
             assert rack.a.get(f"/api/instances/{instance['uuid']}/{path}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_tenant_sees_only_its_own_instances_on_its_node(rack):
+    # An admin may launch another project's instance onto A's node; A is not told of it.
+    cloud = rack
+    launch(cloud.a, [on(cloud.phys)], name="a-vm")
+    instances.launch_instance(project=cloud.project_b, name="b-on-a", node=cloud.node.node,
+                              nics=[instances.NicRequest(network_id=cloud.net_b.pk)],
+                              is_admin=True)
+    listed = {n["name"]: n for n in cloud.a.get("/api/nodes/").json()["results"]}
+    assert [i["name"] for i in listed["rack-1"]["instances"]] == ["a-vm"]
+    as_admin = {n["name"]: n for n in cloud.admin.get("/api/nodes/").json()["results"]}
+    assert [i["name"] for i in as_admin["rack-1"]["instances"]] == ["a-vm", "b-on-a"]

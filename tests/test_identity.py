@@ -436,3 +436,20 @@ def test_validation_without_the_catalog(cloud, anon):
     assert checked.status_code == 200
     assert "catalog" not in checked.json()["token"]
     assert checked.json()["token"]["project"]["id"] == cloud.project_a.pk
+
+
+@pytest.mark.parametrize("project", [{"id": ""}, {"id": "", "name": "project-a"}])
+def test_an_empty_project_id_is_a_401_not_a_500(cloud, anon, project):
+    body = password_auth("alice", "pw-alice")
+    body["auth"]["scope"] = {"project": project}
+    response = anon.post("/identity/v3/auth/tokens", body, format="json")
+    assert response.status_code == 401, response.content
+    assert response.json()["error"]["code"] == 401
+
+
+def test_a_superusers_unscoped_token_is_no_admin_on_the_api(cloud, anon):
+    # Keystone puts no roles in an unscoped token; the API reads it the same way.
+    unscoped, _ = issue(anon, password_auth("root", "pw-root"))
+    scoped, _ = issue(anon, password_auth("root", "pw-root", "admin"))
+    assert anon.get("/api/vifs/", HTTP_X_AUTH_TOKEN=unscoped).status_code == 403
+    assert anon.get("/api/vifs/", HTTP_X_AUTH_TOKEN=scoped).status_code == 200

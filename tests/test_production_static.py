@@ -247,3 +247,27 @@ def test_one_sync_worker_serves_pages_that_call_the_api_and_the_identity(deploye
     finally:
         server.stop()
         server.remove_files()
+
+
+def test_signing_in_works_under_the_sites_own_name(deployed_static_root):
+    """As the README's production section sets it: the site answers to its own name only
+    (MULTINIC_ALLOWED_HOSTS), and the dashboard's in-process calls to its Identity and API
+    carry that name too, so Django's host check lets them through."""
+    server = GunicornServer(workers=1, env={**production_environment(deployed_static_root),
+                                            "MULTINIC_ALLOWED_HOSTS": "multinic.test"})
+    server.start(wait="tcp")
+    try:
+        run("manage.py", "load_demo_data", "--password", PASSWORD,
+            env={"DATABASE_URL": database_url(server.application_name)})
+        with requests.Session() as session:
+            session.headers["Host"] = "multinic.test"
+            sign_in(session, server, "demo")
+            response = session.get(server.url("/project/multinic_networks/"), timeout=30)
+            assert response.status_code == 200 and "203.0.113.0/24" in response.text
+            # ... and another name is refused, as Django refuses any host it was not given.
+            refused = requests.get(server.url("/auth/login/"), timeout=30)
+            assert refused.status_code == 400
+        assert not server.server_errors(), server.server_errors()[:1]
+    finally:
+        server.stop()
+        server.remove_files()

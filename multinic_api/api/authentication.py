@@ -1,7 +1,7 @@
 """``X-Auth-Token`` authentication: the OpenStack header.
 
 Beside a real Keystone, keystonemiddleware's ``auth_token`` (wrapped around the site by
-``multinic_dashboard.wsgi`` when ``MULTINIC_KEYSTONE_AUTHTOKEN`` is set) has validated the
+``multinic_dashboard.wsgi`` when ``MULTINIC_KEYSTONE_CONFIG`` is set) has validated the
 token before Django sees the request and left its verdict in the WSGI environment, which no
 client can write; the caller is then what the token says. Without it, the built-in Identity
 (``multinic_identity``) checks its own tokens.
@@ -10,6 +10,7 @@ client can write; the caller is then what the token says. Without it, the built-
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -78,6 +79,11 @@ class KeystoneTokenAuthentication(authentication.BaseAuthentication):
                 raise exceptions.AuthenticationFailed("Keystone refused the X-Auth-Token: it "
                                                       "is unknown, expired or revoked.")
             return KeystoneCaller.from_access(token_auth.user), token_auth
+        if getattr(settings, "MULTINIC_KEYSTONE_CONFIG", ""):
+            # Configured for a Keystone but not behind its middleware (another WSGI entry):
+            # the built-in Identity still vouches for nobody.
+            raise exceptions.AuthenticationFailed("This site takes the cloud's Keystone "
+                                                  "tokens only.")
         record = identity.validate_token(token)
         if record is None:
             raise exceptions.AuthenticationFailed("The X-Auth-Token is unknown or expired.")

@@ -4,6 +4,7 @@ Administrators create, change and delete; a tenant sees (read-only) the nodes of
 project, with their ports and groups, because that is what it launches onto.
 """
 
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -17,14 +18,14 @@ from multinic_api.api.tenancy import request_scope
 from multinic_api.api.views import errors
 from multinic_api.exceptions import InvalidInput
 from multinic_api.models import Node, Port, PortGroup, Project
-from multinic_api.services import baremetal, bonding, text
+from multinic_api.services import baremetal, bonding, instances, text
 
 
 class AdminWrites(BasePermission):
     message = "Only an administrator may change bare-metal nodes, ports and port groups."
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or bool(request.user.is_superuser)
+        return request.method in SAFE_METHODS or request_scope(request).is_admin
 
 
 NODE_FILTER = OpenApiParameter("node", OpenApiTypes.STR, description="a node's UUID or name")
@@ -90,8 +91,13 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
     write_serializer_class = s.NodeWriteSerializer
 
     def get_scoped_queryset(self):
+        # A node's instances as the caller may see them: an admin may have launched another
+        # project's instance onto a tenant's node.
+        scope = request_scope(self.request)
+        running = Prefetch("instances", queryset=instances.visible_instances(
+            scope.project, scope.is_admin))
         nodes = self.visible_nodes().select_related("project").prefetch_related(
-            "ports", "port_groups", "instances")
+            "ports", "port_groups", running)
         name = self.request.query_params.get("name")
         if not name:
             return nodes

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
 
 from multinic_api.api.authentication import KeystoneCaller
 from multinic_api.exceptions import NO_PROJECT
 from multinic_api.models import Project
 from multinic_api.services import projects, subnets, text
 from multinic_identity import services as identity
+from multinic_identity.models import AuthToken
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,15 @@ class Scope:
             )
 
 
+class IsScopeAdmin(BasePermission):
+    """The caller is an administrator by the one rule of ``request_scope`` (Keystone's admin
+    role on the token; a built-in Identity token only when project-scoped)."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated
+                    and request_scope(request).is_admin)
+
+
 def request_scope(request) -> Scope:
     """The caller's project and admin flag.
 
@@ -50,8 +61,12 @@ def request_scope(request) -> Scope:
         project = projects.seen(user.project_id, user.project_name) if user.project_id else None
         scope = Scope(user_id=user.user_id, project=project, is_admin=user.is_superuser)
     else:
+        token = request.auth if isinstance(request.auth, AuthToken) else None
+        # An Identity token carries roles only when it is project-scoped, as Keystone's;
+        # a session or DRF token stands for the user, a superuser being an admin.
+        is_admin = identity.is_admin(token) if token else bool(user.is_superuser)
         scope = Scope(user_id=str(user.pk), project=_builtin_project(request, user),
-                      is_admin=bool(user.is_superuser))
+                      is_admin=is_admin)
     request._multinic_scope = scope
     return scope
 

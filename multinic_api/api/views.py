@@ -11,14 +11,13 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api import filtersets
 from multinic_api.api import keyset, launching
 from multinic_api.api import serializers as s
-from multinic_api.api.tenancy import request_scope
+from multinic_api.api.tenancy import IsScopeAdmin, request_scope
 from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
 from multinic_api.services import guest, instances, keypairs, macs, subnets
 
@@ -266,7 +265,7 @@ class InterfaceViewSet(ScopedViewSet):
 class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = VIF.objects.all()
     serializer_class = s.VIFInventorySerializer
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsScopeAdmin]
     filterset_class = filtersets.VIFFilterSet
     lookup_field = "uuid"
 
@@ -287,7 +286,7 @@ class MacOwnerSerializer(s.serializers.Serializer):
 
 
 class MacOwnerView(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsScopeAdmin]
 
     @extend_schema(summary="Who holds a MAC (admin); any notation",
                    responses={200: MacOwnerSerializer, **errors(400, 401, 403, 404)})

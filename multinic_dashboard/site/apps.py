@@ -1,8 +1,12 @@
+import logging
 import types
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
+from keystoneauth1 import exceptions as ks_exceptions
+
+LOG = logging.getLogger(__name__)
 
 
 class SiteConfig(AppConfig):
@@ -48,6 +52,11 @@ def revoke_session_tokens(sender, request, user, **kwargs) -> None:
     tokens = {getattr(scoped, "id", None), request.session.get("unscoped_token")} - {None}
     session = utils.get_session()
     for token in tokens:
-        # Each token revokes itself: a user may always revoke their own token.
-        session.delete(f"{user.endpoint.rstrip('/')}/auth/tokens", raise_exc=False,
-                       headers={"X-Auth-Token": token, "X-Subject-Token": token})
+        # Each token revokes itself: a user may always revoke their own token. A Keystone
+        # that cannot be reached must not keep the user signed in: the session ends anyway.
+        try:
+            session.delete(f"{user.endpoint.rstrip('/')}/auth/tokens", raise_exc=False,
+                           headers={"X-Auth-Token": token, "X-Subject-Token": token})
+        except ks_exceptions.ClientException as error:
+            LOG.warning("Signing out: could not revoke a token at %s: %s", user.endpoint,
+                        error)

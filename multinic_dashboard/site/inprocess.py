@@ -74,6 +74,9 @@ def _environ(request: PreparedRequest) -> dict:
         # PEP 3333: the path percent-decoded, its bytes as latin-1 text.
         "PATH_INFO": unquote_to_bytes(url.path or "/").decode("latin-1"),
         "QUERY_STRING": url.query,
+        # The URL's host, as a client over HTTP would send it: Django checks it against
+        # ALLOWED_HOSTS and builds absolute URLs (the Identity's catalog) from it.
+        "HTTP_HOST": url.netloc,
         "SERVER_NAME": url.hostname or "localhost",
         "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80)),
         "SERVER_PROTOCOL": "HTTP/1.1",
