@@ -670,3 +670,15 @@ def test_another_projects_node_has_no_carriers_for_you(alice, cloud):
     assert answer.status_code == 404
     assert answer.json()["detail"] == f"Node {theirs.node.uuid} not found"
     assert alice.get(CARRIERS).status_code == 400
+
+
+def test_an_unreachable_api_on_an_instances_pages_is_a_message_not_a_500(alice, cloud,
+                                                                          settings):
+    instance = launch(cloud, "web", [cloud.net_a])
+    settings.MULTINIC_API_URL = "http://127.0.0.1:9/network-manager"
+    settings.MULTINIC_API_ADAPTER = ""
+    for page in (detail(instance), f"{INDEX}{instance.uuid}/attach_interface/"):
+        response = alice.get(page, follow=True)
+        assert response.status_code == 200, page
+        assert response.redirect_chain[0][0] == INDEX, page
+        assert "cannot be reached" in response.content.decode(), page

@@ -404,3 +404,13 @@ def test_a_network_without_subnets_shows_a_dash(as_alice, empty_net):
     table = as_alice.get(INDEX).context["table"]
     row = next(r for r in table.get_rows() if r.datum.id == str(empty_net.pk))
     assert row.cells["subnets"].value == "-"
+
+
+def test_an_unreachable_api_on_a_subnet_form_is_a_message_not_a_500(as_alice, cloud,
+                                                                     settings):
+    settings.MULTINIC_API_URL = "http://127.0.0.1:9/network-manager"
+    settings.MULTINIC_API_ADAPTER = ""
+    response = as_alice.get(f"{INDEX}{cloud.net_a.id}/create_subnet/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0] == INDEX
+    assert "cannot be reached" in response.content.decode()

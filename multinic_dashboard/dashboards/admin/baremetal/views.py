@@ -1,5 +1,4 @@
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from multinic_dashboard.dashboards.admin.baremetal import forms as baremetal_for
 from multinic_dashboard.dashboards.admin.baremetal import tables as baremetal_tables
 from multinic_dashboard.dashboards.admin.baremetal.inventory import NodeInventory, checked_uuid
 from multinic_dashboard.dashboards.admin.paging import OffsetPaginationMixin
+from multinic_dashboard.views import APIFailureMixin
 
 INDEX_URL = "horizon:admin:multinic_baremetal:index"
 DETAIL_URL = "horizon:admin:multinic_baremetal:detail"
@@ -30,16 +30,8 @@ class IndexView(OffsetPaginationMixin, tables.DataTableView):
         return self.paged(page)
 
 
-class _APIFailureMixin:
-    """A page whose API calls fail for another reason than "not found" (the API down, a
-    refusal) goes back to the node list with the API's message, not to a 500."""
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except multinic.APIError as error:
-            messages.error(request, error.message)
-            return redirect(INDEX_URL)
+class _APIFailureMixin(APIFailureMixin):
+    failure_url = INDEX_URL  # the node list
 
 
 class _NodeMixin(_APIFailureMixin):

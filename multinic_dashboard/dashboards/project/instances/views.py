@@ -17,6 +17,7 @@ from multinic_dashboard.dashboards.project.instances import tables as instance_t
 from multinic_dashboard.dashboards.project.instances import tabs as instance_tabs
 from multinic_dashboard.dashboards.project.instances import workflows as instance_workflows
 from multinic_dashboard.pagination import APIMarkerPaginationMixin
+from multinic_dashboard.views import APIFailureMixin
 
 PANEL = "horizon:project:multinic_instances"
 INDEX_URL = f"{PANEL}:index"
@@ -56,8 +57,11 @@ def get_instance(request, instance_id: str):
         raise
 
 
-class InstanceMixin:
-    """A view about one of the user's instances (404 when it is not theirs)."""
+class InstanceMixin(APIFailureMixin):
+    """A view about one of the user's instances (404 when it is not theirs; the list with
+    the API's message when the API fails)."""
+
+    failure_url = INDEX_URL
 
     def get_instance(self):
         if not hasattr(self, "_instance"):

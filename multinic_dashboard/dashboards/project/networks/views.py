@@ -9,6 +9,7 @@ from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.networks import forms as network_forms
 from multinic_dashboard.dashboards.project.networks import tables as network_tables
 from multinic_dashboard.pagination import APIMarkerPaginationMixin
+from multinic_dashboard.views import APIFailureMixin
 
 INDEX_URL = "horizon:project:multinic_networks:index"
 
@@ -47,12 +48,13 @@ class CreateNetworkView(forms.ModalFormView):
     success_url = reverse_lazy(INDEX_URL)
 
 
-class _OneNetworkMixin:
+class _OneNetworkMixin(APIFailureMixin):
     """A modal about one network the user may change (from the URL); another project's
     private network is a 404, a shared one it does not own a 403 (the API refuses the change
     too, with the same words)."""
 
     url_name: str
+    failure_url = INDEX_URL
 
     @cached_property
     def network(self):
