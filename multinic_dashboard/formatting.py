@@ -5,35 +5,43 @@ models are not installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 
 def nic_name(vif: Any) -> str:
     """The guest's name for the NIC: its position is the NIC order (eth0 first)."""
-    return f"eth{vif.position}"
+    return f"eth{vif.get('position')}"
 
 
 def addresses(vif: Any) -> list[str]:
     """The VIF's fixed IPs, IPv4 before IPv6 (then by subnet, as the guest is handed them)."""
-    ordered = sorted(vif.fixed_ips, key=lambda ip: (ip["ip_version"], str(ip["subnet_id"])))
+    ordered = sorted(vif.get("fixed_ips") or [],
+                     key=lambda ip: (ip["ip_version"], str(ip["subnet_id"])))
     return [ip["ip_address"] for ip in ordered]
 
 
-def carrier(vif: Any) -> str:
-    """What carries a bare-metal VIF: a port (its MAC) or a bond (name, mode, members); ""
-    on a virtual machine. The API says which (a VIF's ``carrier``)."""
-    held = vif.get("carrier")
-    if not held:
+def carrier_text(carrier: Mapping[str, Any] | None) -> str:
+    """What carries a bare-metal VIF (a VIF's ``carrier``): a port (its MAC) or a bond (name,
+    the mode this NIC runs with, members); "" on a virtual machine."""
+    if not carrier:
         return ""
-    if held["kind"] == "port":
-        return f"port {held['mac']}"
-    return f"bond {held['name']} ({held['mode']}: {', '.join(held['members'])})"
+    if carrier["kind"] == "port":
+        return _("port %(mac)s") % {"mac": carrier["mac"]}
+    return _("bond %(name)s (%(mode)s: %(members)s)") % {
+        "name": carrier["name"], "mode": carrier["mode"],
+        "members": ", ".join(carrier["members"])}
+
+
+def carrier(vif: Any) -> str:
+    """``carrier_text`` of a VIF."""
+    return carrier_text(vif.get("carrier"))
 
 
 def nic_lines(vifs: Iterable[Any]) -> SafeString:

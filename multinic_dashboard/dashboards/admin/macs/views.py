@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from horizon import messages, views
 
+from multinic_dashboard import formatting
 from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.admin import links
 from multinic_dashboard.dashboards.admin.baremetal.inventory import NodeInventory
@@ -46,9 +47,9 @@ def _display(request, owner) -> dict:
             "instance": links.instance_link(vif.instance_uuid, vif.instance_name),
             "project_name": vif.project_name, "project_id": vif.project_id,
             "network_name": vif.network_name, "network_id": vif.network_id,
-            "nic": links.nic_name(vif),
-            "addresses": ", ".join(links.addresses(vif)),
-            "carrier": links.carrier_text(vif.carrier),
+            "nic": formatting.nic_name(vif),
+            "addresses": ", ".join(formatting.addresses(vif)),
+            "carrier": formatting.carrier_text(vif.carrier),
         }
     for kind in ("port", "port_group"):
         held = owner.get(kind)

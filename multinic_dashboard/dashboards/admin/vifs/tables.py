@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
+from multinic_dashboard import formatting
 from multinic_dashboard.dashboards.admin import links
 from multinic_dashboard.dashboards.admin.paging import OffsetPagedTableMixin
 
@@ -26,18 +27,18 @@ class VIFsTable(OffsetPagedTableMixin, tables.DataTable):
                                      link=lambda v: links.instance_url(v.instance_uuid))
     network = tables.Column(lambda v: v.network_name or v.network_id,
                             verbose_name=_("Network"))
-    nic = tables.Column(links.nic_name, verbose_name=_("NIC"))
+    nic = tables.Column(formatting.nic_name, verbose_name=_("NIC"))
     mac = tables.Column("mac", verbose_name=_("MAC Address"))
-    ips = tables.Column(lambda v: ", ".join(links.addresses(v)) or None,
+    ips = tables.Column(lambda v: ", ".join(formatting.addresses(v)) or None,
                         verbose_name=_("IP Addresses"), empty_value="-")
-    carrier = tables.Column(lambda v: links.carrier_text(v.carrier) or None,
+    carrier = tables.Column(lambda v: formatting.carrier_text(v.carrier) or None,
                             verbose_name=_("Carried by"), empty_value="-")
 
     def get_object_id(self, datum) -> str:
         return str(datum.uuid)
 
     def get_object_display(self, datum) -> str:
-        return f"{datum.mac} ({links.nic_name(datum)})"
+        return f"{datum.mac} ({formatting.nic_name(datum)})"
 
     class Meta:
         name = "vifs"
