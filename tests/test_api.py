@@ -377,3 +377,14 @@ def test_urls_the_api_does_not_have_are_json_404s(cloud, path):
         assert response["Content-Type"] == "application/json"
         assert response.json()["code"] == "not_found" and path in response.json()["detail"]
     assert cloud.a.post(path, {}, format="json").status_code == 404
+
+
+def test_networks_say_whether_the_caller_may_change_them(cloud):
+    def may_change(client):
+        return {n["name"]: n["may_change"]
+                for n in client.get("/api/networks/").json()["results"]}
+
+    # The subnets service's rule, said once: the owner and administrators change a network,
+    # everybody uses a shared one.
+    assert may_change(cloud.a) == {"net-a": True, "shared": False}
+    assert may_change(cloud.admin) == {"net-a": True, "net-b": True, "shared": True}

@@ -19,7 +19,7 @@ from multinic_api.models import (
     PortGroup,
     Subnet,
 )
-from multinic_api.services import baremetal, binding
+from multinic_api.services import baremetal, binding, subnets
 
 
 class StrictCharField(serializers.CharField):
@@ -62,12 +62,19 @@ class NetworkSerializer(serializers.ModelSerializer):
         help_text="the owning project's name, for administrators and for the project itself; "
                   "null otherwise (whose a shared network is stays with administrators)")
     subnets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    may_change = serializers.SerializerMethodField(
+        help_text="whether the caller may change it (add or delete subnets, delete it): its "
+                  "project's members and administrators; a shared network is usable by all")
 
     class Meta:
         model = Network
         fields = ["id", "name", "project_id", "project_name", "shared", "mtu",
-                  "physical_network", "subnets", "created"]
+                  "physical_network", "subnets", "may_change", "created"]
         read_only_fields = fields
+
+    def get_may_change(self, network) -> bool:
+        scope = self.context.get("scope")
+        return scope is not None and subnets.may_change(network, scope.project, scope.is_admin)
 
     def get_project_name(self, network) -> str | None:
         scope = self.context.get("scope")  # the caller's (tenancy.Scope), given by the views
