@@ -251,7 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "multinic_identity.authentication.BuiltinTokenAuthentication",
         "multinic_api.api.authentication.KeystoneTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "multinic_api.api.authentication.DashboardSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Request bodies are JSON: a launch's NICs are a list of objects and several fields tell

@@ -388,3 +388,18 @@ def test_networks_say_whether_the_caller_may_change_them(cloud):
     # everybody uses a shared one.
     assert may_change(cloud.a) == {"net-a": True, "shared": False}
     assert may_change(cloud.admin) == {"net-a": True, "net-b": True, "shared": True}
+
+
+def test_a_dashboard_session_reaches_the_api_only_while_its_token_is_good(cloud):
+    from django.test import Client
+
+    from multinic_identity import services as identity
+
+    browser = Client()
+    sign_in(browser, "alice", "pw-alice")
+    assert browser.get("/api/networks/").status_code == 200
+    # Its token revoked (as `openstack token revoke` does), the session acts no more.
+    record = identity.validate_token(browser.session["token"].id)
+    identity.revoke_token(record, browser.session["token"].id)
+    response = browser.get("/api/networks/")
+    assert response.status_code in (401, 403)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -93,6 +94,23 @@ class KeystoneTokenAuthentication(authentication.BaseAuthentication):
         return 'Keystone uri="/identity/v3"'
 
 
+class DashboardSessionAuthentication(authentication.SessionAuthentication):
+    """A browser signed in to this site (the dashboard, or the Django admin), with DRF's
+    CSRF rule. A dashboard session acts with the Keystone token it holds, which must still
+    be good: revoked or expired, the session no longer reaches the API. Beside a real
+    Keystone, callers bring its token (X-Auth-Token) and sessions are not taken."""
+
+    def authenticate(self, request):
+        if getattr(settings, "MULTINIC_KEYSTONE_CONFIG", ""):
+            return None
+        result = super().authenticate(request)
+        token = getattr(result[0], "token", None) if result else None
+        if token is not None and identity.validate_token(token.id) is None:
+            raise exceptions.AuthenticationFailed("This session's token is no longer valid; "
+                                                  "sign in again.")
+        return result
+
+
 class KeystoneTokenScheme(OpenApiAuthenticationExtension):
     """Documents X-Auth-Token in the OpenAPI schema."""
 
@@ -103,3 +121,9 @@ class KeystoneTokenScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "header", "name": "X-Auth-Token",
                 "description": "A Keystone token (X-Subject-Token of POST "
                                "/identity/v3/auth/tokens, or of the cloud's Keystone)"}
+
+
+class DashboardSessionScheme(SessionScheme):
+    """Documents the session as drf-spectacular documents DRF's own."""
+
+    target_class = DashboardSessionAuthentication
