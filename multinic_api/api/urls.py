@@ -2,8 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from multinic_api.api import baremetal_views, guest_views, views
-from multinic_identity import token_view
+from multinic_api.api import baremetal_views, guest_views, token_view, views
 
 router = DefaultRouter()
 router.register("networks", views.NetworkViewSet, basename="network")
