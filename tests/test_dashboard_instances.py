@@ -62,6 +62,8 @@ def test_sign_in_with_a_password_lands_on_the_project_dashboard(client, cloud):
                                             "region": "default"}, follow=True)
     assert response.redirect_chain[-1][0] == INDEX
     assert b"project-a" in response.content  # the top bar names the project
+    # ... and the user by name (openstack_auth's username field is the Keystone user id)
+    assert b'<span class="user-name">alice</span>' in response.content
 
 
 def test_sign_out_revokes_the_sessions_tokens(client, cloud):
