@@ -122,6 +122,7 @@ def test_the_plugin_in_a_real_openstack_dashboard(cloud, chromium):
     # --- she launches through the wizard: three networks reordered, a new 802.3ad bond --
     chromium.sign_in_to(cloud, "tina", "pw-tina", PROJECT)
     chromium.open(LAUNCH)
+    assert chromium.find(".breadcrumb").text.endswith("Launch Instance")  # not "None"
     chromium.find("input[name='name']").send_keys("e2e-vm")
     chromium.next_step()
     chromium.wait().until(ec.visibility_of_element_located((By.ID, "available-networks")))
@@ -162,6 +163,7 @@ def test_the_plugin_in_a_real_openstack_dashboard(cloud, chromium):
     assert links[0]["type"] == "bond" and links[0]["bond_mode"] == "802.3ad"
     assert links[0]["bond_links"] == [str(p.uuid) for p in bonded]
     assert not Instance.objects.exists()  # the preview kept nothing
+    chromium.screenshot("openstack-dashboard-wizard-bonding.png")
     chromium.launch()
     chromium.wait(60).until(ec.presence_of_element_located((By.ID, "instance-name")))
     instance = Instance.objects.get(name="e2e-vm")
@@ -188,6 +190,7 @@ def test_the_plugin_in_a_real_openstack_dashboard(cloud, chromium):
     for vif in VIF.objects.filter(instance=instance):
         assert vif.mac in table
     assert "e2e-vm" in table and "teal" in table
+    chromium.screenshot("openstack-dashboard-vif-inventory.png")
 
     # --- another Keystone project's member cannot see it --------------------------------
     chromium.sign_in_to(cloud, "oscar", "pw-oscar", PROJECT)

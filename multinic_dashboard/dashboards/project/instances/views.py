@@ -97,6 +97,9 @@ class LaunchView(workflows.WorkflowView):
         # rendered, what could not be loaded is in this page's messages, not the next one's.
         for step in context["workflow"].steps:
             step.action  # noqa: B018 (Step.action builds the action on first access)
+        # Horizon's WorkflowView gives no page title, which an OpenStack dashboard's
+        # breadcrumb shows ("None" without it).
+        context["page_title"] = self.page_title
         # The script's URLs come from here (reversed, so under the dashboard's WEBROOT).
         context["preview_url"] = reverse(f"{PANEL}:launch_preview")
         context["bonding_modes_url"] = reverse(f"{PANEL}:launch_bonding_modes")
