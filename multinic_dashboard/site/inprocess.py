@@ -100,7 +100,8 @@ def _environ(request: PreparedRequest) -> dict:
 
 
 class InProcessAdapter(BaseAdapter):
-    """Mount on a ``requests.Session`` for the URL prefix this site answers."""
+    """A transport adapter for a ``requests.Session`` whose every URL is this site's (the
+    standalone site mounts it for http and https: its API and Identity are its own)."""
 
     def send(self, request: PreparedRequest, stream: bool = False, timeout=None,
              verify=True, cert=None, proxies=None) -> Response:
