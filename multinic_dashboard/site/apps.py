@@ -1,5 +1,4 @@
 import logging
-import types
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -15,14 +14,6 @@ class SiteConfig(AppConfig):
     verbose_name = "multinic standalone site"
 
     def ready(self) -> None:
-        # Horizon's workflows ask openstack_auth's policy engine about every step, which
-        # reads policy files of OpenStack services this site does not run. Who may do what
-        # is decided by the API's services.
-        from horizon.workflows import base as workflows_base
-
-        workflows_base.policy = types.SimpleNamespace(
-            check=lambda actions, request, target=None: True)
-
         if not settings.MULTINIC_KEYSTONE_CONFIG:
             # Sign-in, project switching and sign-out talk to the built-in Identity, which
             # this very site serves: openstack_auth's one factory of keystoneauth sessions
