@@ -182,21 +182,12 @@ def _all_pages(request, path: str, params: Mapping[str, Any] | None = None,
 def network_list(request, **filters: Any) -> list[APIObject]:
     """Networks the user may attach to (the project's own and shared ones; all for an
     admin), each with its subnets as objects (IPv4 first, then by CIDR)."""
-    networks = _all_pages(request, "networks/", filters)
-    subnets: dict[str, list[APIObject]] = {}
-    for subnet in _all_pages(request, "subnets/"):
-        subnets.setdefault(str(subnet.network_id), []).append(subnet)
-    for network in networks:
-        mine = sorted(subnets.get(str(network.id), []), key=lambda s: (s.ip_version, s.cidr))
-        network._data["subnet_objects"] = mine
-    return networks
+    return _join_subnets(request, _all_pages(request, "networks/", filters))
 
 
 def network_get(request, network_id: str) -> APIObject:
     network = APIObject(call(request, "GET", f"networks/{_segment(network_id)}/"))
-    network._data["subnet_objects"] = _all_pages(request, "subnets/",
-                                                 {"network_id": network_id})
-    return network
+    return _join_subnets(request, [network])[0]
 
 
 def _keyset_page(request, path: str, params: Mapping[str, Any], *, marker: str | None,
@@ -453,10 +444,6 @@ def port_list(request, node: str) -> list[APIObject]:
     return _all_pages(request, "ports/", {"node": node})
 
 
-def port_get(request, port_uuid: str) -> APIObject:
-    return APIObject(call(request, "GET", f"ports/{_segment(port_uuid)}/"))
-
-
 def port_create(request, node_uuid: str, mac: str, **fields: Any) -> APIObject:
     """Add a port: ``physical_network``, ``pxe_enabled``, ``port_group_uuid`` (or None),
     ``local_link_connection`` (``{}``, or ``switch_id`` and ``port_id`` with an optional
@@ -478,10 +465,6 @@ def port_delete(request, port_uuid: str) -> None:
 def portgroup_list(request, node: str) -> list[APIObject]:
     """The port groups of a node (UUID or name), by name; ``ports`` in member order."""
     return _all_pages(request, "portgroups/", {"node": node})
-
-
-def portgroup_get(request, group_uuid: str) -> APIObject:
-    return APIObject(call(request, "GET", f"portgroups/{_segment(group_uuid)}/"))
 
 
 def portgroup_create(request, node_uuid: str, name: str, **fields: Any) -> APIObject:
