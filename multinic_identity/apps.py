@@ -6,3 +6,8 @@ class IdentityConfig(AppConfig):
     label = "identity"
     verbose_name = "multinic built-in identity"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from multinic_identity import signals
+
+        signals.connect()
