@@ -188,3 +188,23 @@ def test_a_dashboard_session_ends_with_its_token(cloud, client):
     ajax = client.get("/project/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert ajax.status_code == 401
     assert ajax["X-Horizon-Location"].endswith("/auth/login/?next=/project/")
+
+
+def test_a_project_switch_revokes_the_token_it_replaces(cloud, client):
+    from multinic_identity import services as identity
+
+    identity.add_member(cloud.project_b, cloud.alice)
+    sign_in(client, "alice", "pw-alice")
+    before = client.session["token"].id
+    unscoped = client.session["unscoped_token"]
+    assert identity.validate_token(before).project == cloud.project_a
+    response = client.get(f"/auth/switch/{cloud.project_b.pk}/?next=/project/")
+    assert response.status_code == 302 and response["Location"] == "/project/"
+    after = client.session["token"].id
+    assert identity.validate_token(after).project == cloud.project_b
+    assert identity.validate_token(before) is None
+    assert identity.validate_token(unscoped) is not None  # kept for the next switch
+    # By name too (openstack_auth's other switch URL).
+    client.get("/auth/switch_name/project-a/?next=/project/")
+    assert identity.validate_token(client.session["token"].id).project == cloud.project_a
+    assert identity.validate_token(after) is None
