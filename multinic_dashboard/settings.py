@@ -16,13 +16,18 @@ from openstack_dashboard.utils import settings as horizon_settings
 
 import multinic_dashboard.enabled
 import multinic_dashboard.site.enabled
+from multinic_dashboard import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# The fallback key is for the local demo only; any real deployment sets its own.
-SECRET_KEY = os.environ.get("MULTINIC_SECRET_KEY", "insecure-local-demo-key-change-me")
 DEBUG = os.environ.get("MULTINIC_DEBUG", "1") == "1"
 ALLOWED_HOSTS = os.environ.get("MULTINIC_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+
+# --- Production safety (README, "Production") ----------------------------------------------
+# With DEBUG off the site refuses to start without a strong key of its own (the demo key that
+# make run signs with is public).
+SECRET_KEY = production.secret_key(os.environ, DEBUG)
+# ----------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
