@@ -50,8 +50,10 @@ ADDRESSES = ["10.0.0.5", "10.0.0.1", "10.0.0.255", "10.1.0.9", "192.0.2.3", "192
              "10.9.0.1", "10.9.0.200", "2001:db8:9::1", "::", "::1"]
 
 
-def config(max_examples: int, operations: list[dict] = (), **extra: Any) -> schemathesis.Config:
-    """A run's configuration: this seed, no example database, every built-in check but one."""
+def config(max_examples: int, operations: list[dict] = (), checks: dict | None = None,
+           **extra: Any) -> schemathesis.Config:
+    """A run's configuration: this seed, no example database, every built-in check but one
+    (``checks`` configures them further)."""
     return schemathesis.Config.from_dict({
         "seed": SEED,
         "generation": {
@@ -66,7 +68,7 @@ def config(max_examples: int, operations: list[dict] = (), **extra: Any) -> sche
         # usable one (in the subnet, free, the caller's) is the services' rule, and the
         # answer a 4xx with a message. So that check cannot hold for these APIs and is the
         # one not run; every other built-in check is.
-        "checks": {"positive_data_acceptance": {"enabled": False}},
+        "checks": {"positive_data_acceptance": {"enabled": False}, **(checks or {})},
         "operations": list(operations),
         **extra,
     })
