@@ -230,3 +230,15 @@ def test_availability_zone_names_a_bare_metal_node(nova, cloud, zone, status, wo
     vif = VIF.objects.get()
     assert vif.port == ours.ports[0] and vif.mac == ours.ports[0].mac
     assert vif.instance.availability_zone == "nova"
+
+
+def test_servers_detail_is_a_list_only(nova, cloud):
+    """POST /servers/detail launched a server (the list view's post, inherited). Found by
+    the compute face's schemathesis run (an undeclared method must be a 405)."""
+    body = {"server": {"name": "vm", "imageRef": IMAGE, "flavorRef": "1",
+                       "networks": [{"uuid": str(cloud.net_a.id)}]}}
+    response = nova.post("/compute/v2.1/servers/detail", body, format="json")
+    fault(response, 405, "badMethod")
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert not Instance.objects.exists()
+    assert nova.get("/compute/v2.1/servers/detail").status_code == 200

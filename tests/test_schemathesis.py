@@ -29,69 +29,49 @@ On SQLite they run too when asked for (``pytest tests/test_schemathesis.py``); t
 findings at the end of this module run in both passes.
 """
 
-import base64
 import copy
 import os
-import tempfile
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 from rest_framework.authtoken.models import Token
 from schemathesis.core.parameters import ParameterLocation
 
 from multinic_api.models import VIF, Project
-from multinic_api.services import guest, instances, keypairs
-from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
+from multinic_api.services import guest
 from multinic_dashboard.wsgi import application
-from tests.api_fixtures import Cloud
-from tests.baremetal_fixtures import build_node
 from tests.helpers import ED25519
+from tests.schemathesis_support import (  # noqa: F401  (one_connection: an autouse fixture)
+    ADDRESSES,
+    DEFAULT_SEED,
+    EXAMPLES,
+    HEALTH_CHECKS,
+    MIN_CASES,
+    SEED,
+    USER_DATA,
+    build_world,
+    config,
+    generated_valid,
+    one_connection,
+    pick,
+    swap_body,
+)
 
-# Hypothesis keeps caches (Unicode tables, constants it found in our code) in a .hypothesis/
-# directory of the working directory; here they go to the temporary directory instead.
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "multinic-hypothesis")
-
-DEFAULT_SEED = 20240808
-SEED = int(os.environ.get("MULTINIC_SCHEMATHESIS_SEED", DEFAULT_SEED))
-#: Fuzzing examples per operation and caller; schemathesis' coverage phase (boundary values,
-#: wrong types, missing fields, unexpected methods) adds its own cases on top.
-EXAMPLES = int(os.environ.get("MULTINIC_SCHEMATHESIS_EXAMPLES", "10"))
 WRITE_EXAMPLES = 3 * EXAMPLES
-#: What CI must run at the least, in total (both callers, every operation, stateful steps).
-MIN_CASES = 1000
 STATEFUL_SCENARIOS = int(os.environ.get("MULTINIC_SCHEMATHESIS_SCENARIOS", "15"))
 STATEFUL_STEPS = 8
 
 RAW_SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
-CONFIG = schemathesis.Config.from_dict({
-    "seed": SEED,
-    "generation": {
-        # No .hypothesis/ directory in the working tree.
-        "database": "none",
-        # Authentication is the test's (a real token per caller), not generated noise.
-        "with-security-parameters": False,
-        "max-examples": EXAMPLES,
-    },
-    # positive_data_acceptance wants every schema-valid request accepted. The schema says
-    # "a string" for a CIDR, an OpenSSH key, a fixed IP, a bonding mode; whether it is a
-    # usable one (in the subnet, free, allowed with this mode) is the services' rule, and
-    # SPEC 6 wants a 400 with a message for it. So that check cannot hold for this API and is
-    # the one not run; every other built-in check is.
-    "checks": {"positive_data_acceptance": {"enabled": False}},
-    "phases": {"stateful": {"max-steps": STATEFUL_STEPS}},
-    # Writes get more: their bodies are where real ids reach the services' rules.
-    "operations": [{"include-method": ["POST", "PATCH"],
-                    "generation": {"max-examples": WRITE_EXAMPLES}}],
-})
+# Writes get more: their bodies are where real ids reach the services' rules.
+CONFIG = config(EXAMPLES, [{"include-method": ["POST", "PATCH"],
+                            "generation": {"max-examples": WRITE_EXAMPLES}}],
+                phases={"stateful": {"max-steps": STATEFUL_STEPS}})
 # A copy: schemathesis adds the links it infers to the dict it is given.
 schema = schemathesis.openapi.from_dict(copy.deepcopy(RAW_SCHEMA), config=CONFIG)
 schema.app = application  # in process, through Django's WSGI handler and middleware
@@ -116,10 +96,6 @@ REACHED = [("POST /api/instances/", 201), ("POST /api/instances/preview/", 200),
 #: What the hook draws from; refilled by the ``world`` fixture for each test.
 REAL: dict[str, list] = {}
 
-USER_DATA = base64.b64encode(b"#cloud-config\nhostname: fuzz\n").decode()
-ADDRESSES = ["10.0.0.5", "10.0.0.1", "10.0.0.255", "10.1.0.9", "192.0.2.3", "192.0.2.7",
-             "2001:db8:a::5", "2001:db8:a::", "fe80::1", "0.0.0.0", "255.255.255.255",
-             "10.9.0.1", "10.9.0.200", "2001:db8:9::1", "::", "::1"]
 CIDRS = ["10.9.0.0/24", "10.9.0.0/31", "10.9.0.1/32", "10.0.0.0/8", "2001:db8:9::/64",
          "2001:db8:9::/120", "2001:db8:9::1/128", "0.0.0.0/0", "::/0", "10.9.0.5/24"]
 MACS = ["fa:16:3e:00:00:01", "FA-16-3E-AB-CD-EF", "fa163e.abcd.ef01", "01:00:5e:00:00:01",
@@ -159,35 +135,8 @@ PATH_RESOURCES = {"instances": "instance", "networks": "network", "subnets": "su
                   "nodes": "node", "ports": "port", "portgroups": "portgroup", "vifs": "vif"}
 
 
-def _pick(rnd, values):
-    values = values() if callable(values) else values
-    return rnd.choice(values) if values else None
-
-
-def _swap_body(value, rnd):
-    if isinstance(value, list):
-        return [_swap_body(item, rnd) for item in value]
-    if not isinstance(value, dict):
-        return value
-    swapped = {}
-    for key, item in value.items():
-        if key in BODY_VALUES and rnd.random() < 0.6:
-            item = _pick(rnd, BODY_VALUES[key])
-        elif key in BODY_ITEMS and isinstance(item, list) and rnd.random() < 0.6:
-            item = [_pick(rnd, BODY_ITEMS[key]) for _ in range(rnd.randint(1, 3))]
-        swapped[key] = _swap_body(item, rnd)
-    return swapped
-
-
-def _generated_valid(case, location) -> bool:
-    """Whether ``case`` has this part and it was generated to match the schema. Only those
-    are swapped: a part generated to be invalid stays invalid, so the API must refuse it."""
-    component = case.meta.components.get(location) if case.meta is not None else None
-    return component is not None and component.mode.is_positive
-
-
 def _with_real_ids(case, rnd):
-    if case.path_parameters and _generated_valid(case, ParameterLocation.PATH):
+    if case.path_parameters and generated_valid(case, ParameterLocation.PATH):
         resource = case.operation.path.split("/")[2]
         swapped = dict(case.path_parameters)
         for name in swapped:
@@ -195,9 +144,9 @@ def _with_real_ids(case, rnd):
             if kind and REAL.get(kind) and rnd.random() < 0.7:
                 swapped[name] = rnd.choice(REAL[kind])
         case.path_parameters = swapped
-    if (isinstance(case.body, dict | list) and _generated_valid(case, ParameterLocation.BODY)
+    if (isinstance(case.body, dict | list) and generated_valid(case, ParameterLocation.BODY)
             and rnd.random() < 0.7):
-        case.body = _swap_body(case.body, rnd)
+        case.body = swap_body(case.body, rnd, BODY_VALUES, BODY_ITEMS)
     return case
 
 
@@ -209,31 +158,14 @@ def flatmap_case(context, case):
 
 def _build_world() -> dict[str, str]:
     """The data every case runs against; returns an API token per caller."""
-    cloud = Cloud()
-    built = build_node("rack-1", cloud.project_a,
-                       [("physnet1", True), ("physnet1", True), ("physnet2", True),
-                        ("physnet2", False), (None, True)],
-                       groups=[{"name": "bond0", "ports": [0, 1], "mode": "802.3ad",
-                                "properties": {"miimon": 100, "xmit_hash_policy": "layer3+4"}}])
-    keypairs.import_keypair(cloud.alice.user_id, "key-a", ED25519)
-    keypairs.import_keypair(cloud.root.user_id, "key-root", ED25519)
-    vm = instances.launch_instance(
-        project=cloud.project_a, name="vm", config_drive=True, key_name="key-a",
-        public_key=ED25519, user_data=USER_DATA, metadata={"role": "web"},
-        nics=[NicRequest(cloud.net_a.pk, tag="mgmt"), NicRequest(cloud.shared.pk)])
-    bare_metal = instances.launch_instance(
-        project=cloud.project_a, name="bm", node=built.node.pk,
-        nics=[NicRequest(cloud.net_a.pk),
-              NicRequest(cloud.net_a.pk, carrier=CarrierRequest(bond=BondRequest(
-                  ports=[str(built.ports[2].pk), str(built.ports[3].pk)], mode="balance-alb")))])
-    other = instances.launch_instance(project=cloud.project_b, name="vm-b",
-                                      nics=[NicRequest(cloud.net_b.pk)])
+    world = build_world()
+    cloud, built, vm = world.cloud, world.node, world.vm
     vifs = list(VIF.objects.all())
     groups = list(built.node.port_groups.all())
     projects = list(Project.objects.all())
     REAL.clear()
     REAL.update({
-        "instance": [str(i.pk) for i in (vm, bare_metal, other)],
+        "instance": [str(i.pk) for i in (vm, world.bare_metal, world.other)],
         "vif": [str(v.pk) for v in vifs],
         "network": [str(n.pk) for n in (cloud.net_a, cloud.net_b, cloud.shared)],
         "subnet": [str(s.pk) for s in (cloud.sub_a4, cloud.sub_a6, cloud.sub_b4,
@@ -259,18 +191,6 @@ def world(db):
     return _build_world()
 
 
-@pytest.fixture(autouse=True)
-def one_connection():
-    """Requests reach Django's WSGI handler directly (not through its test client), whose
-    request signals would close the database connection after each request, and with it the
-    test's transaction (PostgreSQL). Django's test client disconnects them the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 @pytest.fixture(params=ROLES)
 def role(request):
     return request.param
@@ -280,8 +200,7 @@ def role(request):
 
 @pytest.mark.fuzz
 @pytest.mark.django_db
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much], deadline=None)
+@settings(suppress_health_check=HEALTH_CHECKS, deadline=None)
 @schema.parametrize()
 def test_operation(case, world, role):
     """Each generated case, as the given caller: every check must hold."""

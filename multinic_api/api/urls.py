@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from multinic_api.api import baremetal_views, guest_views, token_view, views
+from multinic_api.openstack import openapi
 
 router = DefaultRouter()
 router.register("networks", views.NetworkViewSet, basename="network")
@@ -32,6 +33,9 @@ urlpatterns = [
     path("bonding/modes/", baremetal_views.BondingModesView.as_view(), name="bonding-modes"),
     path("macs/<str:mac>/", views.MacOwnerView.as_view(), name="mac-owner"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The OpenStack faces' own documents (compute, identity, image), beside ours.
+    re_path(rf"^schema/(?P<face>{'|'.join(openapi.FACES)})/$", openapi.FaceSchemaView.as_view(),
+            name="face-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,

@@ -14,7 +14,7 @@ urlpatterns = [
     path("v2.1/os-networks", views.NetworksView.as_view()),
     path("v2.1/os-networks/<str:network_id>", views.NetworkView.as_view()),
     path("v2.1/servers", views.ServersView.as_view(), name="servers"),
-    path("v2.1/servers/detail", views.ServersView.as_view(detail=True)),
+    path("v2.1/servers/detail", views.ServersDetailView.as_view()),
     path("v2.1/servers/<str:server_id>", views.ServerView.as_view()),
     path("v2.1/servers/<str:server_id>/os-interface", views.InterfacesView.as_view()),
     path("v2.1/servers/<str:server_id>/os-interface/<str:port_id>",

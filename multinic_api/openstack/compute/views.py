@@ -289,6 +289,14 @@ class ServersView(ComputeView):
         return nics
 
 
+class ServersDetailView(ServersView):
+    """GET /servers/detail: the list, in detail. It is a list only: with ServersView's post
+    inherited, a POST here launched a server, where Nova has no such operation."""
+
+    detail = True
+    http_method_names = ["get", "head", "options"]
+
+
 def _zone_and_node(value) -> tuple[str, str | None]:
     """Nova's way to put a server on one bare-metal node: ``availability_zone`` written
     ``ZONE:HOST:NODE`` (or ``ZONE::NODE``). The host part names a compute service, which
