@@ -1,4 +1,3 @@
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.views import View
 from horizon import forms, messages, tabs, workflows
 from horizon import tables as horizon_tables
 
+from multinic_dashboard import jsoninput
 from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.instances import forms as instance_forms
 from multinic_dashboard.dashboards.project.instances import tables as instance_tables
@@ -126,8 +126,8 @@ class LaunchPreviewView(View):
 
     def post(self, request):
         try:
-            body = json.loads(request.body or b"null")
-        except ValueError:
+            body = jsoninput.loads(request.body or b"null")
+        except ValueError:  # not JSON, or nested too deep (jsoninput)
             return JsonResponse({"detail": str(_("The launch could not be read as JSON.")),
                                  "code": "invalid"}, status=400)
         return api_answer(lambda: multinic.preview_launch(request, body))

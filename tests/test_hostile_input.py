@@ -1,0 +1,253 @@
+"""Requests a hostile client can send to any face (issue 16, "500s reachable by anyone"):
+each is a 4xx in that face's own error format, with a message that says what was wrong.
+
+The faces: Nova's ``{"<faultName>": {"code", "message"}}`` under /compute/, Keystone's
+``{"error": {"code", "title", "message"}}`` under /identity/, ``{"detail", "code"}`` under
+/api/, and a form error in the dashboard's launch wizard."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from multinic_api import parsers
+from multinic_api.models import Instance, Keypair
+from tests.baremetal_fixtures import build_node
+from tests.helpers import ED25519, sign_in
+
+SERVERS = "/compute/v2.1/servers"
+KEYPAIRS = "/compute/v2.1/os-keypairs"
+TOKENS = "/identity/v3/auth/tokens"
+
+
+# --- each face's error format --------------------------------------------------------------
+
+def _json(response) -> dict:
+    assert response["Content-Type"].split(";")[0] == "application/json", response.content[:300]
+    return response.json()
+
+
+def nova_message(response, status: int, fault: str) -> str:
+    body = _json(response)
+    assert response.status_code == status, body
+    assert list(body) == [fault] and set(body[fault]) == {"code", "message"}, body
+    assert body[fault]["code"] == status
+    return body[fault]["message"]
+
+
+def keystone_message(response, status: int, title: str) -> str:
+    body = _json(response)
+    assert response.status_code == status, body
+    assert list(body) == ["error"] and set(body["error"]) == {"code", "title", "message"}, body
+    assert (body["error"]["code"], body["error"]["title"]) == (status, title)
+    return body["error"]["message"]
+
+
+def api_message(response, status: int) -> str:
+    body = _json(response)
+    assert response.status_code == status, body
+    assert set(body) - {"fields"} == {"detail", "code"}, body
+    return body["detail"]
+
+
+_BAD_REQUEST = {"compute": lambda r: nova_message(r, 400, "badRequest"),
+                "identity": lambda r: keystone_message(r, 400, "Bad Request"),
+                "api": lambda r: api_message(r, 400)}
+
+
+@pytest.fixture
+def clients(cloud, nova):
+    """Who posts to each face: anyone to the sign-in URLs, a tenant to the others."""
+    return {"compute": nova, "identity": APIClient(), "api": cloud.a, "api-anonymous":
+            APIClient(), "api-admin": cloud.admin}
+
+
+# Every URL of the issue's table that reads a JSON body, with the client that may post there.
+BODY_URLS = [
+    ("identity", "identity", TOKENS),
+    ("api", "api-anonymous", "/api/auth/token/"),
+    ("api", "api", "/api/instances/"),
+    ("api", "api", "/api/instances/preview/"),
+    ("compute", "compute", SERVERS),
+    ("compute", "compute", KEYPAIRS),
+]
+
+
+# --- nesting ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("document", ["[" * 100_000, "[" * 100_000 + "]" * 100_000,
+                                      '{"a":' * 100_000 + "1" + "}" * 100_000],
+                         ids=["unclosed", "closed", "objects"])
+@pytest.mark.parametrize(("face", "who", "url"), BODY_URLS)
+def test_deeply_nested_json_is_a_400(clients, face, who, url, document):
+    response = clients[who].post(url, document, content_type="application/json")
+    message = _BAD_REQUEST[face](response)
+    assert f"nested more than {parsers.MAX_DEPTH} levels deep" in message
+
+
+def _nested(depth: int) -> object:
+    """``depth`` lists, one inside the other."""
+    value: object = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_a_document_python_can_parse_but_not_use_is_refused_at_the_limit(cloud):
+    """500 levels parse (json's C decoder stops near Python's recursion limit, 1000), and
+    then every recursive step after it (NUL checks, saving a JSON field, rendering) fails:
+    the limit is checked on the parsed document, at a depth no request needs."""
+    node = build_node("bm-deep", cloud.project_a, [("physnet1", True)]).node
+    # The document's levels: itself, properties, then the lists.
+    for lists, accepted in ((parsers.MAX_DEPTH - 2, True), (parsers.MAX_DEPTH - 1, False),
+                            (500, False)):
+        response = cloud.admin.patch(f"/api/nodes/{node.pk}/",
+                                     {"properties": {"deep": _nested(lists)}}, format="json")
+        if accepted:
+            assert response.status_code == 200, response.content
+        else:
+            assert "nested more than" in api_message(response, 400)
+
+
+def test_the_parser_counts_levels_of_objects_and_lists():
+    assert parsers.loads(json.dumps(_nested(parsers.MAX_DEPTH))) == _nested(parsers.MAX_DEPTH)
+    with pytest.raises(parsers.JSONDocumentError, match="nested more than"):
+        parsers.loads(json.dumps({"a": _nested(parsers.MAX_DEPTH)}))
+    with pytest.raises(json.JSONDecodeError):
+        parsers.loads("[1,")
+    with pytest.raises(parsers.JSONDocumentError, match="NaN is not a JSON value"):
+        parsers.loads("[NaN]")
+
+
+# --- the launch wizard's JSON fields ---------------------------------------------------------
+
+@pytest.fixture
+def alice(client, cloud):
+    sign_in(client, "alice", "pw-alice")
+    return client
+
+
+DEEP = ["[" * 100_000, "[" * 100_000 + "]" * 100_000, json.dumps(_nested(33))]
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("nics", "The list of networks could not be read; reload the page."),
+    ("carriers", "The bonding choices could not be read; reload the page."),
+])
+@pytest.mark.parametrize("document", DEEP, ids=["unclosed", "closed", "33-levels"])
+def test_the_wizards_hidden_fields_refuse_deep_json_as_a_form_error(alice, cloud, field,
+                                                                    message, document):
+    data = {"name": "web", "key_name": "", "user_data": "", "metadata": "",
+            "nics": json.dumps([{"network_id": str(cloud.net_a.pk)}]), "node": "",
+            "carriers": "[]", field: document}
+    response = alice.post("/project/launch/", data, HTTP_X_HORIZON_VALIDATE_STEP_START="0",
+                          HTTP_X_HORIZON_VALIDATE_STEP_END="3")
+    assert response.status_code == 200
+    errors = response.json()["errors"]
+    step = "networks" if field == "nics" else "bonding"
+    assert errors[step][field] == [message]
+    assert not Instance.objects.exists()
+
+
+def test_the_wizard_shows_the_apis_refusal_of_a_lone_surrogate(alice, cloud):
+    nics = json.dumps([{"network_id": str(cloud.net_a.pk), "tag": "@@"}]).replace("@@", LONE)
+    response = alice.post("/project/launch/", {"name": "web", "key_name": "", "user_data": "",
+                                               "metadata": "", "nics": nics, "node": "",
+                                               "carriers": "[]"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="launch-error"' in html
+    assert "nics/0/tag holds a lone surrogate (\\ud800)" in html
+    assert not Instance.objects.exists()
+
+
+@pytest.mark.parametrize("document", DEEP, ids=["unclosed", "closed", "33-levels"])
+def test_the_wizards_preview_refuses_deep_json(alice, document):
+    response = alice.post("/project/launch/preview/", document, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The launch could not be read as JSON.",
+                               "code": "invalid"}
+
+
+def test_the_wizards_preview_passes_on_the_apis_refusal_of_a_lone_surrogate(alice):
+    response = alice.post("/project/launch/preview/", '{"name": "\\ud800", "nics": []}',
+                          content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("JSON parse error - name holds a lone "
+                                                "surrogate (\\ud800)")
+
+
+# --- lone surrogates -------------------------------------------------------------------------
+
+LONE = "\\ud800"  # as the client writes it: a JSON escape that decodes to no character
+
+
+def _password_auth(user: str = "alice", password: str = "pw-alice", project: str = "x"):
+    return {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": user, "domain": {"id": "default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"id": "default"}}}}}
+
+
+def _surrogate_bodies(cloud) -> list[tuple[str, str, str, str, str]]:
+    """(face, who, url, body, where) with the lone surrogate at ``where``."""
+    node = build_node("bm-s", cloud.project_a, [("physnet1", True), ("physnet1", True)])
+    ports = [str(p.uuid) for p in node.ports]
+    mark = "@@"
+    cases = [
+        ("identity", "identity", TOKENS, _password_auth(user=mark),
+         "auth/identity/password/user/name"),
+        ("identity", "identity", TOKENS, _password_auth(password=mark),
+         "auth/identity/password/user/password"),
+        ("identity", "identity", TOKENS, _password_auth(project=mark),
+         "auth/scope/project/name"),
+        ("identity", "identity", TOKENS,
+         {"auth": {"identity": {"methods": ["token"], "token": {"id": mark}}}},
+         "auth/identity/token/id"),
+        ("api", "api-anonymous", "/api/auth/token/", {"username": mark, "password": "x"},
+         "username"),
+        ("compute", "compute", SERVERS,
+         {"server": {"name": mark, "flavorRef": "1", "networks": "none"}}, "server/name"),
+        ("compute", "compute", KEYPAIRS,
+         {"keypair": {"name": "k", "public_key": ED25519 + mark}}, "keypair/public_key"),
+        ("api", "api", "/api/instances/",
+         {"name": "vm", "nics": [{"network_id": str(cloud.net_a.pk)}],
+          "metadata": {mark: "x"}}, "a key of metadata"),
+        ("api", "api-admin", f"/api/nodes/{node.node.pk}/", {"properties": {mark: 1}},
+         "a key of properties"),
+        ("api", "api-admin", "/api/portgroups/",
+         {"node_uuid": str(node.node.pk), "name": "bond0", "mode": "active-backup",
+          "ports": ports, "properties": {mark: 1}}, "a key of properties"),
+    ]
+    return [(face, who, url, json.dumps(body).replace(mark, LONE), where)
+            for face, who, url, body, where in cases]
+
+
+def test_a_lone_surrogate_anywhere_in_a_body_is_a_400_that_says_where(cloud, clients):
+    for face, who, url, body, where in _surrogate_bodies(cloud):
+        client = clients[who]
+        send = client.patch if "/nodes/" in url else client.post
+        response = send(url, body, content_type="application/json")
+        message = _BAD_REQUEST[face](response)
+        assert message == (f"JSON parse error - {where} holds a lone surrogate (\\ud800): "
+                           "JSON text must be Unicode characters, and a \\ud800-\\udfff escape "
+                           "is only valid as half of a pair"), (url, where)
+    assert not Instance.objects.exists() and not Keypair.objects.exists()
+
+
+def test_a_surrogate_pair_is_one_character_and_welcome(nova):
+    response = nova.post(SERVERS, '{"server": {"name": "\\ud83d\\ude00", "flavorRef": "1", '
+                                  '"networks": "none"}}', content_type="application/json")
+    assert response.status_code == 202, response.content
+    assert Instance.objects.get().name == "\N{GRINNING FACE}"
+
+
+def test_utf8_encoded_surrogates_in_urls_and_forms_are_no_characters_at_all(cloud, nova):
+    """``%ED%A0%80`` is U+D800 encoded as UTF-8, which UTF-8 forbids: Django keeps it
+    percent-encoded in a path and decodes it to U+FFFD in query strings and forms, so it
+    never reaches the database as a surrogate."""
+    assert nova.get(f"{SERVERS}?name=%ED%A0%80").json() == {"servers": []}
+    assert "%ED%A0%80" in nova_message(nova.get(f"{KEYPAIRS}/%ED%A0%80"), 404, "itemNotFound")
+    assert cloud.a.get("/api/instances/?name=%ED%A0%80").json()["count"] == 0
+    form = APIClient().post("/api/auth/token/", "username=%ED%A0%80&password=x",
+                            content_type="application/x-www-form-urlencoded")
+    assert "Unable to log in" in api_message(form, 400)
