@@ -1,6 +1,12 @@
-"""JSON request bodies from clients, read once for every face (/api/, /compute/,
-/identity/, /image/): a document no request needs is a parse error, which each face's
-exception handler answers in its own format, before anything else sees it.
+"""Request bodies from clients, read once for every face (/api/, /compute/, /identity/,
+/image/) and, for JSON, for the dashboard's JSON fields too: a body no request needs is
+refused before anything else sees it, and each face's exception handler answers in its own
+format.
+
+Django refuses a body beyond ``DATA_UPLOAD_MAX_MEMORY_SIZE``, or a form with too many fields,
+with exceptions DRF does not know (RequestDataTooBig is a SuspiciousOperation): they left
+the view and became Django's HTML 400 page, on APIs that speak JSON. ``as_api_exception``
+makes them DRF's, so each face answers them as it answers any other refusal.
 
 Python's ``json`` takes two kinds of document that the code after it cannot handle:
 
@@ -24,8 +30,10 @@ import json
 import re
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException, ParseError
 
 MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -114,3 +122,22 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(f"JSON parse error - {reason}")
         return data
 
+
+class RequestTooLarge(APIException):
+    status_code = 413
+    default_code = "request_too_large"
+
+
+def as_api_exception(exc: Exception) -> Exception:
+    """Django's refusal of a request body as DRF's exception; any other exception as is."""
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge(f"The request body is larger than the "
+                               f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes this service "
+                               "accepts.")
+    if isinstance(exc, TooManyFieldsSent):
+        return ParseError(f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} "
+                          "form fields.")
+    if isinstance(exc, TooManyFilesSent):
+        return ParseError(f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} "
+                          "files.")
+    return exc

@@ -8,6 +8,7 @@ The faces: Nova's ``{"<faultName>": {"code", "message"}}`` under /compute/, Keys
 import json
 
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from multinic_api import parsers
@@ -251,3 +252,34 @@ def test_utf8_encoded_surrogates_in_urls_and_forms_are_no_characters_at_all(clou
     form = APIClient().post("/api/auth/token/", "username=%ED%A0%80&password=x",
                             content_type="application/x-www-form-urlencoded")
     assert "Unable to log in" in api_message(form, 400)
+
+
+# --- bodies beyond DATA_UPLOAD_MAX_MEMORY_SIZE -------------------------------------------------
+
+BIG = b" " * (50 * 1024 * 1024)
+
+
+TOO_BIG = "The request body is larger than the 2621440 bytes this service accepts."
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2_621_440)
+@pytest.mark.parametrize(("face", "who", "url"), BODY_URLS)
+def test_a_50_mb_body_is_a_413_in_the_faces_format(clients, face, who, url):
+    response = clients[who].post(url, BIG, content_type="application/json")
+    if face == "compute":
+        message = nova_message(response, 413, "overLimit")
+    elif face == "identity":
+        message = keystone_message(response, 413, "Request Entity Too Large")
+    else:
+        message = api_message(response, 413)
+    assert message == TOO_BIG
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2_621_440, DATA_UPLOAD_MAX_NUMBER_FIELDS=1000)
+def test_a_sign_in_form_too_big_or_with_too_many_fields_is_refused_in_api_format(db):
+    form = "application/x-www-form-urlencoded"
+    big = APIClient().post("/api/auth/token/", b"username=" + BIG, content_type=form)
+    assert api_message(big, 413) == TOO_BIG
+    many = "&".join(f"f{i}=x" for i in range(1001))
+    message = api_message(APIClient().post("/api/auth/token/", many, content_type=form), 400)
+    assert message == "The request has more than 1000 form fields."
