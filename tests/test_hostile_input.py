@@ -254,6 +254,29 @@ def test_utf8_encoded_surrogates_in_urls_and_forms_are_no_characters_at_all(clou
     assert "Unable to log in" in api_message(form, 400)
 
 
+# --- microversions ---------------------------------------------------------------------------
+
+NINES = "2." + "9" * 4301  # one digit more than Python's int() takes from text
+
+
+@pytest.mark.parametrize("url", ["/compute", "/compute/", "/compute/v2.1/"])
+@pytest.mark.parametrize("header", ["HTTP_OPENSTACK_API_VERSION",
+                                    "HTTP_X_OPENSTACK_NOVA_API_VERSION"])
+def test_a_huge_microversion_is_not_acceptable(url, header):
+    value = f"compute {NINES}" if header == "HTTP_OPENSTACK_API_VERSION" else NINES
+    message = nova_message(APIClient().get(url, **{header: value}), 406, "notAcceptable")
+    assert message.startswith("Version 2.9999") and "is not supported by the API" in message
+    assert message.endswith("Minimum is 2.1 and maximum is 2.96.")
+    assert len(message) < 200  # the version is not echoed whole
+
+
+@pytest.mark.parametrize("version", ["2.\N{ARABIC-INDIC DIGIT NINE}\N{ARABIC-INDIC DIGIT SIX}",
+                                     "2.096", "02.1", "2", "2.1.1"])
+def test_a_microversion_is_ascii_digits_without_leading_zeros_as_in_nova(version):
+    response = APIClient().get("/compute/v2.1/", HTTP_OPENSTACK_API_VERSION=f"compute {version}")
+    assert "format is not valid" in nova_message(response, 400, "badRequest")
+
+
 # --- bodies beyond DATA_UPLOAD_MAX_MEMORY_SIZE -------------------------------------------------
 
 BIG = b" " * (50 * 1024 * 1024)
