@@ -277,6 +277,37 @@ def test_a_microversion_is_ascii_digits_without_leading_zeros_as_in_nova(version
     assert "format is not valid" in nova_message(response, 400, "badRequest")
 
 
+# --- numeric query parameters ----------------------------------------------------------------
+
+@pytest.mark.parametrize("limit", ["9" * 18, "9" * 19, "9" * 20, "9" * 5000, "0" * 5000 + "7"])
+def test_a_limit_beyond_any_list_answers_the_whole_list_as_nova_does(cloud, nova, limit):
+    """Nova takes any non-negative integer as ``limit`` (its own cap is a page size, not an
+    error); a number larger than the database's integers is larger than every list."""
+    for name in ("one", "two"):
+        nova.post(SERVERS, {"server": {"name": name, "flavorRef": "1", "networks": "none"}},
+                  format="json")
+    response = nova.get(f"{SERVERS}?limit={limit}")
+    assert response.status_code == 200, response.content
+    assert sorted(s["name"] for s in response.json()["servers"]) == ["one", "two"]
+    assert len(nova.get(f"{SERVERS}/detail?limit=1").json()["servers"]) == 1
+    assert len(nova.get(f"{SERVERS}?limit={'0' * 5000}1").json()["servers"]) == 1
+    assert nova.get(f"{SERVERS}?limit=0").json()["servers"] == []
+
+
+@pytest.mark.parametrize("query", ["limit=-1", "limit=1.5", "limit=%C2%B2", "limit="])
+def test_a_limit_that_is_not_a_number_is_a_400(nova, query):
+    message = nova_message(nova.get(f"{SERVERS}?{query}"), 400, "badRequest")
+    assert message == "limit must be a non-negative integer"
+
+
+@pytest.mark.parametrize("url", ["/api/instances/", "/api/networks/", "/api/vifs/",
+                                 "/api/nodes/", "/api/portgroups/"])
+@pytest.mark.parametrize("parameter", ["limit", "offset"])
+def test_api_paging_numbers_beyond_their_bounds_are_a_400(cloud, url, parameter):
+    message = api_message(cloud.admin.get(f"{url}?{parameter}=99999999999999999999"), 400)
+    assert f"{parameter} must be an integer from" in message
+
+
 # --- bodies beyond DATA_UPLOAD_MAX_MEMORY_SIZE -------------------------------------------------
 
 BIG = b" " * (50 * 1024 * 1024)
