@@ -308,6 +308,51 @@ def test_api_paging_numbers_beyond_their_bounds_are_a_400(cloud, url, parameter)
     assert f"{parameter} must be an integer from" in message
 
 
+# --- NUL, which PostgreSQL cannot store -------------------------------------------------------
+
+def _server(cloud, **fields) -> dict:
+    server = {"name": "vm", "flavorRef": "1",
+              "networks": [{"uuid": str(cloud.net_a.pk), "tag": "nic0"}], **fields}
+    return {"server": server}
+
+
+def _nul_servers(cloud) -> dict[str, tuple[dict, str]]:
+    """A server with NUL in each of its texts, and the start of the message that names it."""
+    tagged = [{"uuid": str(cloud.net_a.pk), "tag": "nic\x000"}]
+    return {"name": ({"name": "vm\x00"}, "An instance name"),
+            "tag": ({"networks": tagged}, "NIC 0 (network "),
+            "availability_zone": ({"availability_zone": "nova\x00"},
+                                  "An instance availability_zone")}
+
+
+@pytest.mark.parametrize("field", ["name", "tag", "availability_zone"])
+def test_nul_in_a_server_is_a_400_on_every_database(cloud, nova, field):
+    server, named = _nul_servers(cloud)[field]
+    message = nova_message(nova.post(SERVERS, _server(cloud, **server), format="json"), 400,
+                           "badRequest")
+    assert message.startswith(named)
+    assert message.endswith(" may not contain the NUL character (\\u0000)")
+    assert not Instance.objects.exists()
+
+
+def test_nul_in_a_public_keys_comment_is_a_400_on_every_database(nova):
+    response = nova.post(KEYPAIRS, {"keypair": {"name": "k", "public_key": ED25519 + "\x00"}},
+                         format="json")
+    message = nova_message(response, 400, "badRequest")
+    assert message == "public_key may not contain the NUL character (\\u0000)"
+    assert not Keypair.objects.exists()
+
+
+@pytest.mark.postgres
+def test_nul_never_reaches_postgresql_through_nova(cloud, nova):
+    """What PostgreSQL refused (a DataError, a 500) is the service's 400 before it is asked."""
+    test_nul_in_a_public_keys_comment_is_a_400_on_every_database(nova)
+    for field, (server, named) in _nul_servers(cloud).items():
+        response = nova.post(SERVERS, _server(cloud, **server), format="json")
+        assert nova_message(response, 400, "badRequest").startswith(named), field
+    assert nova.post(SERVERS, _server(cloud), format="json").status_code == 202
+
+
 # --- bodies beyond DATA_UPLOAD_MAX_MEMORY_SIZE -------------------------------------------------
 
 BIG = b" " * (50 * 1024 * 1024)
