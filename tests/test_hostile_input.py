@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from multinic_api import parsers
@@ -351,6 +352,16 @@ def test_nul_never_reaches_postgresql_through_nova(cloud, nova):
         response = nova.post(SERVERS, _server(cloud, **server), format="json")
         assert nova_message(response, 400, "badRequest").startswith(named), field
     assert nova.post(SERVERS, _server(cloud), format="json").status_code == 202
+
+
+# --- Horizon's JavaScript catalogue ----------------------------------------------------------
+
+def test_an_unknown_javascript_catalogue_is_a_404(client, db):
+    response = client.get("/i18n/js/foo/")
+    assert response.status_code == 404
+    known = client.get(reverse("horizon:jsi18n", args=["horizon"]))  # as Horizon's pages ask
+    assert known.status_code == 200 and b"django.catalog" in known.content
+    assert known["Last-Modified"]  # Horizon's cache header, kept
 
 
 # --- bodies beyond DATA_UPLOAD_MAX_MEMORY_SIZE -------------------------------------------------
