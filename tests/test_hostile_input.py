@@ -278,6 +278,17 @@ def test_a_microversion_is_ascii_digits_without_leading_zeros_as_in_nova(version
     assert "format is not valid" in nova_message(response, 400, "badRequest")
 
 
+# --- identity: token ids ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("token_id", [5, ["abc"], {"id": "abc"}, None])
+def test_a_token_id_that_is_not_a_string_is_a_400(db, token_id):
+    body = {"auth": {"identity": {"methods": ["token"], "token": {"id": token_id}}}}
+    message = keystone_message(APIClient().post(TOKENS, body, format="json"), 400,
+                               "Bad Request")
+    assert message == (f"Invalid input for field 'identity/token/id': {token_id!r} is not of "
+                       "type 'string'")
+
+
 # --- numeric query parameters ----------------------------------------------------------------
 
 @pytest.mark.parametrize("limit", ["9" * 18, "9" * 19, "9" * 20, "9" * 5000, "0" * 5000 + "7"])
