@@ -404,3 +404,11 @@ def test_a_sign_in_form_too_big_or_with_too_many_fields_is_refused_in_api_format
     many = "&".join(f"f{i}=x" for i in range(1001))
     message = api_message(APIClient().post("/api/auth/token/", many, content_type=form), 400)
     assert message == "The request has more than 1000 form fields."
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2_621_440)
+def test_a_50_mb_launch_preview_is_a_json_413_for_the_wizards_script(alice):
+    response = alice.post("/project/launch/preview/", BIG, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The launch is larger than the 2621440 bytes this "
+                                          "site accepts.", "code": "request_too_large"}

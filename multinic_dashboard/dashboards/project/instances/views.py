@@ -1,6 +1,8 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -127,6 +129,11 @@ class LaunchPreviewView(View):
     def post(self, request):
         try:
             body = jsoninput.loads(request.body or b"null")
+        except RequestDataTooBig:  # else Django's HTML 400 page, which the script cannot show
+            return JsonResponse({"detail": _t("The launch is larger than the %d bytes this "
+                                              "site accepts.")
+                                 % settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                                 "code": "request_too_large"}, status=413)
         except ValueError:  # not JSON, or nested too deep (jsoninput)
             return JsonResponse({"detail": str(_("The launch could not be read as JSON.")),
                                  "code": "invalid"}, status=400)
