@@ -281,8 +281,9 @@ REST_FRAMEWORK = {
     # Request bodies are JSON: a launch's NICs are a list of objects and several fields tell
     # null from "" (key_name, tag, gateway_ip), which a form cannot say. With DRF's form
     # parsers too, the schema promised form bodies the API then read wrongly ("null" as a
-    # string). The token view keeps its own parsers (a form sign-in is fine there).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # string). The token view keeps its own parsers (a form sign-in is fine there). DRF's
+    # JSON parser, refusing documents nested too deep or with lone surrogates (parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["multinic_api.parsers.JSONParser"],
     # A malformed limit or offset is a 400, not silently ignored (api/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "multinic_api.api.pagination.CheckedLimitOffsetPagination",
     "PAGE_SIZE": 50,

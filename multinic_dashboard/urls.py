@@ -1,13 +1,16 @@
 import horizon
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.http import last_modified
 from django.views.generic import RedirectView
+from horizon.site_urls import last_modified_date
 
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
 from multinic_dashboard.site import project_switch
 from multinic_dashboard.site.admin_login import IdentityAdminLoginForm
+from multinic_dashboard.views import JavaScriptCatalog
 
 admin.site.login_form = IdentityAdminLoginForm
 
@@ -33,5 +36,10 @@ urlpatterns = [
     path("identity/", include("multinic_api.openstack.identity.urls")),
     path("compute/", include("multinic_api.openstack.compute.urls")),
     path("image/", include("multinic_api.openstack.image.urls")),
+    # Horizon's own URL and cache header for its JavaScript catalogue, resolved here first: an
+    # unknown package is a 404 (horizon:jsi18n still reverses to this path).
+    re_path(r"^i18n/js/(?P<packages>\S+?)/$",
+            last_modified(lambda request, **kwargs: last_modified_date)(
+                JavaScriptCatalog.as_view())),
     path("", horizon.urls),
 ]

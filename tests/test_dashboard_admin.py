@@ -621,6 +621,8 @@ def test_malformed_properties_are_a_field_error(as_admin, node):
     for text, error in (("miimon 100", '"miimon 100" is not key=value'),
                         ("miimon=1\nmiimon=2", 'Option "miimon" is given twice.'),
                         ("{not json", "Not a JSON object"),
+                        ('{"a":' * 100_000 + "1" + "}" * 100_000,
+                         "Not a JSON object: the document is nested more than 32 levels deep"),
                         ("{}", None)):
         response = as_admin.post(create_url(node.node), group_form(properties=text,
                                                                    name="bond-p"))

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from multinic_api.exceptions import MultinicError
+from multinic_api.parsers import as_api_exception
 
 
 def _first_message(errors) -> str:
@@ -25,6 +26,7 @@ def _first_message(errors) -> str:
 
 
 def exception_handler(exc, context):
+    exc = as_api_exception(exc)  # a body Django refused (too big): a 4xx like any other
     if isinstance(exc, MultinicError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

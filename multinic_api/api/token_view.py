@@ -2,10 +2,11 @@
 (``Authorization: Token <key>``)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import parsers, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 
+from multinic_api import parsers as json_parsers
 from multinic_api.api.views import errors
 from multinic_identity import services as identity
 
@@ -35,6 +36,8 @@ class AuthTokenView(ObtainAuthToken):
     400 for missing or wrong credentials; the password is checked by the built-in Identity."""
 
     serializer_class = IdentityAuthTokenSerializer
+    # DRF's form parsers, and the site's JSON parser in place of DRF's.
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, json_parsers.JSONParser)
 
     @extend_schema(summary="Your API token, for a username and password",
                    responses={200: AuthTokenResponseSerializer, **errors(400)})

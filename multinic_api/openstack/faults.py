@@ -7,12 +7,14 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from multinic_api.exceptions import MultinicError
+from multinic_api.parsers import as_api_exception
 
 
 def fault_handler(body: Callable[[int, str], dict]) -> Callable:
     """A DRF exception handler that answers with ``body(status, message)``."""
 
     def handle(exc, context):
+        exc = as_api_exception(exc)  # a body Django refused (too big): a 4xx like any other
         if isinstance(exc, MultinicError):
             code, message = exc.status_code, exc.message
         elif isinstance(exc, exceptions.ValidationError):

@@ -139,6 +139,7 @@ def launch_instance(
                          ("public_key", public_key), ("user_data", user_data)):
         if value is not None and not isinstance(value, str):
             raise InvalidInput(f"An instance {label} must be a string")
+        refuse_nul(value, f"An instance {label}")  # PostgreSQL cannot store it (text.py)
     name = (name or "").strip()
     if not name:
         raise InvalidInput("An instance needs a name")
@@ -361,6 +362,7 @@ def _resolve_nics(
         if nic.carrier.explicit and node is None:
             raise InvalidInput(f"{where}: a port, port group or bond needs a bare-metal node; "
                                "launch onto a node")
+        refuse_nul(nic.tag, f"{where}: tag")
         if nic.tag is not None and not _TAG.match(nic.tag):
             raise InvalidInput(
                 f"{where}: tag '{nic.tag}' must be 1 to 60 characters without '/' or ','"

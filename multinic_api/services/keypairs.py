@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Keypair
-from multinic_api.services.text import has_nul
+from multinic_api.services.text import has_nul, refuse_nul
 
 #: Nova's key pair name rule (microversion 2.92 and later).
 NAME = re.compile(r"^[a-zA-Z0-9 @._-]{1,255}$")
@@ -56,6 +56,8 @@ def import_keypair(user_id: str, name: str, public_key: str,
         raise InvalidInput("Only ssh key pairs are supported")
     if not isinstance(public_key, str) or not public_key.strip():
         raise InvalidInput("public_key is required: keys are imported, not generated here")
+    # A comment may be any text, but not one PostgreSQL cannot store (text.py).
+    refuse_nul(public_key, "public_key")
     key_fingerprint = fingerprint(public_key)
     try:
         with transaction.atomic():

@@ -131,6 +131,9 @@ class NetworkView(ComputeView):
 
 # --- servers ---------------------------------------------------------------------------------
 
+_LIMIT_DIGITS = 18  # 10**18 - 1 < 2**63 - 1
+
+
 def _uuid_or_none(value):
     try:
         return uuid.UUID(str(value))
@@ -186,7 +189,12 @@ class ServersView(ComputeView):
         if limit is not None:
             if not (limit.isascii() and limit.isdigit()):  # int("²") fails; "²".isdigit()
                 raise InvalidInput("limit must be a non-negative integer")
-            servers = servers[: int(limit)]
+            # Nova takes any non-negative integer. One with more digits than the databases'
+            # 64-bit LIMIT can hold is longer than any list: no LIMIT at all (it overflowed
+            # SQLite and PostgreSQL's bigint, and int() refuses over 4,300 digits).
+            digits = limit.lstrip("0") or "0"
+            if len(digits) <= _LIMIT_DIGITS:
+                servers = servers[: int(digits)]
         if self.detail:
             body = [presenters.server(request, s, self.version) for s in servers]
         else:

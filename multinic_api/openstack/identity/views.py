@@ -16,7 +16,8 @@ from multinic_identity import services as identity
 from multinic_identity.models import AuthToken
 
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 415: "Unsupported Media Type"}
+           405: "Method Not Allowed", 413: "Request Entity Too Large",
+           415: "Unsupported Media Type"}
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 VERSION_ID = "v3.14"
 

@@ -11,6 +11,7 @@ import json
 from django.utils.translation import gettext_lazy as _
 from horizon import forms, messages
 
+from multinic_dashboard import jsoninput
 from multinic_dashboard.api import multinic
 
 
@@ -22,11 +23,13 @@ def parse_properties(text: str) -> dict:
         return {}
     if text.startswith("{"):
         try:
-            value = json.loads(text)
+            value = jsoninput.loads(text)
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 _("Not a JSON object: %(msg)s (line %(line)s, column %(col)s)")
                 % {"msg": error.msg, "line": error.lineno, "col": error.colno}) from None
+        except jsoninput.JSONInputError as error:
+            raise forms.ValidationError(_("Not a JSON object: %s") % error) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(_("Give the options as a JSON object or key=value "
                                           "lines."))

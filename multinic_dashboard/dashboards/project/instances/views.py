@@ -1,7 +1,8 @@
-import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -11,6 +12,7 @@ from django.views import View
 from horizon import forms, messages, tabs, workflows
 from horizon import tables as horizon_tables
 
+from multinic_dashboard import jsoninput
 from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.instances import forms as instance_forms
 from multinic_dashboard.dashboards.project.instances import tables as instance_tables
@@ -126,8 +128,13 @@ class LaunchPreviewView(View):
 
     def post(self, request):
         try:
-            body = json.loads(request.body or b"null")
-        except ValueError:
+            body = jsoninput.loads(request.body or b"null")
+        except RequestDataTooBig:  # else Django's HTML 400 page, which the script cannot show
+            return JsonResponse({"detail": _t("The launch is larger than the %d bytes this "
+                                              "site accepts.")
+                                 % settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                                 "code": "request_too_large"}, status=413)
+        except ValueError:  # not JSON, or nested too deep (jsoninput)
             return JsonResponse({"detail": str(_("The launch could not be read as JSON.")),
                                  "code": "invalid"}, status=400)
         return api_answer(lambda: multinic.preview_launch(request, body))

@@ -9,7 +9,6 @@ disagree, and whatever the API refuses comes back with its message.
 """
 
 import base64
-import json
 import logging
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from horizon import forms, messages, workflows
 
+from multinic_dashboard import jsoninput
 from multinic_dashboard.api import multinic
 
 LOG = logging.getLogger(__name__)
@@ -36,8 +36,8 @@ def unavailable(request, what, error: multinic.APIError) -> None:
 
 def _json_list(text: str, what: str) -> list:
     try:
-        value = json.loads(text or "[]")
-    except ValueError:
+        value = jsoninput.loads(text or "[]")
+    except ValueError:  # not JSON, or nested too deep (jsoninput)
         value = None
     if not isinstance(value, list):
         raise forms.ValidationError(_("The %s could not be read; reload the page.") % what)
