@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from multinic_api import parsers
 from multinic_api.models import Instance, Keypair
+from multinic_api.openstack.compute import views as compute_views
 from tests.baremetal_fixtures import build_node
 from tests.helpers import ED25519, sign_in
 
@@ -293,8 +294,8 @@ def test_a_token_id_that_is_not_a_string_is_a_400(db, token_id):
 
 @pytest.mark.parametrize("limit", ["9" * 18, "9" * 19, "9" * 20, "9" * 5000, "0" * 5000 + "7"])
 def test_a_limit_beyond_any_list_answers_the_whole_list_as_nova_does(cloud, nova, limit):
-    """Nova takes any non-negative integer as ``limit`` (its own cap is a page size, not an
-    error); a number larger than the database's integers is larger than every list."""
+    """Nova takes any non-negative integer as ``limit``: beyond its ``max_limit`` it is a
+    full page (a number larger than the database's integers too), not an error."""
     for name in ("one", "two"):
         nova.post(SERVERS, {"server": {"name": name, "flavorRef": "1", "networks": "none"}},
                   format="json")
@@ -304,6 +305,24 @@ def test_a_limit_beyond_any_list_answers_the_whole_list_as_nova_does(cloud, nova
     assert len(nova.get(f"{SERVERS}/detail?limit=1").json()["servers"]) == 1
     assert len(nova.get(f"{SERVERS}?limit={'0' * 5000}1").json()["servers"]) == 1
     assert nova.get(f"{SERVERS}?limit=0").json()["servers"] == []
+
+
+def test_a_list_pages_at_nova_max_limit_and_links_the_next_page(cloud, nova, monkeypatch):
+    """Nova answers at most ``[api] max_limit`` servers whatever ``limit`` asks, and a full
+    page links to the next one (``servers_links``), which clients follow."""
+    monkeypatch.setattr(compute_views, "MAX_LIMIT", 2)
+    for name in ("one", "two", "three"):
+        nova.post(SERVERS, {"server": {"name": name, "flavorRef": "1", "networks": "none"}},
+                  format="json")
+    first = nova.get(f"{SERVERS}/detail?limit={'9' * 30}").json()
+    assert [s["name"] for s in first["servers"]] == ["three", "two"]  # newest first
+    (link,) = first["servers_links"]
+    assert link["rel"] == "next" and link["href"].startswith(
+        "http://testserver/compute/v2.1/servers/detail?")
+    second = nova.get(link["href"]).json()
+    assert [s["name"] for s in second["servers"]] == ["one"]
+    assert "servers_links" not in second
+    assert len(nova.get(SERVERS).json()["servers"]) == 2  # no limit: max_limit
 
 
 @pytest.mark.parametrize("query", ["limit=-1", "limit=1.5", "limit=%C2%B2", "limit="])

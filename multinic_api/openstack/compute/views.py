@@ -131,7 +131,9 @@ class NetworkView(ComputeView):
 
 # --- servers ---------------------------------------------------------------------------------
 
-_LIMIT_DIGITS = 18  # 10**18 - 1 < 2**63 - 1
+#: Nova's ``[api] max_limit``: no list answers more servers than this at once, whatever
+#: ``limit`` asks; a full page links to the next (``servers_links``), as Nova's does.
+MAX_LIMIT = 1000
 
 
 def _uuid_or_none(value):
@@ -155,6 +157,18 @@ def _check_name_regex(pattern: str) -> None:
                 cursor.execute("SELECT '' ~ %s", [pattern])
     except (re.error, DatabaseError):
         raise InvalidInput(f"Invalid regular expression for name: {pattern}") from None
+
+
+def _limit(value: str | None) -> int:
+    """A list's ``limit`` as Nova reads it: any non-negative integer, at most MAX_LIMIT (so
+    one of 5,000 digits is MAX_LIMIT too, read without int(), which refuses over 4,300
+    digits; it overflowed SQLite and PostgreSQL's bigint when passed on as it was)."""
+    if value is None:
+        return MAX_LIMIT
+    if not (value.isascii() and value.isdigit()):  # int("²") fails; "²".isdigit()
+        raise InvalidInput("limit must be a non-negative integer")
+    digits = value.lstrip("0") or "0"
+    return MAX_LIMIT if len(digits) > len(str(MAX_LIMIT)) else min(int(digits), MAX_LIMIT)
 
 
 class ServerMixin:
@@ -185,21 +199,19 @@ class ServersView(ComputeView):
             if anchor is None:
                 raise InvalidInput(f"marker [{marker}] not found")
             servers = servers.filter(created__lte=anchor.created).exclude(pk=anchor.pk)
-        limit = request.query_params.get("limit")
-        if limit is not None:
-            if not (limit.isascii() and limit.isdigit()):  # int("²") fails; "²".isdigit()
-                raise InvalidInput("limit must be a non-negative integer")
-            # Nova takes any non-negative integer. One with more digits than the databases'
-            # 64-bit LIMIT can hold is longer than any list: no LIMIT at all (it overflowed
-            # SQLite and PostgreSQL's bigint, and int() refuses over 4,300 digits).
-            digits = limit.lstrip("0") or "0"
-            if len(digits) <= _LIMIT_DIGITS:
-                servers = servers[: int(digits)]
+        limit = _limit(request.query_params.get("limit"))
+        servers = list(servers[:limit])
         if self.detail:
-            body = [presenters.server(request, s, self.version) for s in servers]
+            body = {"servers": [presenters.server(request, s, self.version) for s in servers]}
         else:
-            body = [presenters.server_brief(request, s) for s in servers]
-        return Response({"servers": body})
+            body = {"servers": [presenters.server_brief(request, s) for s in servers]}
+        if limit and len(servers) == limit:
+            query = request.query_params.copy()
+            query["marker"] = str(servers[-1].pk)
+            query["limit"] = str(limit)
+            body["servers_links"] = [{"rel": "next", "href": request.build_absolute_uri(
+                f"{request.path}?{query.urlencode()}")}]
+        return Response(body)
 
     def post(self, request):
         spec = self.body("server")
