@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class IdentityConfig(AppConfig):
@@ -6,3 +6,15 @@ class IdentityConfig(AppConfig):
     label = "identity"
     verbose_name = "multinic built-in identity"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        if apps.is_installed("axes"):
+            # Axes would also count every sign-in that Django's auth signals announce. Here the
+            # built-in Identity's password check counts them (multinic_identity.lockout), once
+            # each: a dashboard sign-in is both openstack_auth's and the Identity's.
+            from axes import signals as axes_signals
+            from django.contrib.auth import signals
+
+            signals.user_login_failed.disconnect(axes_signals.handle_user_login_failed)
+            signals.user_logged_in.disconnect(axes_signals.handle_user_logged_in)
+            signals.user_logged_out.disconnect(axes_signals.handle_user_logged_out)
