@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
 from datetime import timedelta  # noqa: E402
 
 INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = ["multinic_dashboard.site.signin.LockoutBackend",
+                           *AUTHENTICATION_BACKENDS]
 AXES_FAILURE_LIMIT = int(os.environ.get("MULTINIC_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("MULTINIC_LOCKOUT_SECONDS", "300")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: not the pair

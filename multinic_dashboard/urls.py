@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
+from multinic_dashboard.site import signin
 from multinic_dashboard.site.admin_login import IdentityAdminLoginForm
 
 admin.site.login_form = IdentityAdminLoginForm
@@ -15,7 +16,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="horizon:user_home"), name="home"),
     # Browsers ask for /favicon.ico whatever the page links; a 404 there is console noise.
     path("favicon.ico", RedirectView.as_view(url="/static/multinic_site/favicon.svg")),
-    # Sign in, switch project, sign out: openstack_auth, as in every OpenStack dashboard.
+    # Sign in, switch project, sign out: openstack_auth, as in every OpenStack dashboard; its
+    # sign-in page behind the failed sign-in lockout (site/signin.py).
+    path("auth/login/", signin.login, name="login"),
     path("auth/", include("openstack_auth.urls")),
     # Horizon's admin dashboard owns /admin/; Django's admin moves aside.
     path("django-admin/", admin.site.urls),
