@@ -30,10 +30,16 @@ run: $(STAMP)
 
 # STATIC_ROOT: MULTINIC_STATIC_ROOT, else the settings' default. compress writes the CACHE/
 # bundles after collectstatic has gzipped what it collected, so they are gzipped on their own.
+# Settings with DEBUG off refuse to load without MULTINIC_SECRET_KEY; nothing this step writes
+# depends on the key (collectstatic copies files, compressor names its bundles and offline
+# manifest by the hash of their content, WhiteNoise gzips), so without one in the environment
+# (a build host that holds no secrets) it runs with a throwaway key. With one, that key is
+# checked here already. The shell expands it: make would print its value with the command.
 STATIC_ROOT := $(or $(MULTINIC_STATIC_ROOT),var/static)
 static: $(STAMP)
-	MULTINIC_DEBUG=0 $(PY) manage.py collectstatic --noinput
-	MULTINIC_DEBUG=0 $(PY) manage.py compress --force
+	export MULTINIC_DEBUG=0 \
+	  MULTINIC_SECRET_KEY="$${MULTINIC_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(PY) manage.py collectstatic --noinput && $(PY) manage.py compress --force
 	$(PY) -m whitenoise.compress -q '$(STATIC_ROOT)/CACHE'
 
 lint: $(STAMP)

@@ -53,6 +53,7 @@ import io
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import statistics
@@ -1239,6 +1240,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     os.environ.setdefault("MULTINIC_DEBUG", "0")
+    # DEBUG off needs a strong key of the site's own; this run's servers inherit this one.
+    os.environ.setdefault("MULTINIC_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("MULTINIC_ALLOWED_HOSTS", "127.0.0.1")
     import django
 

@@ -16,13 +16,35 @@ from openstack_dashboard.utils import settings as horizon_settings
 
 import multinic_dashboard.enabled
 import multinic_dashboard.site.enabled
+from multinic_dashboard import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# The fallback key is for the local demo only; any real deployment sets its own.
-SECRET_KEY = os.environ.get("MULTINIC_SECRET_KEY", "insecure-local-demo-key-change-me")
 DEBUG = os.environ.get("MULTINIC_DEBUG", "1") == "1"
 ALLOWED_HOSTS = os.environ.get("MULTINIC_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+
+# --- Production safety (README, "Production") ----------------------------------------------
+# With DEBUG off the site refuses to start without a strong key of its own (the demo key that
+# make run signs with is public). The rest is for TLS in front of gunicorn, all off by default
+# since make run and a bare gunicorn serve plain http; check --deploy warns about each of them
+# until it is set, and about nothing else.
+SECRET_KEY = production.secret_key(os.environ, DEBUG)
+# Only behind a proxy that sets this header on every request and drops it from clients':
+# otherwise any client can claim https (multinic_dashboard.production.proxy_ssl_header).
+SECURE_PROXY_SSL_HEADER = production.proxy_ssl_header(os.environ)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = production.flag(
+    os.environ, "MULTINIC_SECURE_COOKIES")
+SECURE_SSL_REDIRECT = production.flag(os.environ, "MULTINIC_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = production.seconds(os.environ, "MULTINIC_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = production.flag(os.environ, "MULTINIC_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = production.flag(os.environ, "MULTINIC_HSTS_PRELOAD")
+# Django's defaults already pass check --deploy: X_FRAME_OPTIONS "DENY", nosniff, an HttpOnly
+# session cookie. The CSRF cookie stays readable by scripts (Horizon's default): Horizon's
+# AngularJS framework sends it back from the cookie (xsrfCookieName), and HttpOnly on it
+# would protect nothing, since a script that can read it already runs on the site (Django's
+# note on CSRF_COOKIE_HTTPONLY).
+CSRF_COOKIE_HTTPONLY = False
+# ----------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -177,10 +199,12 @@ LOGOUT_REDIRECT_URL = "/auth/login/"
 
 def _own_identity_url() -> str:
     """The built-in Identity under this site's own name (its first allowed host): the calls
-    stay in the process, and Django checks their Host as any other request's."""
+    stay in the process, and Django checks their Host as any other request's. By https when
+    the site redirects http there: its own calls go through the same middleware, and each
+    would first be answered by that redirect."""
     host = next((h for h in ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")),
                 "127.0.0.1")
-    return f"http://{host}/identity/v3"
+    return f"{'https' if SECURE_SSL_REDIRECT else 'http'}://{host}/identity/v3"
 
 
 OPENSTACK_KEYSTONE_URL = os.environ.get("MULTINIC_IDENTITY_URL") or _own_identity_url()

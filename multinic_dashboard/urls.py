@@ -1,12 +1,12 @@
 import horizon
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
-from multinic_dashboard.site import signin
+from multinic_dashboard.site import project_switch, signin
 from multinic_dashboard.site.admin_login import IdentityAdminLoginForm
 
 admin.site.login_form = IdentityAdminLoginForm
@@ -17,8 +17,13 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; a 404 there is console noise.
     path("favicon.ico", RedirectView.as_view(url="/static/multinic_site/favicon.svg")),
     # Sign in, switch project, sign out: openstack_auth, as in every OpenStack dashboard; its
-    # sign-in page behind the failed sign-in lockout (site/signin.py).
+    # sign-in page behind the failed sign-in lockout (site/signin.py), and the project switch
+    # revokes the token it replaces (multinic_dashboard.site).
     path("auth/login/", signin.login, name="login"),
+    re_path(r"^auth/switch/(?P<project>[^/]+)/$",
+            project_switch.ProjectSwitchByIDView.as_view(), name="switch_project_id"),
+    re_path(r"^auth/switch_name/(?P<project>[^/]+)/$",
+            project_switch.ProjectSwitchByNameView.as_view(), name="switch_project_name"),
     path("auth/", include("openstack_auth.urls")),
     # Horizon's admin dashboard owns /admin/; Django's admin moves aside.
     path("django-admin/", admin.site.urls),

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from multinic_api.exceptions import Forbidden, InvalidInput, MultinicError, NotFound
@@ -77,12 +77,21 @@ def issue_token(user: User, project: Project | None, methods: list[str],
 
 def validate_token(token: str | None) -> AuthToken | None:
     """The live token record for a token string, or None (unknown, expired, revoked, user
-    inactive)."""
-    if not token:
+    inactive, or scoped to a project its user may no longer have).
+
+    The last is checked here, in the one query, and not only by the revocation that removing
+    a membership causes (revoke_project_tokens): a membership changed by any other path (a
+    bulk update, SQL by hand) then still cannot leave a token acting in a project its user
+    has left."""
+    if not isinstance(token, str) or not token:
         return None
     record = (AuthToken.objects.select_related("user", "project")
+              .annotate(member=Exists(Membership.objects.filter(
+                  user_id=OuterRef("user_id"), project_id=OuterRef("project_id"))))
               .filter(digest=digest(token), expires_at__gt=timezone.now()).first())
     if record is None or not record.user.is_active:
+        return None
+    if record.project_id is not None and not (record.member or record.user.is_superuser):
         return None
     return record
 
@@ -350,6 +359,30 @@ def revoke_token(caller: AuthToken, token: str | None) -> None:
     one (401 as X-Auth-Token, 404 as X-Subject-Token), as in Keystone."""
     subject = subject_token(caller, token, "identity:revoke_token")
     AuthToken.objects.filter(audit_id=subject.audit_id).delete()
+
+
+# --- Revocation when what a token stands for changes ---------------------------------------
+# Keystone revokes every token of a user whose password changes or who is disabled, and the
+# tokens of a user on a project when their role assignment there is removed (revocation
+# events by user id, and by user and project: keystone/identity/core.py,
+# keystone/assignment/core.py). multinic_identity.signals calls these on those changes, from
+# whatever path they come (the Django admin, changepassword, code).
+
+def revoke_user_tokens(user_id: int) -> None:
+    """Every token of the user: the Identity's, and DRF's token for /api/, which stands for
+    the same password. A dashboard session holding one of them can then reach no API: the
+    panels' next call signs it out."""
+    from rest_framework.authtoken.models import Token
+
+    AuthToken.objects.filter(user_id=user_id).delete()
+    Token.objects.filter(user_id=user_id).delete()
+
+
+def revoke_project_tokens(user_id: int, project_id: str) -> None:
+    """The user's tokens scoped to the project (their unscoped ones and other projects' stay
+    good, as in Keystone). DRF's token is scoped to no project: each request checks the
+    project it asks for against the memberships then (multinic_api.api.tenancy)."""
+    AuthToken.objects.filter(user_id=user_id, project_id=project_id).delete()
 
 
 # --- What a token's user may scope to -------------------------------------------------------

@@ -17,6 +17,7 @@ test can tell how many workers really served.
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -46,6 +47,11 @@ def when_ready(server):
         get_resolver().url_patterns
         connections.close_all()  # no connection opened here may be shared by the forks
 """
+
+
+# With DEBUG off the site refuses to start without a strong key of its own (the demo key is
+# public); one per test session, shared by its servers as production servers share theirs.
+SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def free_port() -> int:
@@ -126,6 +132,7 @@ class GunicornServer:
             DATABASE_URL=database_url(self.application_name),
             DJANGO_SETTINGS_MODULE="multinic_dashboard.settings",
             MULTINIC_DEBUG="0",
+            MULTINIC_SECRET_KEY=SECRET_KEY,
             MULTINIC_ALLOWED_HOSTS="127.0.0.1",
             PYTHONUNBUFFERED="1",
         )

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -453,3 +454,38 @@ def test_a_superusers_unscoped_token_is_no_admin_on_the_api(cloud, anon):
     scoped, _ = issue(anon, password_auth("root", "pw-root", "admin"))
     assert anon.get("/api/vifs/", HTTP_X_AUTH_TOKEN=unscoped).status_code == 403
     assert anon.get("/api/vifs/", HTTP_X_AUTH_TOKEN=scoped).status_code == 200
+
+
+class CountingHasher(MD5PasswordHasher):
+    """MD5 (fast, for tests) that counts how many passwords it hashes: the work a password
+    check does, whatever the clock of the machine running the test."""
+
+    algorithm = "counting_md5"
+    calls = 0
+
+    def encode(self, password, salt):
+        CountingHasher.calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.mark.parametrize("user", [
+    {"name": "alice", "domain": {"id": "default"}, "password": "wrong"},
+    {"name": "nobody", "domain": {"id": "default"}, "password": "wrong"},
+    {"id": "ALICE", "password": "wrong"},
+    {"id": "999999", "password": "wrong"},
+    {"id": "not-a-number", "password": "wrong"},
+    {"name": "alice", "domain": {"id": "default"}, "password": "pw-alice"},
+], ids=["wrong-password", "unknown-name", "wrong-password-by-id", "unknown-id", "bad-id",
+        "right-password"])
+def test_every_password_attempt_hashes_once(cloud, anon, settings, user):
+    """Whether the user exists or not, a password attempt hashes exactly once, so that its
+    time does not tell which user ids or names exist."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    cloud.alice.set_password("pw-alice")
+    cloud.alice.save()
+    if user.get("id") == "ALICE":
+        user = {**user, "id": cloud.alice.user_id}
+    CountingHasher.calls = 0
+    response = anon.post("/identity/v3/auth/tokens", _password(user), format="json")
+    assert response.status_code == (201 if user["password"] == "pw-alice" else 401)
+    assert CountingHasher.calls == 1

@@ -194,6 +194,38 @@ def test_openstack_cli_token_revoke(live):
     assert "(HTTP 401)" in refused.stderr, refused.stderr
 
 
+def test_keystoneauth_session_ends_when_the_user_leaves_the_project(live):
+    """keystoneauth answers a 401 by authenticating again once, with the password it holds:
+    after the user has left the project that fails too, so the session is over, not
+    silently renewed; after a password change the old password gets no new token."""
+    from keystoneauth1 import exceptions, session
+    from keystoneauth1.identity import v3
+    from novaclient import client
+
+    from multinic_identity.models import Membership
+
+    def nova_as(password):
+        auth = v3.Password(auth_url=live.auth_url, username="alice", password=password,
+                           project_name="project-a", user_domain_id="default",
+                           project_domain_id="default")
+        return client.Client("2.1", session=session.Session(auth=auth))
+
+    nova = nova_as("pw-alice")
+    assert nova.flavors.list()
+    Membership.objects.filter(user=live.alice).delete()
+    with pytest.raises(exceptions.Unauthorized):
+        nova.flavors.list()
+
+    Membership.objects.create(user=live.alice, project=live.project_a)
+    nova = nova_as("pw-alice")
+    assert nova.flavors.list()
+    live.alice.set_password("pw-changed")
+    live.alice.save()
+    with pytest.raises(exceptions.Unauthorized):
+        nova.flavors.list()
+    assert nova_as("pw-changed").flavors.list()
+
+
 def test_keystoneauth_against_a_locked_account(live, settings):
     """After too many wrong passwords keystoneauth gets Keystone's own answer for a locked
     account, a 401 (Unauthorized) with its message, even for the right password."""

@@ -271,3 +271,55 @@ def test_signing_in_works_under_the_sites_own_name(deployed_static_root):
     finally:
         server.stop()
         server.remove_files()
+
+
+def test_behind_a_tls_proxy_on_another_host(deployed_static_root):
+    """The README's "TLS in front", through gunicorn: a proxy on another host (gunicorn itself
+    trusts none here, so only MULTINIC_TRUSTED_PROXY_HEADER can make a request secure) passes
+    the browser's Host on and says its connection was https. The browser signs in, CSRF
+    checked as over https, its session and CSRF cookies are Secure; plain http is redirected.
+    (openstack_auth's and Horizon's own cookies, e.g. login_region, are never Secure: they
+    call set_cookie without it, in any OpenStack dashboard; none of them holds a secret.)"""
+    tls = {"MULTINIC_TRUSTED_PROXY_HEADER": "X-Forwarded-Proto", "MULTINIC_SECURE_COOKIES": "1",
+           "MULTINIC_SSL_REDIRECT": "1", "MULTINIC_HSTS_SECONDS": "600"}
+    server = GunicornServer(workers=1, extra_args=("--forwarded-allow-ips", "192.0.2.1"),
+                            env={**production_environment(deployed_static_root),
+                                 "MULTINIC_ALLOWED_HOSTS": "multinic.test", **tls})
+    server.start(wait="tcp")
+    try:
+        run("manage.py", "load_demo_data", "--password", PASSWORD,
+            env={"DATABASE_URL": database_url(server.application_name)})
+        proxied = {"Host": "multinic.test", "X-Forwarded-Proto": "https",
+                   "Origin": "https://multinic.test"}
+        cookies: dict[str, str] = {}
+        secure: dict[str, bool] = {}
+
+        def through_proxy(method: str, path: str, **kwargs) -> requests.Response:
+            # A cookie jar would keep Secure cookies from this http connection; the browser,
+            # on https, sends them back.
+            headers = {**proxied, "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+            response = requests.request(method, server.url(path), headers=headers,
+                                        allow_redirects=False, timeout=30, **kwargs)
+            for cookie in response.cookies:
+                cookies[cookie.name], secure[cookie.name] = cookie.value, cookie.secure
+            return response
+
+        page = through_proxy("GET", "/auth/login/")
+        assert page.status_code == 200, page.status_code
+        assert page.headers["Strict-Transport-Security"].startswith("max-age=600")
+        signed_in = through_proxy("POST", "/auth/login/", data={
+            "username": "demo", "password": PASSWORD, "region": "default",
+            "csrfmiddlewaretoken": cookies["csrftoken"]})
+        assert signed_in.status_code == 302, (signed_in.status_code, signed_in.text[:500])
+        assert secure["csrftoken"] is True and secure["sessionid"] is True
+        networks = through_proxy("GET", "/project/multinic_networks/")
+        assert networks.status_code == 200 and "203.0.113.0/24" in networks.text
+        # The same request without the proxy's word for it: redirected to https.
+        plain = requests.get(server.url("/auth/login/"), headers={"Host": "multinic.test"},
+                             allow_redirects=False, timeout=30)
+        assert plain.status_code == 301
+        assert plain.headers["Location"] == "https://multinic.test/auth/login/"
+        assert not server.server_errors(), server.server_errors()[:1]
+    finally:
+        server.stop()
+        server.remove_files()

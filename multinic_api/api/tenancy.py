@@ -42,12 +42,24 @@ class IsScopeAdmin(BasePermission):
                     and request_scope(request).is_admin)
 
 
+class HasProjectScope(BasePermission):
+    """The caller acts in a project: Nova and Glance refuse an unscoped token (it carries no
+    project and no role, so their policies allow it nothing)."""
+
+    message = ("An unscoped token acts in no project: get a project-scoped one "
+               "(POST /identity/v3/auth/tokens with a project scope).")
+
+    def has_permission(self, request, view) -> bool:
+        return request_scope(request).project is not None
+
+
 def request_scope(request) -> Scope:
     """The caller's project and admin flag.
 
     A Keystone token (validated by keystonemiddleware) brings its project, recorded on
     first sight, and its roles (``admin`` is an administrator). A project-scoped token of the
-    built-in Identity fixes the project too. Otherwise the ``X-Project-Id`` header (an id or
+    built-in Identity fixes the project too (none for an unscoped one). A DRF token or the
+    Django admin's session stands for the user alone: the ``X-Project-Id`` header (an id or
     a name) picks one of the caller's projects, and without it the first of them by name is
     used. Superusers are admins: they see all.
     """
@@ -72,9 +84,10 @@ def request_scope(request) -> Scope:
 
 
 def _builtin_project(request, user) -> Project | None:
-    project = getattr(request.auth, "project", None)
-    if project is not None:
-        return project
+    if isinstance(request.auth, AuthToken):
+        # A token's scope is what it was issued for, as a Keystone token's: an unscoped one
+        # acts in no project (not in the first of the user's, nor in one a header names).
+        return request.auth.project
     wanted = request.headers.get("X-Project-Id")
     if wanted:
         project = None if text.has_nul(wanted) else identity.selectable_projects(

@@ -13,12 +13,15 @@ site's ``multinic_dashboard.site.inprocess.InProcessAdapter``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from horizon import exceptions as horizon_exceptions
+from horizon import messages
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
@@ -131,6 +134,19 @@ def _error(response: requests.Response) -> APIError:
                                           f"{response.reason or ''}".strip())
 
 
+def _end_session(request) -> NoReturn:
+    """The API no longer takes the session's token: revoked (a password changed, a
+    membership removed, a sign-out elsewhere) or expired. The session ends here, and
+    Horizon's middleware sends the user to the sign-in page (an AJAX call gets its 401 with
+    the page to go to), instead of every panel showing the API's refusal while the user
+    seems signed in."""
+    from django.contrib.auth import logout  # needs the app registry, as Horizon's handler
+
+    logout(request)
+    messages.warning(request, _("Your session has ended. Please sign in again."))
+    raise horizon_exceptions.NotAuthenticated(_("Your session has ended."))
+
+
 def _segment(value: Any) -> str:
     """An id from a URL or a form as one path segment: "/" or ".." in it cannot reach
     another resource (dots too are escaped: URL libraries resolve a bare "..")."""
@@ -152,6 +168,8 @@ def call(request, method: str, path: str, *, params: Mapping[str, Any] | None = 
         # Down, unreachable or too slow: the page says so instead of failing with a 500.
         raise APIError(503, f"The multinic API at {endpoint(request)} cannot be reached: "
                             f"{error}") from error
+    if response.status_code == 401:
+        _end_session(request)
     if response.status_code >= 400:
         raise _error(response)
     if raw:

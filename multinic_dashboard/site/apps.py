@@ -37,17 +37,21 @@ def revoke_session_tokens(sender, request, user, **kwargs) -> None:
     they would stay good for the API until they expire."""
     if request is None or not hasattr(user, "endpoint"):
         return
+    scoped = request.session.get("token")
+    revoke_tokens(user.endpoint, {getattr(scoped, "id", None),
+                                  request.session.get("unscoped_token")} - {None})
+
+
+def revoke_tokens(endpoint: str, tokens: set[str]) -> None:
+    """Revoke each token at the Identity ``endpoint`` (DELETE /v3/auth/tokens), each with
+    itself as X-Auth-Token: a user may always revoke their own token. A Keystone that cannot
+    be reached is logged, not raised: a sign-out or a project switch goes on."""
     from openstack_auth import utils  # its module needs the app registry ready
 
-    scoped = request.session.get("token")
-    tokens = {getattr(scoped, "id", None), request.session.get("unscoped_token")} - {None}
     session = utils.get_session()
     for token in tokens:
-        # Each token revokes itself: a user may always revoke their own token. A Keystone
-        # that cannot be reached must not keep the user signed in: the session ends anyway.
         try:
-            session.delete(f"{user.endpoint.rstrip('/')}/auth/tokens", raise_exc=False,
+            session.delete(f"{endpoint.rstrip('/')}/auth/tokens", raise_exc=False,
                            headers={"X-Auth-Token": token, "X-Subject-Token": token})
         except ks_exceptions.ClientException as error:
-            LOG.warning("Signing out: could not revoke a token at %s: %s", user.endpoint,
-                        error)
+            LOG.warning("Could not revoke a token at %s: %s", endpoint, error)

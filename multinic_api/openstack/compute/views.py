@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
-from multinic_api.api.tenancy import request_scope
+from multinic_api.api.tenancy import HasProjectScope, request_scope
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
@@ -39,7 +39,7 @@ nova_fault = fault_handler(_nova_body)
 class ComputeView(APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, HasProjectScope]
 
     def get_exception_handler(self):
         return nova_fault
