@@ -50,13 +50,14 @@ def failed(name: str, address: str | None) -> None:
                                        _client(address))
 
 
-def succeeded(name: str) -> None:
-    """Forget the user's failures, from every address, as Keystone resets a user's count on a
-    successful sign-in. Failures against other users stay, also in their addresses' counts:
-    otherwise an attacker with an account of their own could sign in between guesses at
-    other users' passwords and start afresh (axes' AXES_RESET_ON_SUCCESS would forget the
-    address's failures too)."""
-    AxesProxyHandler.reset_attempts(username=_key(name))
+def succeeded(name: str, address: str | None) -> None:
+    """Forget the user's failures from this address: the user has just proved themselves
+    from there, so those were their own mistakes. Failures from elsewhere stay, and so do
+    the address's failures against other users: each counts towards an address's lock too,
+    and forgetting them would let a victim's sign-in (or an attacker's own, between guesses
+    at other users' passwords) start an attacker's count afresh. (Keystone forgets all of a
+    user's failures, but has no per-address rule for that to undo.)"""
+    AxesProxyHandler.reset_attempts(username=_key(name), ip_address=address)
 
 
 def retry_after() -> int:

@@ -271,7 +271,7 @@ def password_user(user_spec: Any, password: Any, *, client_address: str | None) 
     if not (user.check_password(password) and user.is_active):
         lockout.failed(counted, client_address)
         raise NotAuthenticated(REQUIRES_AUTHENTICATION)
-    lockout.succeeded(counted)
+    lockout.succeeded(counted, client_address)
     return user
 
 
