@@ -321,6 +321,9 @@ AUTHENTICATION_BACKENDS = ["multinic_dashboard.site.signin.LockoutBackend",
 AXES_FAILURE_LIMIT = int(os.environ.get("MULTINIC_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("MULTINIC_LOCKOUT_SECONDS", "300")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: not the pair
+# Behind reverse proxies (a TLS proxy: see README, "Production"), how many: the client address
+# is then the one the outermost proxy saw, from X-Forwarded-For (multinic_identity.lockout).
+MULTINIC_TRUSTED_PROXIES = int(os.environ.get("MULTINIC_TRUSTED_PROXIES", "0"))
 # Each failure is also kept in the admin's "access failures" (never with its password: axes
 # is never handed one); successful sign-ins are not logged, there would be one per token.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -19,7 +19,8 @@ import hashlib
 import ipaddress
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_ip_address, get_cool_off, get_credentials
+from axes.helpers import get_cool_off, get_credentials
+from django.conf import settings
 from django.http import HttpRequest
 
 # The longest user name the Identity's users can have (Django's AbstractUser).
@@ -27,11 +28,24 @@ _LONGEST_NAME = 150
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address of the client that sent ``request``: what axes resolves (REMOTE_ADDR, or
-    the proxy headers axes' ``AXES_IPWARE_*`` settings trust), or None for anything that is
-    not an IP address (gunicorn behind a Unix socket gives none), which the database's
-    address column could not hold."""
-    address = get_client_ip_address(request)
+    """The address of the client that sent ``request``: REMOTE_ADDR, or behind
+    ``MULTINIC_TRUSTED_PROXIES`` reverse proxies the address the outermost of them received
+    the request from, or None for anything that is not an IP address (gunicorn behind a Unix
+    socket gives none), which the database's address column could not hold.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so the
+    last ``MULTINIC_TRUSTED_PROXIES`` entries are the proxies' own and the one they start
+    with is the client; anything left of it the client wrote itself and proves nothing. (A
+    request with fewer entries did not come through them all: its REMOTE_ADDR is its
+    sender.) Without this, behind a TLS proxy every client would be the proxy's address, and
+    one client's failures would lock everyone out."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.MULTINIC_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [entry.strip() for entry in
+                     request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
     try:
         return str(ipaddress.ip_address(address)) if address else None
     except ValueError:

@@ -232,3 +232,29 @@ def test_no_log_line_or_row_holds_the_password(cloud, caplog):
     for model in (AccessAttempt, AccessFailureLog):
         for row in model.objects.values():
             assert secret not in repr(row), row
+
+
+# --- behind reverse proxies ------------------------------------------------------------------
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_appended(cloud, settings):
+    settings.MULTINIC_TRUSTED_PROXIES = 1
+    proxy = "10.0.0.1"
+    for attempt in range(LIMIT):
+        # The left entries are the client's own claims, different each time: they prove nothing.
+        response = APIClient().post(
+            TOKENS, password_body("wrong", ["alice", "bob", "nobody"][attempt % 3]),
+            format="json", REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=f"198.18.0.{attempt}, 203.0.113.50")
+        assert response.status_code == 401
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.50"}
+    locked = APIClient().post(TOKENS, password_body("pw-root", "root"), format="json",
+                              REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert_locked_in_keystone_format(locked, user="root")
+    # Everyone else behind the same proxy still signs in, in the dashboard too.
+    assert APIClient().post(TOKENS, password_body("pw-root", "root"), format="json",
+                            REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.51"
+                            ).status_code == 201
+    browser = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.52")
+    assert dashboard_sign_in(browser, "pw-bob", "bob").status_code == 302
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert dashboard_sign_in(attacker, "pw-bob", "bob").status_code == 429
