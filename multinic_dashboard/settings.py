@@ -307,6 +307,33 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Failed sign-in lockout (multinic_identity.lockout, over django-axes) ---------------------
+# Every password the site checks (the built-in Identity's password method, /api/auth/token/,
+# the dashboard's and the Django admin's sign-in pages) goes through the built-in Identity,
+# which counts the failures: a user, from any address, and an address, for any user, are each
+# locked after MULTINIC_LOCKOUT_FAILURES failures until MULTINIC_LOCKOUT_SECONDS have passed
+# since the last one. (Beside a real Keystone, the dashboard signs in there and Keystone's own
+# [security_compliance] lockout applies.)
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = ["multinic_dashboard.site.signin.LockoutBackend",
+                           *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = int(os.environ.get("MULTINIC_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("MULTINIC_LOCKOUT_SECONDS", "300")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: not the pair
+# Behind reverse proxies (a TLS proxy: see README, "Production"), how many: the client address
+# is then the one the outermost proxy saw, from X-Forwarded-For (multinic_identity.lockout).
+MULTINIC_TRUSTED_PROXIES = int(os.environ.get("MULTINIC_TRUSTED_PROXIES", "0"))
+# Each failure is also kept in the admin's "access failures" (never with its password: axes
+# is never handed one); successful sign-ins are not logged, there would be one per token.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_DISABLE_ACCESS_LOG = True
+# Axes' middleware and backend hook Django's own sign-in form; here the lockout is asked by
+# the Identity's password check and the sign-in pages' LockoutBackend (which openstack_auth's
+# form can show), so those two checks do not apply.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
+
 # --- multinic domain settings -------------------------------------------------------------
 # The plugin's own settings (MAC prefix, NIC limit, token lifetime, catalogue, ...), each with
 # its environment override, live in multinic_api.defaults, which an OpenStack dashboard loads

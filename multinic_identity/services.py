@@ -22,6 +22,7 @@ from django.utils import timezone
 from multinic_api.exceptions import Forbidden, InvalidInput, MultinicError, NotFound
 from multinic_api.models import Project
 from multinic_api.services.text import has_nul
+from multinic_identity import lockout
 from multinic_identity.models import AuthToken, Membership, User
 
 DEFAULT_DOMAIN = {"id": "default", "name": "Default"}
@@ -31,6 +32,21 @@ REQUIRES_AUTHENTICATION = "The request you have made requires authentication."
 class NotAuthenticated(MultinicError):
     status_code = 401
     code = "unauthorized"
+
+
+class LockedOut(NotAuthenticated):
+    """Too many failed sign-ins for the user or from the address (multinic_identity.lockout).
+    A 401 with Keystone's message for a locked account (keystone/exception.py,
+    AccountLocked), so that a client written for Keystone reads it as it reads Keystone's;
+    ``retry_after`` is when to try again, in seconds."""
+
+    code = "locked_out"
+
+    def __init__(self, user: str, retry_after: int):
+        super().__init__(f"The account is locked for user: {user}. Too many failed sign-ins "
+                         "for this user or from this address; try again in "
+                         f"{retry_after} seconds.")
+        self.retry_after = retry_after
 
 
 def digest(token: str) -> str:
@@ -97,9 +113,10 @@ def is_admin(record: AuthToken) -> bool:
 
 # --- POST /v3/auth/tokens -------------------------------------------------------------------
 
-def authenticate(auth: Any) -> tuple[str, AuthToken]:
+def authenticate(auth: Any, client_address: str | None) -> tuple[str, AuthToken]:
     """Issue the token an ``{"auth": ...}`` request asks for: 400 for a body Keystone's
-    schema refuses (keystone/auth/schema.py), 401 for credentials or a scope it refuses."""
+    schema refuses (keystone/auth/schema.py), 401 for credentials or a scope it refuses.
+    ``client_address`` is who asks, for the password method's lockout."""
     _check_auth_schema(auth)
     identity = auth["identity"]
     methods = identity["methods"]
@@ -111,7 +128,8 @@ def authenticate(auth: Any) -> tuple[str, AuthToken]:
     parent = None
     if methods == ["password"]:
         user = password_user(identity["password"].get("user"),
-                             (identity["password"].get("user") or {}).get("password"))
+                             (identity["password"].get("user") or {}).get("password"),
+                             client_address=client_address)
         token_methods = ["password"]
     elif methods == ["token"]:
         parent = validate_token(identity["token"]["id"])
@@ -210,10 +228,14 @@ def _domain(spec: dict) -> dict:
     return DEFAULT_DOMAIN
 
 
-def password_user(user_spec: Any, password: Any) -> User:
+def password_user(user_spec: Any, password: Any, *, client_address: str | None) -> User:
     """The user a password-method request names (by id, or by name and domain), if the
     password is right. A name without a domain is a 400, as in Keystone: names are unique
-    only within a domain."""
+    only within a domain.
+
+    Every face's password check is this one, so each failure is counted here, once, against
+    the user and ``client_address`` (multinic_identity.lockout); while either is locked the
+    password is not even tried (LockedOut), as Keystone checks its lockout first."""
     if not isinstance(user_spec, dict) or not isinstance(password, str):
         raise NotAuthenticated(REQUIRES_AUTHENTICATION)
     username = user_spec.get("name")
@@ -233,13 +255,23 @@ def password_user(user_spec: Any, password: Any) -> User:
             user = User.objects.filter(username=username).first()
     elif user_spec.get("id"):
         user = User.objects.filter(pk=_int_or_none(user_spec["id"])).first()
+    # A known user is counted under their name, however the request named them (by id or by
+    # name), so that switching between the two does not double the guesses; an unknown one
+    # under what was sent, so that a lock looks the same whether or not the user exists.
+    sent = str(username or user_spec.get("id") or "")
+    counted = user.get_username() if user is not None else sent
+    if not lockout.allowed(counted, client_address):
+        raise LockedOut(sent, lockout.retry_after())
     if user is None:
         # Hash anyway, as Django's ModelBackend does, so that an unknown user takes as long
         # as a wrong password.
         User().set_password(password)
+        lockout.failed(counted, client_address)
         raise NotAuthenticated(REQUIRES_AUTHENTICATION)
     if not (user.check_password(password) and user.is_active):
+        lockout.failed(counted, client_address)
         raise NotAuthenticated(REQUIRES_AUTHENTICATION)
+    lockout.succeeded(counted, client_address)
     return user
 
 

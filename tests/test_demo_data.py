@@ -20,8 +20,10 @@ def test_demo_data_is_idempotent_and_complete():
     call_command("load_demo_data", "--password", "other", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == first
 
-    admin = identity.password_user({"name": "admin", "domain": DEFAULT}, "other")
-    demo = identity.password_user({"name": "demo", "domain": DEFAULT}, "other")
+    admin = identity.password_user({"name": "admin", "domain": DEFAULT}, "other",
+                                   client_address=None)
+    demo = identity.password_user({"name": "demo", "domain": DEFAULT}, "other",
+                                  client_address=None)
     assert admin is not None and admin.is_superuser
     assert demo is not None and not demo.is_superuser
     assert list(identity.member_projects(admin).values_list("name", flat=True)) == ["admin"]
@@ -65,5 +67,6 @@ def test_demo_user_launches_onto_the_demo_node():
 
 def test_default_password_is_multinic():
     call_command("load_demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert identity.password_user({"name": "demo", "domain": DEFAULT}, "multinic").username \
+    assert identity.password_user({"name": "demo", "domain": DEFAULT}, "multinic",
+                                  client_address=None).username \
         == "demo"

@@ -224,3 +224,24 @@ def test_keystoneauth_session_ends_when_the_user_leaves_the_project(live):
     with pytest.raises(exceptions.Unauthorized):
         nova.flavors.list()
     assert nova_as("pw-changed").flavors.list()
+
+
+def test_keystoneauth_against_a_locked_account(live, settings):
+    """After too many wrong passwords keystoneauth gets Keystone's own answer for a locked
+    account, a 401 (Unauthorized) with its message, even for the right password."""
+    from keystoneauth1 import exceptions, session
+    from keystoneauth1.identity import v3
+
+    def token(password):
+        return session.Session(auth=v3.Password(
+            auth_url=live.auth_url, username="alice", password=password,
+            user_domain_id="default")).get_token()
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        with pytest.raises(exceptions.Unauthorized) as wrong:
+            token("wrong")
+        assert "locked" not in str(wrong.value)
+    with pytest.raises(exceptions.Unauthorized) as locked:
+        token("pw-alice")
+    assert "The account is locked for user: alice." in str(locked.value)
+    assert locked.value.retry_after == settings.AXES_COOLOFF_TIME.total_seconds()

@@ -2,12 +2,13 @@
 (``Authorization: Token <key>``)."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, serializers
+from rest_framework import exceptions, parsers, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from multinic_api import parsers as json_parsers
 from multinic_api.api.views import errors
+from multinic_identity import lockout
 from multinic_identity import services as identity
 
 
@@ -17,9 +18,15 @@ class IdentityAuthTokenSerializer(AuthTokenSerializer):
 
     def validate(self, attrs):
         try:
-            attrs["user"] = identity.password_user({"name": attrs.get("username"),
-                                                    "domain": {"id": "default"}},
-                                                   attrs.get("password"))
+            attrs["user"] = identity.password_user(
+                {"name": attrs.get("username"), "domain": {"id": "default"}},
+                attrs.get("password"),
+                client_address=lockout.client_address(self.context["request"]))
+        except identity.LockedOut as locked:
+            # Throttled: /api/'s 429, with DRF's Retry-After header.
+            raise exceptions.Throttled(wait=locked.retry_after, detail=(
+                "Too many failed sign-ins for this user or from this address; try again in "
+                f"{locked.retry_after} seconds.")) from None
         except identity.NotAuthenticated:
             raise serializers.ValidationError("Unable to log in with provided credentials.",
                                               code="authorization") from None
@@ -33,13 +40,14 @@ class AuthTokenResponseSerializer(serializers.Serializer):
 
 class AuthTokenView(ObtainAuthToken):
     """DRF's token view (it takes a form or JSON, like a sign-in form), documented with its
-    400 for missing or wrong credentials; the password is checked by the built-in Identity."""
+    400 for missing or wrong credentials and its 429 while the user or the client address is
+    locked out by failed sign-ins; the password is checked by the built-in Identity."""
 
     serializer_class = IdentityAuthTokenSerializer
     # DRF's form parsers, and the site's JSON parser in place of DRF's.
     parser_classes = (parsers.FormParser, parsers.MultiPartParser, json_parsers.JSONParser)
 
     @extend_schema(summary="Your API token, for a username and password",
-                   responses={200: AuthTokenResponseSerializer, **errors(400)})
+                   responses={200: AuthTokenResponseSerializer, **errors(400, 429)})
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)

@@ -30,7 +30,8 @@ class ErrorSerializer(s.serializers.Serializer):
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     meaning = {400: "invalid input", 401: "not authenticated", 403: "not allowed",
-               404: "not found, or not yours", 409: "conflict: in use or exhausted"}
+               404: "not found, or not yours", 409: "conflict: in use or exhausted",
+               429: "too many failed sign-ins: locked out for a while (Retry-After)"}
     return {code: OpenApiResponse(ErrorSerializer, description=meaning[code]) for code in codes}
 
 

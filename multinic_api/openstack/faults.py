@@ -27,6 +27,8 @@ def fault_handler(body: Callable[[int, str], dict]) -> Callable:
         if code == 401:
             response["WWW-Authenticate"] = 'Keystone uri="{}"'.format(
                 context["request"].build_absolute_uri("/identity/v3"))
+        if getattr(exc, "retry_after", None):  # a locked account: when to try again
+            response["Retry-After"] = str(exc.retry_after)
         return response
 
     return handle

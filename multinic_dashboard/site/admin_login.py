@@ -2,13 +2,17 @@
 
 The dashboard signs users in through Keystone (openstack_auth), whose users are made from a
 token and are nobody's staff; the admin manages this site's own tables and needs one of the
-site's own users instead.
+site's own users instead. Their password is checked by the built-in Identity's own rule, so
+that failures here count towards the same lockout as everywhere else.
 """
 
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from multinic_dashboard.site.signin import locked_out_message
+from multinic_identity import lockout
+from multinic_identity import services as identity
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -18,10 +22,14 @@ class IdentityAdminLoginForm(AdminAuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
-            user = ModelBackend().authenticate(self.request, username=username,
-                                               password=password)
-            if user is None:
-                raise self.get_invalid_login_error()
+            try:
+                user = identity.password_user(
+                    {"name": username, "domain": identity.DEFAULT_DOMAIN}, password,
+                    client_address=lockout.client_address(self.request))
+            except identity.LockedOut:
+                raise ValidationError(locked_out_message(), code="locked_out") from None
+            except identity.NotAuthenticated:
+                raise self.get_invalid_login_error() from None
             user.backend = MODEL_BACKEND  # the session's backend, not Keystone's
             self.user_cache = user
             self.confirm_login_allowed(user)

@@ -12,6 +12,9 @@ requests) is the same whichever way its calls travel.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from io import BytesIO
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -49,6 +52,25 @@ class _SiteApplication:
 
 _application = None
 
+# The address of the browser on whose behalf the calls made now are made (the sign-in page
+# sets it around openstack_auth's sign-in, multinic_dashboard.site.signin). The built-in
+# Identity counts failed sign-ins per client address: without it, every browser's sign-in
+# would reach it from the placeholder address below, and one attacker's failures would lock
+# everyone out of the dashboard. A context variable, not a header: it is set only inside
+# this process, so no client can send one and sign in as if from another address; and it is
+# per thread (and per asyncio task), so one worker's threads do not see each other's.
+_on_behalf_of: ContextVar[str | None] = ContextVar("multinic_on_behalf_of", default=None)
+
+
+@contextmanager
+def on_behalf_of(address: str | None) -> Iterator[None]:
+    """Calls dispatched inside this block come from ``address`` (their REMOTE_ADDR)."""
+    token = _on_behalf_of.set(address)
+    try:
+        yield
+    finally:
+        _on_behalf_of.reset(token)
+
 
 def site_application():
     """The site's in-process WSGI application, behind keystonemiddleware's ``auth_token``
@@ -80,7 +102,9 @@ def _environ(request: PreparedRequest) -> dict:
         "SERVER_NAME": url.hostname or "localhost",
         "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80)),
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
+        # The browser the call is made for, where the page said (on_behalf_of), as if it had
+        # sent the call itself; a placeholder for calls made for no one in particular.
+        "REMOTE_ADDR": _on_behalf_of.get() or "127.0.0.1",
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": url.scheme or "http",
         "wsgi.input": BytesIO(body),

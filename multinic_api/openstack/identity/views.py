@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.openstack.faults import fault_handler
+from multinic_identity import lockout
 from multinic_identity import services as identity
 from multinic_identity.models import AuthToken
 
@@ -130,7 +131,7 @@ def _token_body(request, record, catalog: bool = True) -> dict:
 class TokensView(IdentityView):
     def post(self, request):
         auth = request.data.get("auth") if isinstance(request.data, dict) else None
-        token, record = identity.authenticate(auth)
+        token, record = identity.authenticate(auth, lockout.client_address(request))
         response = Response(_token_body(request, record), status=201)
         response["X-Subject-Token"] = token
         return response
