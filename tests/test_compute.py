@@ -230,3 +230,4 @@ def test_availability_zone_names_a_bare_metal_node(nova, cloud, zone, status, wo
     vif = VIF.objects.get()
     assert vif.port == ours.ports[0] and vif.mac == ours.ports[0].mac
     assert vif.instance.availability_zone == "nova"
+

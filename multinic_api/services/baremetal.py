@@ -27,8 +27,8 @@ from multinic_api.models import VIF, Instance, Node, Port, PortGroup, Project
 from multinic_api.services import bonding, macs
 from multinic_api.services.text import has_nul, refuse_nul
 
-# Ironic's "logical name": RFC 3986 unreserved characters.
-_LOGICAL_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,255}$")
+# Ironic's "logical name": RFC 3986 unreserved characters (\Z: "$" let a final newline by).
+_LOGICAL_NAME = re.compile(r"[A-Za-z0-9._~-]{1,255}\Z")
 _LINK_KEYS = ("switch_id", "port_id", "switch_info")
 UNSET: Any = object()
 

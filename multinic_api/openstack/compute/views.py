@@ -1,13 +1,10 @@
 """Nova-compatible compute subset under /compute/v2.1/ for python-novaclient, openstacksdk
 and the openstack CLI: versions, flavors, os-networks, servers and os-interface."""
 
-import base64
-import binascii
 import re
 import secrets
 import uuid
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -210,12 +207,6 @@ class ServersView(ComputeView):
                 raise InvalidInput(f"{count} other than 1 is not supported: launch one server "
                                    "per request")
         user_data = spec.get("user_data")
-        if user_data is not None:
-            try:
-                base64.b64decode(user_data, validate=True)
-            except (binascii.Error, ValueError, TypeError):
-                raise InvalidInput("Invalid input for field/attribute user_data: it must be "
-                                   "base64") from None
         metadata = spec.get("metadata")
         key_name = spec.get("key_name")
         if key_name is not None and not isinstance(key_name, str):
@@ -261,9 +252,7 @@ class ServersView(ComputeView):
         if not isinstance(networks, list):
             raise InvalidInput('Invalid input for field/attribute networks: a list, "auto" '
                                'or "none" is required')
-        if len(networks) > settings.MULTINIC_MAX_NICS_PER_LAUNCH:
-            raise InvalidInput(f"At most {settings.MULTINIC_MAX_NICS_PER_LAUNCH} networks may "
-                               "be requested")
+        instances.check_nic_count(len(networks))  # before each is read
         nics = []
         for item in networks:
             if not isinstance(item, dict):

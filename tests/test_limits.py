@@ -1,0 +1,158 @@
+"""Every size limit is the services' (multinic_api.services.limits): each over-limit value is
+sent through every face that takes it (the REST API's JSON, Nova's JSON, the dashboard
+wizard's form) and refused by each with the same message, in that face's own error format,
+with nothing written."""
+
+import base64
+import html
+import json
+
+import pytest
+
+from multinic_api.models import VIF, Instance, Keypair
+from multinic_api.services import keypairs, limits
+from tests.helpers import ED25519, sign_in
+
+API, NOVA, WIZARD = "api", "nova", "wizard"
+ALL = (API, NOVA, WIZARD)
+
+
+@pytest.fixture
+def faces(client, cloud, nova):
+    sign_in(client, "alice", "pw-alice")
+    return {API: cloud.a, NOVA: nova, WIZARD: client}
+
+
+def launch_through(face: str, client, cloud, *, name: str = "vm", metadata=None,
+                   user_data: bytes | None = None, nics: int = 1, tag: str | None = None,
+                   key_name: str | None = None, availability_zone: str | None = None):
+    """One launch, in the words of ``face``; the message it answers with (asserting that
+    it is that face's 400)."""
+    nic = {"network_id": str(cloud.net_a.pk), **({"tag": tag} if tag is not None else {})}
+    encoded = base64.b64encode(user_data).decode() if user_data is not None else None
+    optional = {key: value for key, value in (
+        ("metadata", metadata), ("user_data", encoded), ("key_name", key_name),
+        ("availability_zone", availability_zone)) if value is not None}
+    if face == API:
+        response = client.post("/api/instances/", {"name": name, "nics": [nic] * nics,
+                                                   **optional}, format="json")
+        assert response.status_code == 400, response.content
+        return response.json()["detail"]
+    if face == NOVA:
+        networks = [{"uuid": nic["network_id"], **({"tag": tag} if tag is not None else {})}]
+        response = client.post("/compute/v2.1/servers", {"server": {
+            "name": name, "flavorRef": "1", "networks": networks * nics, **optional}},
+            format="json")
+        assert response.status_code == 400, response.content
+        return response.json()["badRequest"]["message"]
+    assert key_name is None and availability_zone is None  # the wizard has no such field
+    response = client.post("/project/launch/", {
+        "name": name, "key_name": "", "config_drive": "on", "node": "", "carriers": "[]",
+        "user_data": user_data.decode() if user_data is not None else "",
+        "metadata": "\n".join(f"{k}={v}" for k, v in (metadata or {}).items()),
+        "nics": json.dumps([nic] * nics)})
+    assert response.status_code == 200  # the wizard again, with the error above its steps
+    page = response.content.decode()
+    assert 'id="launch-error"' in page, page[-3000:]
+    return page
+
+
+LONG = "x" * (limits.NAME + 1)
+#: (id, the faces that take the value, launch_through's arguments, what the message says)
+OVER_LIMIT = [
+    ("name", ALL, {"name": LONG}, "An instance name may be at most 255 characters (it has 256)"),
+    ("availability zone", (API, NOVA), {"availability_zone": LONG},
+     "An availability zone may be at most 255 characters"),
+    ("key_name", (API, NOVA), {"key_name": LONG}, "A key_name may be at most 255 characters"),
+    ("metadata items", ALL, {"metadata": {f"k{i}": "v" for i in range(129)}},
+     "metadata may have at most 128 items (it has 129)"),
+    ("metadata key", ALL, {"metadata": {"k" * 256: "v"}},
+     "metadata keys must be strings of 1 to 255 characters"),
+    ("empty metadata key", (API, NOVA), {"metadata": {"": "v"}},
+     "metadata keys must be strings of 1 to 255 characters"),
+    ("metadata value", ALL, {"metadata": {"k": "v" * 256}},
+     "metadata value for 'k' must be a string of at most 255 characters"),
+    # 49,152 bytes are 65,536 characters of base64: one over Nova's limit.
+    ("user_data", ALL, {"user_data": b"#" * 49152},
+     "User data too large. User data must be no larger than 65535 bytes once base64 encoded. "
+     "Your data is 65536 bytes"),
+    ("NICs", ALL, {"nics": 33}, "At most 32 NICs may be requested in one launch (this asks "
+                                "for 33)"),
+    ("tag", ALL, {"tag": "t" * 61}, "a tag must be 1 to 60 characters without '/', ','"),
+    ("tag with a slash", ALL, {"tag": "a/b"}, "a tag must be 1 to 60 characters"),
+]
+
+
+@pytest.mark.parametrize(("faces_taking", "arguments", "expected"),
+                         [case[1:] for case in OVER_LIMIT], ids=[case[0] for case in OVER_LIMIT])
+def test_each_face_refuses_an_over_limit_launch_with_the_same_message(
+        faces, cloud, faces_taking, arguments, expected):
+    messages = {face: launch_through(face, faces[face], cloud, **arguments)
+                for face in faces_taking}
+    for face in faces_taking:
+        if face == WIZARD:  # the message inside the page, as a person reads it
+            assert html.escape(messages[API]) in messages[WIZARD]
+        else:
+            assert expected in messages[face]
+            assert messages[face] == messages[API]
+    assert not Instance.objects.exists() and not VIF.objects.exists()
+
+
+def test_a_launch_at_each_limit_is_taken(faces, cloud):
+    """The limits are where they say: a value at a limit passes on every face."""
+    at_limit = {"name": "x" * limits.NAME, "tag": "t" * limits.TAG,
+                "metadata": {f"{i:0255d}": "v" * 255 for i in range(limits.METADATA_ITEMS)},
+                "user_data": b"#" * (limits.USER_DATA // 4 * 3)}
+    api = faces[API].post("/api/instances/", {
+        "name": at_limit["name"], "metadata": at_limit["metadata"],
+        "user_data": base64.b64encode(at_limit["user_data"]).decode(),
+        "nics": [{"network_id": str(cloud.net_a.pk), "tag": at_limit["tag"]}]}, format="json")
+    assert api.status_code == 201, api.content
+    nova = faces[NOVA].post("/compute/v2.1/servers", {"server": {
+        "name": at_limit["name"], "flavorRef": "1", "metadata": at_limit["metadata"],
+        "user_data": base64.b64encode(at_limit["user_data"]).decode(),
+        "networks": [{"uuid": str(cloud.net_a.pk), "tag": at_limit["tag"]}] * 32}},
+        format="json")
+    assert nova.status_code == 202, nova.content
+    wizard = faces[WIZARD].post("/project/launch/", {
+        "name": "w" * limits.NAME, "key_name": "", "config_drive": "on", "node": "",
+        "carriers": "[]", "user_data": at_limit["user_data"].decode(),
+        "metadata": "\n".join(f"{k}={v}" for k, v in at_limit["metadata"].items()),
+        "nics": json.dumps([{"network_id": str(cloud.net_a.pk), "tag": at_limit["tag"]}])})
+    assert wizard.status_code == 302, wizard.content[-2000:]
+    assert Instance.objects.count() == 3
+    # 49,149 bytes: 65,532 characters of base64 (the most a multiple of four allows)
+    stored = Instance.objects.get(name="w" * limits.NAME).user_data
+    assert base64.b64decode(stored) == at_limit["user_data"] and len(stored) == 65532
+
+
+# --- key pairs: the REST API's /api/keypairs/ and Nova's os-keypairs -------------------------
+
+KEY_BLOB = ED25519.split()[1]
+OVER_LIMIT_KEYS = [
+    ("name with a final newline", {"name": "laptop\n"}, "A key pair name is 1 to 255"),
+    ("name with a control character", {"name": "lap\ttop"}, "A key pair name is 1 to 255"),
+    ("long name", {"name": "k" * 256}, "A key pair name is 1 to 255"),
+    # A valid key with a 2 MB comment: it would be copied into every launch's config drive.
+    ("2 MB public key", {"public_key": f"ssh-ed25519 {KEY_BLOB} {'c' * 2_000_000}"},
+     f"A public key may be at most 16384 characters (it has {len(KEY_BLOB) + 2_000_013})"),
+    ("public key one over", {"public_key": ED25519 + " " + "c" * (16384 - len(ED25519))},
+     "A public key may be at most 16384 characters (it has 16385)"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [case[1:] for case in OVER_LIMIT_KEYS],
+                         ids=[case[0] for case in OVER_LIMIT_KEYS])
+def test_both_key_pair_faces_refuse_the_same_keys_with_the_same_message(faces, body, expected):
+    keypair = {"name": "laptop", "public_key": ED25519, **body}
+    api = faces[API].post("/api/keypairs/", keypair, format="json")
+    nova = faces[NOVA].post("/compute/v2.1/os-keypairs", {"keypair": keypair}, format="json")
+    assert (api.status_code, nova.status_code) == (400, 400), (api.content, nova.content[:500])
+    assert expected in api.json()["detail"]
+    assert nova.json()["badRequest"]["message"] == api.json()["detail"]
+    assert not Keypair.objects.exists()
+
+
+def test_a_public_key_at_the_limit_is_imported(cloud):
+    key = ED25519 + " " + "c" * (limits.PUBLIC_KEY - len(ED25519) - 1)
+    assert len(keypairs.import_keypair(cloud.alice.user_id, "big", key).public_key) == 16384
