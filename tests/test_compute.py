@@ -231,3 +231,21 @@ def test_availability_zone_names_a_bare_metal_node(nova, cloud, zone, status, wo
     assert vif.port == ours.ports[0] and vif.mac == ours.ports[0].mac
     assert vif.instance.availability_zone == "nova"
 
+
+@pytest.mark.parametrize("value", [{"a": 1}, ["true"], 2, 1, None, "maybe", "tRUE", " true", ""])
+def test_config_drive_is_a_boolean_as_nova_reads_one(nova, cloud, value):
+    """Nova's parameter_types.boolean: JSON true/false or a few exact strings. Anything else
+    was taken as true ({"a": 1}) or as false ("maybe")."""
+    message = fault(create(nova, {"uuid": str(cloud.net_a.id)}, config_drive=value), 400,
+                    "badRequest")
+    assert "config_drive" in message
+    assert not Instance.objects.exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (True, True), (False, False), ("True", True), ("yes", True), ("ON", True), ("1", True),
+    ("false", False), ("No", False), ("off", False), ("0", False)])
+def test_config_drive_strings_nova_takes(nova, cloud, value, expected):
+    created = create(nova, {"uuid": str(cloud.net_a.id)}, config_drive=value)
+    assert created.status_code == 202, created.content
+    assert Instance.objects.get(pk=created.json()["server"]["id"]).config_drive is expected

@@ -212,9 +212,7 @@ class ServersView(ComputeView):
         if key_name is not None and not isinstance(key_name, str):
             raise InvalidInput("Invalid input for field/attribute key_name: a string is required")
         public_key = keypairs.public_key_for(self.scope.user_id, key_name)
-        config_drive = spec.get("config_drive", False)
-        if isinstance(config_drive, str):
-            config_drive = config_drive.lower() in ("true", "1", "yes")
+        config_drive = _boolean("config_drive", spec.get("config_drive", False))
         zone, node = _zone_and_node(spec.get("availability_zone"))
         instance = instances.launch_instance(
             project=self.scope.require_project(),
@@ -227,7 +225,7 @@ class ServersView(ComputeView):
             key_name=key_name,
             public_key=public_key,
             user_data=user_data,
-            config_drive=bool(config_drive),
+            config_drive=config_drive,
             image_ref=catalog.find_image(image_ref)["id"] if image_ref else "",
             flavor_ref=catalog.find_flavor(flavor_ref)["id"],
         )
@@ -276,6 +274,23 @@ class ServersView(ComputeView):
             nics.append(instances.NicRequest(item["uuid"], fixed_ips=[fixed_ip] if fixed_ip
                                              else [], tag=tag))
         return nics
+
+
+# Nova's ``parameter_types.boolean``: JSON true/false, or exactly these strings.
+_TRUE = frozenset({"True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes"})
+_FALSE = frozenset({"False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no"})
+
+
+def _boolean(field: str, value) -> bool:
+    """A boolean parameter as Nova reads one; anything else (an object, 2, "maybe") is
+    Nova's 400, where it was taken as true."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise InvalidInput(f"Invalid input for field/attribute {field}. Value: {value!r:.80}. It is "
+                       "not a boolean: true or false, or one of the strings 'true', 'false', "
+                       "'1', '0', 'yes', 'no', 'on', 'off'")
 
 
 def _zone_and_node(value) -> tuple[str, str | None]:
