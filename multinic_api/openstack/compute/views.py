@@ -1,11 +1,9 @@
 """Nova-compatible compute subset under /compute/v2.1/ for python-novaclient, openstacksdk
 and the openstack CLI: versions, flavors, os-networks, servers and os-interface."""
 
-import re
 import secrets
 import uuid
 
-from django.db import DatabaseError, connection, transaction
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,8 +14,7 @@ from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
-from multinic_api.services import catalog, instances, keypairs
-from multinic_api.services.text import has_nul
+from multinic_api.services import catalog, instances, keypairs, name_filter
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
 _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
@@ -135,22 +132,6 @@ def _uuid_or_none(value):
         return None
 
 
-def _check_name_regex(pattern: str) -> None:
-    """Nova's ``name`` filter is a regular expression, matched by the database. A 400 for
-    one it cannot use: Python's ``re`` decides on SQLite (Django matches with it there);
-    PostgreSQL has its own syntax (``(?P<n>...)`` is Python's only) and takes no NUL. Each
-    was a database error, a 500."""
-    try:
-        re.compile(pattern)
-        if has_nul(pattern):
-            raise re.error("NUL character")
-        if connection.vendor == "postgresql":
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT '' ~ %s", [pattern])
-    except (re.error, DatabaseError):
-        raise InvalidInput(f"Invalid regular expression for name: {pattern}") from None
-
-
 class ServerMixin:
     def get_server(self, server_id) -> Instance:
         found = instances.instances_with_interfaces().filter(
@@ -169,13 +150,14 @@ class ServersView(ComputeView):
         servers = instances.instances_with_interfaces().filter(
             pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin)
         ).order_by("-created", "uuid")
+        visible = servers
         name = request.query_params.get("name")
         if name:
-            _check_name_regex(name)
-            servers = servers.filter(name__regex=name)
+            servers = name_filter.matching(servers, name)
         marker = request.query_params.get("marker")
         if marker:
-            anchor = servers.filter(pk=_uuid_or_none(marker)).first()
+            # Any visible server, as in Nova (and no regex run outside name_filter.evaluated).
+            anchor = visible.filter(pk=_uuid_or_none(marker)).first()
             if anchor is None:
                 raise InvalidInput(f"marker [{marker}] not found")
             servers = servers.filter(created__lte=anchor.created).exclude(pk=anchor.pk)
@@ -184,11 +166,14 @@ class ServersView(ComputeView):
             if not (limit.isascii() and limit.isdigit()):  # int("²") fails; "²".isdigit()
                 raise InvalidInput("limit must be a non-negative integer")
             servers = servers[: int(limit)]
-        if self.detail:
-            body = [presenters.server(request, s, self.version) for s in servers]
-        else:
-            body = [presenters.server_brief(request, s) for s in servers]
+        body = (name_filter.evaluated(servers, self._present) if name
+                else [self._present(s) for s in servers])
         return Response({"servers": body})
+
+    def _present(self, server: Instance) -> dict:
+        if self.detail:
+            return presenters.server(self.request, server, self.version)
+        return presenters.server_brief(self.request, server)
 
     def post(self, request):
         spec = self.body("server")
