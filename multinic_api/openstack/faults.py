@@ -23,8 +23,13 @@ def fault_handler(body: Callable[[int, str], dict]) -> Callable:
             return None  # a bug, not a client error
         response = Response(body(code, message), status=code)
         if code == 401:
-            response["WWW-Authenticate"] = 'Keystone uri="{}"'.format(
-                context["request"].build_absolute_uri("/identity/v3"))
+            response["WWW-Authenticate"] = keystone_challenge(context["request"])
         return response
 
     return handle
+
+
+def keystone_challenge(request) -> str:
+    """The ``WWW-Authenticate`` of a 401, as keystonemiddleware sends it: where to get a
+    token."""
+    return 'Keystone uri="{}"'.format(request.build_absolute_uri("/identity/v3"))
