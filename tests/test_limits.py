@@ -1,16 +1,18 @@
 """Every size limit is the services' (multinic_api.services.limits): each over-limit value is
-sent through every face that takes it (the REST API's JSON, Nova's JSON, the dashboard
-wizard's form) and refused by each with the same message, in that face's own error format,
-with nothing written."""
+sent through every face that takes it (the REST API's JSON, Nova's JSON, the dashboard's
+launch wizard and network forms) and refused by each with the same message, in that face's
+own error format, with nothing written."""
 
 import base64
 import html
 import json
 
 import pytest
+from django.urls import reverse
 
-from multinic_api.models import VIF, Instance, Keypair
-from multinic_api.services import keypairs, limits
+from multinic_api.exceptions import InvalidInput
+from multinic_api.models import VIF, Instance, Keypair, Network
+from multinic_api.services import instances, keypairs, limits, subnets
 from tests.helpers import ED25519, sign_in
 
 API, NOVA, WIZARD = "api", "nova", "wizard"
@@ -156,3 +158,74 @@ def test_both_key_pair_faces_refuse_the_same_keys_with_the_same_message(faces, b
 def test_a_public_key_at_the_limit_is_imported(cloud):
     key = ED25519 + " " + "c" * (limits.PUBLIC_KEY - len(ED25519) - 1)
     assert len(keypairs.import_keypair(cloud.alice.user_id, "big", key).public_key) == 16384
+
+
+# --- networks and subnets: the REST API and the dashboard's forms (which post to it) ---------
+
+def form_error(response) -> str:
+    """The form's own error, as the modal shows it."""
+    assert response.status_code == 200
+    return " ".join(str(e) for e in response.context["form"].non_field_errors())
+
+
+@pytest.mark.parametrize(("api_body", "form", "expected"), [
+    ({"name": "n" * 256}, {"name": "n" * 256}, "A network name may be at most 255 characters"),
+], ids=["network name"])
+def test_an_over_limit_network_is_refused_alike_by_the_api_and_the_dashboard(
+        faces, cloud, api_body, form, expected):
+    before = set(Network.objects.values_list("pk", flat=True))
+    api = faces[API].post("/api/networks/", api_body, format="json")
+    assert api.status_code == 400 and expected in api.json()["detail"]
+    dashboard = faces[WIZARD].post("/project/multinic_networks/create/", form)
+    assert form_error(dashboard) == api.json()["detail"]
+    assert set(Network.objects.values_list("pk", flat=True)) == before
+
+
+SUBNET_FORM = {"cidr": "10.5.0.0/24", "name": "", "gateway": "auto", "gateway_ip": "",
+               "enable_dhcp": "on", "dhcp_server": "", "dns_nameservers": "",
+               "allocation_pools": "", "host_routes": "", "ipv6_address_mode": ""}
+DNS = [f"10.5.0.{i}" for i in range(1, 18)]
+POOLS = [{"start": f"10.5.{i}.1", "end": f"10.5.{i}.2"} for i in range(65)]
+ROUTES = [{"destination": f"192.168.{i}.0/24", "nexthop": "10.5.0.254"} for i in range(65)]
+
+
+@pytest.mark.parametrize(("api_body", "form", "expected"), [
+    ({"name": "s" * 256}, {"name": "s" * 256}, "A subnet name may be at most 255 characters"),
+    ({"dns_nameservers": DNS}, {"dns_nameservers": "\n".join(DNS)},
+     "At most 16 DNS name servers may be given (there are 17)"),
+    ({"allocation_pools": POOLS},
+     {"allocation_pools": "\n".join(f"{p['start']}-{p['end']}" for p in POOLS)},
+     "At most 64 allocation pools may be given (there are 65)"),
+    ({"host_routes": ROUTES},
+     {"host_routes": "\n".join(f"{r['destination']},{r['nexthop']}" for r in ROUTES)},
+     "At most 64 host routes may be given (there are 65)"),
+], ids=["subnet name", "DNS name servers", "allocation pools", "host routes"])
+def test_an_over_limit_subnet_is_refused_alike_by_the_api_and_the_dashboard(
+        faces, cloud, api_body, form, expected):
+    network = subnets.create_network(cloud.project_a, "empty")
+    api = faces[API].post("/api/subnets/", {"network_id": str(network.pk),
+                                            "cidr": "10.5.0.0/16", **api_body}, format="json")
+    assert api.status_code == 400, api.content
+    assert expected in api.json()["detail"]
+    url = reverse("horizon:project:multinic_networks:create_subnet", args=[network.pk])
+    dashboard = faces[WIZARD].post(url, {**SUBNET_FORM, "cidr": "10.5.0.0/16", **form})
+    assert form_error(dashboard) == api.json()["detail"]
+    assert not network.subnets.exists()
+
+
+def test_the_services_refuse_what_the_faces_did_before(cloud):
+    """Called directly (the database would refuse a 256-character name on PostgreSQL with a
+    DataError, a 500)."""
+    with pytest.raises(InvalidInput, match="network name may be at most 255"):
+        subnets.create_network(cloud.project_a, "n" * 256)
+    with pytest.raises(InvalidInput, match="physical network may be at most 64"):
+        subnets.create_network(cloud.project_a, "n", physical_network="p" * 65)
+    with pytest.raises(InvalidInput, match="subnet name may be at most 255"):
+        subnets.create_subnet(cloud.net_a, "10.9.0.0/24", name="s" * 256)
+    with pytest.raises(InvalidInput, match="A public key may be at most 16384"):
+        instances.launch_instance(project=cloud.project_a, name="vm", nics=[],
+                                  public_key=ED25519 + " " + "c" * 16384)
+    with pytest.raises(InvalidInput, match="at most 8 fixed IPs may be requested for one NIC"):
+        instances.launch_instance(project=cloud.project_a, name="vm", nics=[
+            instances.NicRequest(cloud.net_a.pk, fixed_ips=[f"10.0.0.{i}" for i in range(9)])])
+    assert not Network.objects.filter(name="n").exists() and not Instance.objects.exists()

@@ -93,11 +93,12 @@ class NetworkSerializer(serializers.ModelSerializer):
 
 
 class NetworkCreateSerializer(StrictSerializer):
-    name = StrictCharField(max_length=255, allow_blank=True, default="")
+    name = StrictCharField(allow_blank=True, default="", validators=[ServiceLimit(limits.NAME)])
     shared = StrictBooleanField(default=False, help_text="admin only")
     mtu = serializers.IntegerField(default=1500, min_value=68, max_value=65535)
     physical_network = StrictCharField(
-        max_length=64, required=False, allow_null=True, help_text="admin only"
+        required=False, allow_null=True, help_text="admin only",
+        validators=[ServiceLimit(limits.PHYSICAL_NETWORK)],
     )
     project_id = StrictCharField(
         max_length=64, required=False, help_text="admin only: create it for this project"
@@ -131,22 +132,34 @@ class SubnetSerializer(serializers.ModelSerializer):
 
 class SubnetCreateSerializer(StrictSerializer):
     network_id = serializers.UUIDField()
-    name = StrictCharField(max_length=255, allow_blank=True, default="")
+    name = StrictCharField(allow_blank=True, default="", validators=[ServiceLimit(limits.NAME)])
     cidr = StrictCharField(max_length=64)
     gateway_ip = StrictCharField(
         max_length=64, required=False, allow_null=True,
         help_text="omit for the first usable address; null for no gateway",
     )
-    allocation_pools = AllocationPoolSerializer(many=True, required=False, max_length=64)
+    allocation_pools = AllocationPoolSerializer(
+        many=True, required=False, validators=[ServiceLimit(limits.ALLOCATION_POOLS)])
     dns_nameservers = serializers.ListField(
-        child=StrictCharField(max_length=64), required=False, max_length=16
+        child=StrictCharField(max_length=64), required=False,
+        validators=[ServiceLimit(limits.DNS_NAMESERVERS)],
     )
-    host_routes = HostRouteSerializer(many=True, required=False, max_length=64)
+    host_routes = HostRouteSerializer(many=True, required=False,
+                                      validators=[ServiceLimit(limits.HOST_ROUTES)])
     enable_dhcp = StrictBooleanField(default=True)
     dhcp_server = StrictCharField(max_length=64, required=False, allow_null=True)
     ipv6_address_mode = serializers.ChoiceField(
         choices=Subnet.IPv6AddressMode.choices, required=False, allow_null=True
     )
+
+    def to_internal_value(self, data):
+        # The services' counts before each item is read: a list of thousands is refused at once.
+        if isinstance(data, dict):
+            subnets.check_list_sizes(**{
+                field: data[field] for field in ("allocation_pools", "dns_nameservers",
+                                                 "host_routes")
+                if isinstance(data.get(field), list)})
+        return super().to_internal_value(data)
 
 
 # --- instances and interfaces ---------------------------------------------------------------

@@ -8,13 +8,21 @@ unlimited through Nova). The faces only document them (the REST API's schema rea
 Nova's limits are the model: its API schema and quotas, named where each is defined.
 """
 
+from collections.abc import Sized
+
 from django.conf import settings
 
 from multinic_api.exceptions import InvalidInput
 
-#: Names and other short texts of an instance (name, hostname, availability zone, key_name),
-#: as Nova's ``parameter_types.name``.
+#: Names and other short texts (an instance's name, hostname and availability zone; a
+#: network's and a subnet's name), as Nova's ``parameter_types.name`` and Neutron's.
 NAME = 255
+#: A network's physical network (provider network) name, as the column holds it.
+PHYSICAL_NETWORK = 64
+#: What one subnet may list: allocation pools, DNS name servers and host routes.
+ALLOCATION_POOLS = 64
+DNS_NAMESERVERS = 16
+HOST_ROUTES = 64
 #: A NIC's device role tag, as Nova's ``parameter_types.tag``.
 TAG = 60
 #: Fixed IPs requested for one NIC: at most one per subnet is allowed, and a network with
@@ -51,3 +59,9 @@ def check_length(value: str | None, limit: int, what: str) -> None:
     """A 400 when the text ``value`` is longer than ``limit`` characters."""
     if value is not None and len(value) > limit:
         raise InvalidInput(f"{what} may be at most {limit} characters (it has {len(value)})")
+
+
+def check_count(items: Sized, limit: int, what: str) -> None:
+    """A 400 when ``items`` has more than ``limit`` entries."""
+    if len(items) > limit:
+        raise InvalidInput(f"At most {limit} {what} may be given (there are {len(items)})")
