@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from multinic_api.exceptions import InvalidInput
-from multinic_api.models import VIF, Instance, Keypair, Network
+from multinic_api.models import VIF, Instance, Keypair, Network, PortGroup
 from multinic_api.services import instances, keypairs, limits, subnets
+from tests.baremetal_fixtures import build_node
 from tests.helpers import ED25519, sign_in
 
 API, NOVA, WIZARD = "api", "nova", "wizard"
@@ -229,3 +230,25 @@ def test_the_services_refuse_what_the_faces_did_before(cloud):
         instances.launch_instance(project=cloud.project_a, name="vm", nics=[
             instances.NicRequest(cloud.net_a.pk, fixed_ips=[f"10.0.0.{i}" for i in range(9)])])
     assert not Network.objects.filter(name="n").exists() and not Instance.objects.exists()
+
+
+# --- bonds: a launch's (REST API, wizard) and an administrator's port group -----------------
+
+def test_a_bond_of_more_than_16_ports_is_refused_alike_everywhere(faces, cloud):
+    built = build_node("bm-1", cloud.project_a, [("physnet1", True)] * 17)
+    ports = [str(p.uuid) for p in built.ports]
+    expected = "At most 16 member ports of a port group may be given (there are 17)"
+    nic = {"network_id": str(cloud.net_a.pk)}
+    api = faces[API].post("/api/instances/", {"name": "vm", "node": str(built.node.uuid),
+                                              "nics": [{**nic, "bond": {"ports": ports}}]},
+                          format="json")
+    assert api.status_code == 400 and expected in api.json()["detail"], api.content
+    wizard = faces[WIZARD].post("/project/launch/", {
+        "name": "vm", "key_name": "", "config_drive": "on", "user_data": "", "metadata": "",
+        "node": str(built.node.uuid), "nics": json.dumps([nic]),
+        "carriers": json.dumps([{"bond": {"ports": ports}}])})
+    assert html.escape(api.json()["detail"]) in wizard.content.decode()
+    admin = cloud.admin.post("/api/portgroups/", {"node_uuid": str(built.node.uuid),
+                                                  "name": "big", "ports": ports}, format="json")
+    assert admin.status_code == 400 and expected in admin.json()["detail"], admin.content
+    assert not Instance.objects.exists() and not PortGroup.objects.exists()

@@ -286,7 +286,8 @@ class BondRequestSerializer(StrictSerializer):
         help_text="an existing port group of the node (UUID or name) to carry this NIC; "
                   "mode and properties then override its own for this instance")
     ports = serializers.ListField(
-        child=StrictCharField(max_length=64), required=False, max_length=16,
+        child=StrictCharField(max_length=64), required=False,
+        validators=[ServiceLimit(limits.BOND_MEMBERS)],
         help_text="or: ports of the node (UUIDs or MACs) to bond into a new group for this "
                   "NIC; it is removed when the NIC is")
     mode = StrictCharField(max_length=16, required=False, allow_null=True,
@@ -526,7 +527,8 @@ class PortGroupWriteSerializer(StrictSerializer):
     standalone_ports_supported = StrictBooleanField(
         required=False, help_text="default true; false: the members work only bonded (the "
         "switch has no fallback to single links), so none of them may have PXE enabled")
-    ports = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=16,
+    ports = serializers.ListField(child=serializers.UUIDField(), required=False,
+                                  validators=[ServiceLimit(limits.BOND_MEMBERS)],
                                   help_text="member ports (UUIDs) of the same node")
 
 

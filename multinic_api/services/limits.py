@@ -23,6 +23,9 @@ PHYSICAL_NETWORK = 64
 ALLOCATION_POOLS = 64
 DNS_NAMESERVERS = 16
 HOST_ROUTES = 64
+#: Member ports of one port group (bond): more than any real NIC bond (the Linux bonding
+#: driver's own ceiling is far above; a switch's LACP group takes 8 to 16).
+BOND_MEMBERS = 16
 #: A NIC's device role tag, as Nova's ``parameter_types.tag``.
 TAG = 60
 #: Fixed IPs requested for one NIC: at most one per subnet is allowed, and a network with
