@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from multinic_api.exceptions import InvalidInput
 from multinic_api.guest.iso import read_iso
-from multinic_api.models import VIF, Instance, Port, PortGroup
-from multinic_api.services import instances, subnets
+from multinic_api.models import VIF, Instance, Node, Port, PortGroup
+from multinic_api.services import baremetal, instances, subnets
 from tests.baremetal_fixtures import build_node
 from tests.test_guest_api import assert_error
 
@@ -428,3 +429,13 @@ def test_a_tenant_sees_only_its_own_instances_on_its_node(rack):
     assert [i["name"] for i in listed["rack-1"]["instances"]] == ["a-vm"]
     as_admin = {n["name"]: n for n in cloud.admin.get("/api/nodes/").json()["results"]}
     assert [i["name"] for i in as_admin["rack-1"]["instances"]] == ["a-vm", "b-on-a"]
+
+
+
+@pytest.mark.parametrize("name", ["bm-1\n", "x" * 256, "bm 1", ""])
+def test_a_node_name_must_be_an_ironic_logical_name(cloud, name):
+    # "^...$" took "bm-1\n" ($ also matches before a final newline); the REST API trims it
+    # away, other callers of the service did not.
+    with pytest.raises(InvalidInput, match="A node name must be 1 to 255"):
+        baremetal.create_node(name)
+    assert not Node.objects.exists()

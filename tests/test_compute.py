@@ -242,3 +242,22 @@ def test_servers_detail_is_a_list_only(nova, cloud):
     assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert not Instance.objects.exists()
     assert nova.get("/compute/v2.1/servers/detail").status_code == 200
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, ["true"], 2, 1, None, "maybe", "tRUE", " true", ""])
+def test_config_drive_is_a_boolean_as_nova_reads_one(nova, cloud, value):
+    """Nova's parameter_types.boolean: JSON true/false or a few exact strings. Anything else
+    was taken as true ({"a": 1}) or as false ("maybe")."""
+    message = fault(create(nova, {"uuid": str(cloud.net_a.id)}, config_drive=value), 400,
+                    "badRequest")
+    assert "config_drive" in message
+    assert not Instance.objects.exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (True, True), (False, False), ("True", True), ("yes", True), ("ON", True), ("1", True),
+    ("false", False), ("No", False), ("off", False), ("0", False)])
+def test_config_drive_strings_nova_takes(nova, cloud, value, expected):
+    created = create(nova, {"uuid": str(cloud.net_a.id)}, config_drive=value)
+    assert created.status_code == 202, created.content
+    assert Instance.objects.get(pk=created.json()["server"]["id"]).config_drive is expected

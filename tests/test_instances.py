@@ -264,7 +264,7 @@ def test_bad_nic_requests_are_400s(project, dual_stack, nics, message):
     [
         ({"name": "  "}, "needs a name"),
         ({"name": "x" * 256}, "name may be at most 255"),
-        ({"availability_zone": "z" * 256}, "availability_zone may be at most 255"),
+        ({"availability_zone": "z" * 256}, "availability zone may be at most 255"),
         ({"key_name": "k" * 256}, "key_name may be at most 255"),
         ({"launch_index": -1}, "non-negative"),
         ({"name": 5}, "name must be a string"),
@@ -308,3 +308,12 @@ def test_visible_instances_and_networks_are_scoped_to_the_project(project, other
     # a caller in no project: no instances, only shared networks
     assert not instances.visible_instances(None).exists()
     assert not instances.usable_networks(None).exclude(shared=True).exists()
+
+
+@pytest.mark.parametrize("tag", ["web\n", "we\tb", "a/b", "a,b", "", "t" * 61])
+def test_a_tag_with_a_final_newline_or_over_60_characters_is_refused(cloud, tag):
+    # "^...$" matched "web\n": $ also matches before a final newline.
+    with pytest.raises(InvalidInput, match="a tag must be 1 to 60 characters"):
+        instances.launch_instance(project=cloud.project_a, name="vm", nics=[
+            instances.NicRequest(cloud.net_a.pk, tag=tag)])
+    assert not Instance.objects.exists()

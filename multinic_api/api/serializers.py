@@ -1,10 +1,7 @@
 """Request and response shapes of the REST API. Validation of meaning (addresses, MACs,
 tenancy) is the services' job; these only check shape and types."""
 
-import base64
-import binascii
-
-from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,7 +16,7 @@ from multinic_api.models import (
     PortGroup,
     Subnet,
 )
-from multinic_api.services import baremetal, binding, subnets
+from multinic_api.services import baremetal, binding, instances, limits, subnets
 
 
 class StrictCharField(serializers.CharField):
@@ -39,6 +36,15 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
         return data
+
+
+class ServiceLimit(MaxLengthValidator):
+    """A limit the services enforce (:mod:`multinic_api.services.limits`), shown in the schema
+    (maxLength, maxItems or maxProperties) and not checked here: the service refuses it, with
+    the message every other face (Nova's, the dashboard's) gives for the same value."""
+
+    def __call__(self, value) -> None:
+        return None
 
 
 class StrictSerializer(serializers.Serializer):
@@ -87,11 +93,12 @@ class NetworkSerializer(serializers.ModelSerializer):
 
 
 class NetworkCreateSerializer(StrictSerializer):
-    name = StrictCharField(max_length=255, allow_blank=True, default="")
+    name = StrictCharField(allow_blank=True, default="", validators=[ServiceLimit(limits.NAME)])
     shared = StrictBooleanField(default=False, help_text="admin only")
     mtu = serializers.IntegerField(default=1500, min_value=68, max_value=65535)
     physical_network = StrictCharField(
-        max_length=64, required=False, allow_null=True, help_text="admin only"
+        required=False, allow_null=True, help_text="admin only",
+        validators=[ServiceLimit(limits.PHYSICAL_NETWORK)],
     )
     project_id = StrictCharField(
         max_length=64, required=False, help_text="admin only: create it for this project"
@@ -125,22 +132,34 @@ class SubnetSerializer(serializers.ModelSerializer):
 
 class SubnetCreateSerializer(StrictSerializer):
     network_id = serializers.UUIDField()
-    name = StrictCharField(max_length=255, allow_blank=True, default="")
+    name = StrictCharField(allow_blank=True, default="", validators=[ServiceLimit(limits.NAME)])
     cidr = StrictCharField(max_length=64)
     gateway_ip = StrictCharField(
         max_length=64, required=False, allow_null=True,
         help_text="omit for the first usable address; null for no gateway",
     )
-    allocation_pools = AllocationPoolSerializer(many=True, required=False, max_length=64)
+    allocation_pools = AllocationPoolSerializer(
+        many=True, required=False, validators=[ServiceLimit(limits.ALLOCATION_POOLS)])
     dns_nameservers = serializers.ListField(
-        child=StrictCharField(max_length=64), required=False, max_length=16
+        child=StrictCharField(max_length=64), required=False,
+        validators=[ServiceLimit(limits.DNS_NAMESERVERS)],
     )
-    host_routes = HostRouteSerializer(many=True, required=False, max_length=64)
+    host_routes = HostRouteSerializer(many=True, required=False,
+                                      validators=[ServiceLimit(limits.HOST_ROUTES)])
     enable_dhcp = StrictBooleanField(default=True)
     dhcp_server = StrictCharField(max_length=64, required=False, allow_null=True)
     ipv6_address_mode = serializers.ChoiceField(
         choices=Subnet.IPv6AddressMode.choices, required=False, allow_null=True
     )
+
+    def to_internal_value(self, data):
+        # The services' counts before each item is read: a list of thousands is refused at once.
+        if isinstance(data, dict):
+            subnets.check_list_sizes(**{
+                field: data[field] for field in ("allocation_pools", "dns_nameservers",
+                                                 "host_routes")
+                if isinstance(data.get(field), list)})
+        return super().to_internal_value(data)
 
 
 # --- instances and interfaces ---------------------------------------------------------------
@@ -267,7 +286,8 @@ class BondRequestSerializer(StrictSerializer):
         help_text="an existing port group of the node (UUID or name) to carry this NIC; "
                   "mode and properties then override its own for this instance")
     ports = serializers.ListField(
-        child=StrictCharField(max_length=64), required=False, max_length=16,
+        child=StrictCharField(max_length=64), required=False,
+        validators=[ServiceLimit(limits.BOND_MEMBERS)],
         help_text="or: ports of the node (UUIDs or MACs) to bond into a new group for this "
                   "NIC; it is removed when the NIC is")
     mode = StrictCharField(max_length=16, required=False, allow_null=True,
@@ -292,11 +312,12 @@ class BondRequestSerializer(StrictSerializer):
 class NicRequestSerializer(StrictSerializer):
     network_id = serializers.UUIDField()
     fixed_ips = serializers.ListField(
-        child=StrictCharField(max_length=64), required=False, max_length=8,
+        child=StrictCharField(max_length=64), required=False,
+        validators=[ServiceLimit(limits.FIXED_IPS_PER_NIC)],
         help_text="at most one address per subnet of the network; others get the next free",
     )
-    tag = StrictCharField(max_length=60, required=False, allow_null=True,
-                                help_text="device role tag, shown to the guest")
+    tag = StrictCharField(required=False, allow_null=True, validators=[ServiceLimit(limits.TAG)],
+                          help_text="device role tag, shown to the guest")
     mac = StrictCharField(max_length=64, required=False, allow_null=True,
                                 help_text="admin only; generated when omitted")
     port = StrictCharField(max_length=64, required=False, allow_null=True,
@@ -323,17 +344,25 @@ class VIFAttachedSerializer(VIFSerializer):
 
 
 class LaunchSerializer(StrictSerializer):
-    name = StrictCharField(max_length=255)
-    hostname = StrictCharField(max_length=255, required=False)
-    availability_zone = StrictCharField(max_length=255, default="nova")
+    """A launch: the NICs in order, and what goes into the config drive. The sizes and counts
+    shown are checked by the launch itself, with the messages the Nova API and the dashboard
+    give for the same values."""
+
+    name = StrictCharField(validators=[ServiceLimit(limits.NAME)])
+    hostname = StrictCharField(required=False, validators=[ServiceLimit(limits.NAME)])
+    availability_zone = StrictCharField(default="nova", validators=[ServiceLimit(limits.NAME)])
     metadata = serializers.DictField(
-        child=StrictCharField(max_length=255, allow_blank=True), required=False
+        child=StrictCharField(allow_blank=True, validators=[ServiceLimit(limits.METADATA_VALUE)]),
+        required=False, validators=[ServiceLimit(limits.METADATA_ITEMS)],
+        help_text=f"keys of 1 to {limits.METADATA_KEY} characters",
     )
-    key_name = StrictCharField(max_length=255, required=False, allow_null=True)
-    public_key = StrictCharField(max_length=16384, required=False, allow_null=True)
+    key_name = StrictCharField(required=False, allow_null=True, trim_whitespace=False,
+                               validators=[ServiceLimit(limits.KEYPAIR_NAME)])
+    public_key = StrictCharField(required=False, allow_null=True,
+                                 validators=[ServiceLimit(limits.PUBLIC_KEY)])
     user_data = StrictCharField(
-        max_length=87384, required=False, allow_null=True,
-        help_text="base64, at most 65535 bytes decoded (Nova's limit)",
+        required=False, allow_null=True, validators=[ServiceLimit(limits.USER_DATA)],
+        help_text=f"base64, at most {limits.USER_DATA} characters so encoded (Nova's limit)",
     )
     config_drive = StrictBooleanField(default=False)
     node = StrictCharField(
@@ -341,20 +370,15 @@ class LaunchSerializer(StrictSerializer):
         help_text="a bare-metal node (UUID or name) to launch onto: each NIC is then carried "
                   "by one of its free ports or port groups and takes that MAC")
     nics = NicRequestSerializer(
-        many=True, max_length=settings.MULTINIC_MAX_NICS_PER_LAUNCH,
+        many=True, validators=[ServiceLimit(limits.max_nics())],
         help_text="in NIC order: the first is eth0. The same network may appear twice.",
     )
 
-    def validate_user_data(self, value):
-        if value is None:
-            return value
-        try:
-            decoded = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise serializers.ValidationError("user_data must be base64-encoded") from None
-        if len(decoded) > 65535:
-            raise serializers.ValidationError("user_data may be at most 65535 bytes decoded")
-        return value
+    def to_internal_value(self, data):
+        # The NIC count before each NIC is read: thousands of them are refused at once.
+        if isinstance(data, dict) and isinstance(data.get("nics"), list):
+            instances.check_nic_count(len(data["nics"]))
+        return super().to_internal_value(data)
 
 
 class KeypairSerializer(serializers.ModelSerializer):
@@ -365,8 +389,10 @@ class KeypairSerializer(serializers.ModelSerializer):
 
 
 class KeypairImportSerializer(StrictSerializer):
-    name = StrictCharField(max_length=255)
-    public_key = StrictCharField(max_length=16384, help_text="an OpenSSH public key line")
+    # Not trimmed: "laptop\n" is refused, as by Nova, not stored as "laptop".
+    name = StrictCharField(trim_whitespace=False, validators=[ServiceLimit(limits.KEYPAIR_NAME)])
+    public_key = StrictCharField(validators=[ServiceLimit(limits.PUBLIC_KEY)],
+                                 help_text="an OpenSSH public key line")
 
 
 # --- bare metal -----------------------------------------------------------------------------
@@ -501,7 +527,8 @@ class PortGroupWriteSerializer(StrictSerializer):
     standalone_ports_supported = StrictBooleanField(
         required=False, help_text="default true; false: the members work only bonded (the "
         "switch has no fallback to single links), so none of them may have PXE enabled")
-    ports = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=16,
+    ports = serializers.ListField(child=serializers.UUIDField(), required=False,
+                                  validators=[ServiceLimit(limits.BOND_MEMBERS)],
                                   help_text="member ports (UUIDs) of the same node")
 
 

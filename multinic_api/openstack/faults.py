@@ -25,10 +25,15 @@ def fault_handler(body: Callable[[int, str], dict]) -> Callable:
             return None  # a bug, not a client error
         response = Response(body(code, message), status=code)
         if code == 401:
-            response["WWW-Authenticate"] = 'Keystone uri="{}"'.format(
-                context["request"].build_absolute_uri("/identity/v3"))
+            response["WWW-Authenticate"] = keystone_challenge(context["request"])
         if getattr(exc, "retry_after", None):  # a locked account: when to try again
             response["Retry-After"] = str(exc.retry_after)
         return response
 
     return handle
+
+
+def keystone_challenge(request) -> str:
+    """The ``WWW-Authenticate`` of a 401, as keystonemiddleware sends it: where to get a
+    token."""
+    return 'Keystone uri="{}"'.format(request.build_absolute_uri("/identity/v3"))

@@ -24,11 +24,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import VIF, Instance, Node, Port, PortGroup, Project
-from multinic_api.services import bonding, macs
+from multinic_api.services import bonding, limits, macs
 from multinic_api.services.text import has_nul, refuse_nul
 
-# Ironic's "logical name": RFC 3986 unreserved characters.
-_LOGICAL_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,255}$")
+# Ironic's "logical name": RFC 3986 unreserved characters (\Z: "$" let a final newline by).
+_LOGICAL_NAME = re.compile(r"[A-Za-z0-9._~-]{1,255}\Z")
 _LINK_KEYS = ("switch_id", "port_id", "switch_info")
 UNSET: Any = object()
 
@@ -269,8 +269,14 @@ def lock_node(node: Node) -> None:
         raise NotFound(f"Node {node.pk} not found")
 
 
+def check_member_count(ports: Sequence[Any]) -> None:
+    """A 400 for a port group (or a launch's bond) of more ports than :mod:`.limits` allows."""
+    limits.check_count(ports, limits.BOND_MEMBERS, "member ports of a port group")
+
+
 def _members_for(group: PortGroup, ports: Sequence[Any]) -> list[Port]:
     """Check that ``ports`` may be the members of ``group``; return them in member order."""
+    check_member_count(ports)
     ids = []
     for item in ports:
         key = item.pk if isinstance(item, Port) else item

@@ -183,6 +183,7 @@ class _FreeCarriers:
 def _new_bond(instance: Instance, node: Node, network: Network, request: BondRequest,
               free: _FreeCarriers, where: str, warnings: list[str], position: int) -> Binding:
     """Bond chosen free ports of the node into a group that lives as long as this NIC."""
+    baremetal.check_member_count(request.ports)
     if len(set(map(str, request.ports))) != len(request.ports):
         raise InvalidInput(f"{where}: a port is listed more than once in the bond")
     ports = baremetal.in_member_order(free.take_ports_for_bond(request.ports, network, where))

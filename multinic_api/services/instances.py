@@ -15,6 +15,8 @@ subnets in id order (``ipam.lock_subnets``), then free ranges. No transaction wa
 MAC while it holds a subnet lock.
 """
 
+import base64
+import binascii
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -27,16 +29,16 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
-from multinic_api.services import baremetal, binding, ipam, macs
+from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
 from multinic_api.services.binding import BondRequest, CarrierRequest
 from multinic_api.services.text import refuse_nul
 
 __all__ = ["BondRequest", "CarrierRequest", "NicRequest", "launch_instance", "attach_interface",
-           "detach_interface", "delete_instance"]
+           "detach_interface", "delete_instance", "check_nic_count"]
 
-# Nova's device-tag rule: at most 60 characters, no "/" or ",".
-_TAG = re.compile(r"^[^,/]{1,60}$")
-_METADATA_ITEMS_MAX = 128
+# Nova's device-tag rule (no "/" or ","), and no control characters: a tag is a word the
+# guest reads in meta_data.json. \Z, not $, which also matches before a final newline.
+_TAG = re.compile(r"[^,/\x00-\x1f\x7f]+\Z")
 
 
 @dataclass(frozen=True)
@@ -143,10 +145,10 @@ def launch_instance(
     name = (name or "").strip()
     if not name:
         raise InvalidInput("An instance needs a name")
-    for label, value in (("name", name), ("availability_zone", availability_zone),
-                         ("key_name", key_name)):
-        if value is not None and len(value) > 255:
-            raise InvalidInput(f"An instance {label} may be at most 255 characters")
+    _check_limits(name=name, hostname=hostname, availability_zone=availability_zone,
+                  key_name=key_name, public_key=public_key, user_data=user_data,
+                  config_drive=config_drive, nics=nics)
+    metadata = _metadata(metadata)
     if not isinstance(launch_index, int) or launch_index < 0:
         raise InvalidInput("launch_index must be a non-negative integer")
     target = baremetal.find_node(node, project, is_admin) if node is not None else None
@@ -159,11 +161,11 @@ def launch_instance(
             hostname=_hostname(hostname or name, instance_uuid),
             project=project,
             availability_zone=availability_zone or "nova",
-            metadata=_metadata(metadata),
+            metadata=metadata,
             key_name=key_name,
             public_key=public_key,
             user_data=user_data,
-            config_drive=bool(config_drive),
+            config_drive=config_drive,
             launch_index=launch_index,
             image_ref=image_ref,
             flavor_ref=flavor_ref,
@@ -363,10 +365,12 @@ def _resolve_nics(
             raise InvalidInput(f"{where}: a port, port group or bond needs a bare-metal node; "
                                "launch onto a node")
         refuse_nul(nic.tag, f"{where}: tag")
-        if nic.tag is not None and not _TAG.match(nic.tag):
-            raise InvalidInput(
-                f"{where}: tag '{nic.tag}' must be 1 to 60 characters without '/' or ','"
-            )
+        if nic.tag is not None and (len(nic.tag) > limits.TAG or not _TAG.match(nic.tag)):
+            raise InvalidInput(f"{where}: a tag must be 1 to {limits.TAG} characters without "
+                               "'/', ',' or control characters")
+        if len(fixed_ips) > limits.FIXED_IPS_PER_NIC:
+            raise InvalidInput(f"{where}: at most {limits.FIXED_IPS_PER_NIC} fixed IPs may be "
+                               "requested for one NIC")
         subnets = list(subnets_of[network.pk])
         item = _ResolvedNic(
             network=network,
@@ -410,20 +414,56 @@ def _hostname(text: str, instance_uuid: uuid.UUID) -> str:
     return hostname or f"server-{instance_uuid}"
 
 
+def _check_limits(*, name: str, hostname: str | None, availability_zone: str | None,
+                  key_name: str | None, public_key: str | None, user_data: str | None,
+                  config_drive: Any, nics: Sequence[NicRequest]) -> None:
+    """The size limits of a launch (:mod:`.limits`), here and not in a face, so that every
+    face refuses the same request with the same message."""
+    for what, value in (("An instance name", name), ("An instance hostname", hostname),
+                        ("An availability zone", availability_zone)):
+        limits.check_length(value, limits.NAME, what)
+    limits.check_length(key_name, limits.KEYPAIR_NAME, keypairs.KEY_NAME)
+    limits.check_length(public_key, limits.PUBLIC_KEY, "A public key")
+    if user_data is not None:
+        if len(user_data) > limits.USER_DATA:
+            # Nova's message (InstanceUserDataTooLarge), for Nova's rule.
+            raise InvalidInput(f"User data too large. User data must be no larger than "
+                               f"{limits.USER_DATA} bytes once base64 encoded. Your data is "
+                               f"{len(user_data)} bytes")
+        try:
+            base64.b64decode(user_data, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput("user_data must be base64-encoded") from None
+    if not isinstance(config_drive, bool):
+        raise InvalidInput("config_drive must be true or false")
+    if not isinstance(nics, Sequence) or isinstance(nics, str):
+        raise InvalidInput("nics must be a list of NICs")
+    check_nic_count(len(nics))
+
+
+def check_nic_count(count: int) -> None:
+    """A 400 for a launch of more NICs than ``MULTINIC_MAX_NICS_PER_LAUNCH``. Faces may ask
+    before they read each NIC (a body of thousands), and get this same message."""
+    if count > limits.max_nics():
+        raise InvalidInput(f"At most {limits.max_nics()} NICs may be requested in one launch "
+                           f"(this asks for {count})")
+
+
 def _metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
     if metadata is None:
         return {}
     if not isinstance(metadata, Mapping):
         raise InvalidInput("metadata must be an object of string keys and values")
-    if len(metadata) > _METADATA_ITEMS_MAX:
-        raise InvalidInput(f"metadata may have at most {_METADATA_ITEMS_MAX} items")
+    if len(metadata) > limits.METADATA_ITEMS:
+        raise InvalidInput(f"metadata may have at most {limits.METADATA_ITEMS} items "
+                           f"(it has {len(metadata)})")
     for key, value in metadata.items():
-        if not isinstance(key, str) or not 1 <= len(key) <= 255:
-            raise InvalidInput("metadata keys must be strings of 1 to 255 characters")
+        if not isinstance(key, str) or not 1 <= len(key) <= limits.METADATA_KEY:
+            raise InvalidInput(f"metadata keys must be strings of 1 to {limits.METADATA_KEY} "
+                               "characters")
         refuse_nul(key, "A metadata key")
-        if not isinstance(value, str) or len(value) > 255:
-            raise InvalidInput(
-                f"metadata value for '{key}' must be a string of at most 255 characters"
-            )
+        if not isinstance(value, str) or len(value) > limits.METADATA_VALUE:
+            raise InvalidInput(f"metadata value for '{key}' must be a string of at most "
+                               f"{limits.METADATA_VALUE} characters")
         refuse_nul(value, f"The metadata value for '{key}'")
     return dict(metadata)

@@ -18,10 +18,14 @@ from django.db.models import QuerySet
 
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Keypair
+from multinic_api.services import limits
 from multinic_api.services.text import has_nul, refuse_nul
 
-#: Nova's key pair name rule (microversion 2.92 and later).
-NAME = re.compile(r"^[a-zA-Z0-9 @._-]{1,255}$")
+#: Nova's key pair name rule (microversion 2.92 and later). \Z, not $: "$" also matches
+#: before a final newline, which let "laptop\n" through.
+NAME = re.compile(r"[a-zA-Z0-9 @._-]+\Z")
+#: How a launch's key_name is named in messages (here and in :mod:`.instances`).
+KEY_NAME = "A key_name"
 SSH_KEY_TYPES = frozenset({
     "ssh-rsa", "ssh-dss", "ssh-ed25519", "ssh-ed448", "ecdsa-sha2-nistp256",
     "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
@@ -49,13 +53,15 @@ def fingerprint(public_key: str) -> str:
 
 def import_keypair(user_id: str, name: str, public_key: str,
                    key_type: str = "ssh") -> Keypair:
-    if not isinstance(name, str) or not NAME.match(name):
-        raise InvalidInput("A key pair name is 1 to 255 characters of letters, digits, "
-                           "spaces and @ . _ -")
+    if not isinstance(name, str) or len(name) > limits.KEYPAIR_NAME or not NAME.match(name):
+        raise InvalidInput(f"A key pair name is 1 to {limits.KEYPAIR_NAME} characters of "
+                           "letters, digits, spaces and @ . _ -")
     if key_type != "ssh":
         raise InvalidInput("Only ssh key pairs are supported")
     if not isinstance(public_key, str) or not public_key.strip():
         raise InvalidInput("public_key is required: keys are imported, not generated here")
+    # Before the key is parsed: a 2 MB "key" was taken and then copied into every launch.
+    limits.check_length(public_key, limits.PUBLIC_KEY, "A public key")
     # A comment may be any text, but not one PostgreSQL cannot store (text.py).
     refuse_nul(public_key, "public_key")
     key_fingerprint = fingerprint(public_key)
@@ -88,6 +94,7 @@ def public_key_for(user_id: str, key_name: str | None) -> str | None:
     """The public key a launch with ``key_name`` puts on the instance (400 when unknown)."""
     if key_name is None:
         return None
+    limits.check_length(key_name, limits.KEYPAIR_NAME, KEY_NAME)
     try:
         return get_keypair(user_id, key_name).public_key
     except NotFound:

@@ -1,6 +1,6 @@
 """Creating networks and subnets, with every input checked before anything is written."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import Any
 
 import netaddr
@@ -8,7 +8,7 @@ from django.db import transaction
 
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput
 from multinic_api.models import AllocationPool, FreeRange, Network, Project, Subnet
-from multinic_api.services import ipam
+from multinic_api.services import ipam, limits
 
 AUTO = "auto"  # gateway_ip=AUTO: the subnet's first usable address, as Neutron picks it
 
@@ -45,6 +45,8 @@ def create_network(
 ) -> Network:
     if not 68 <= int(mtu) <= 65535:
         raise InvalidInput(f"MTU {mtu} is out of range; use 68 to 65535 (1500 for Ethernet)")
+    limits.check_length(name, limits.NAME, "A network name")
+    limits.check_length(physical_network, limits.PHYSICAL_NETWORK, "A physical network")
     return Network.objects.create(
         project=project,
         name=name,
@@ -118,6 +120,12 @@ def create_subnet(
     ``allocation_pools`` is a list of ``{"start": ip, "end": ip}`` (default: the whole
     usable range); ``host_routes`` a list of ``{"destination": cidr, "nexthop": ip}``.
     """
+    limits.check_length(name, limits.NAME, "A subnet name")
+    if allocation_pools is not None:
+        allocation_pools = list(allocation_pools)
+    dns_nameservers, host_routes = list(dns_nameservers), list(host_routes)
+    check_list_sizes(allocation_pools=allocation_pools, dns_nameservers=dns_nameservers,
+                     host_routes=host_routes)
     net = _parse_cidr(cidr)
     if ipv6_address_mode is not None:
         if net.version != 6:
@@ -167,6 +175,16 @@ def create_subnet(
                 for r in ipam.free_ranges_for_pools(pools, reserved)
             )
     return subnet
+
+
+def check_list_sizes(*, allocation_pools: Sized | None = None, dns_nameservers: Sized = (),
+                     host_routes: Sized = ()) -> None:
+    """A 400 for a subnet listing more pools, name servers or routes than :mod:`.limits`
+    allows. Faces may ask before they read each item (a list of thousands)."""
+    if allocation_pools is not None:
+        limits.check_count(allocation_pools, limits.ALLOCATION_POOLS, "allocation pools")
+    limits.check_count(dns_nameservers, limits.DNS_NAMESERVERS, "DNS name servers")
+    limits.check_count(host_routes, limits.HOST_ROUTES, "host routes")
 
 
 def _parse_cidr(cidr: str, *, allow_default: bool = False) -> netaddr.IPNetwork:

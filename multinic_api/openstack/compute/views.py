@@ -1,14 +1,9 @@
 """Nova-compatible compute subset under /compute/v2.1/ for python-novaclient, openstacksdk
 and the openstack CLI: versions, flavors, os-networks, servers and os-interface."""
 
-import base64
-import binascii
-import re
 import secrets
 import uuid
 
-from django.conf import settings
-from django.db import DatabaseError, connection, transaction
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,8 +14,7 @@ from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
-from multinic_api.services import catalog, instances, keypairs
-from multinic_api.services.text import has_nul
+from multinic_api.services import catalog, instances, keypairs, name_filter
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
 _FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
@@ -143,22 +137,6 @@ def _uuid_or_none(value):
         return None
 
 
-def _check_name_regex(pattern: str) -> None:
-    """Nova's ``name`` filter is a regular expression, matched by the database. A 400 for
-    one it cannot use: Python's ``re`` decides on SQLite (Django matches with it there);
-    PostgreSQL has its own syntax (``(?P<n>...)`` is Python's only) and takes no NUL. Each
-    was a database error, a 500."""
-    try:
-        re.compile(pattern)
-        if has_nul(pattern):
-            raise re.error("NUL character")
-        if connection.vendor == "postgresql":
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT '' ~ %s", [pattern])
-    except (re.error, DatabaseError):
-        raise InvalidInput(f"Invalid regular expression for name: {pattern}") from None
-
-
 def _limit(value: str | None) -> int:
     """A list's ``limit`` as Nova reads it: any non-negative integer, at most MAX_LIMIT (so
     one of 5,000 digits is MAX_LIMIT too, read without int(), which refuses over 4,300
@@ -189,29 +167,33 @@ class ServersView(ComputeView):
         servers = instances.instances_with_interfaces().filter(
             pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin)
         ).order_by("-created", "uuid")
+        visible = servers
         name = request.query_params.get("name")
         if name:
-            _check_name_regex(name)
-            servers = servers.filter(name__regex=name)
+            servers = name_filter.matching(servers, name)
         marker = request.query_params.get("marker")
         if marker:
-            anchor = servers.filter(pk=_uuid_or_none(marker)).first()
+            # Any visible server, as in Nova (and no regex run outside name_filter.evaluated).
+            anchor = visible.filter(pk=_uuid_or_none(marker)).first()
             if anchor is None:
                 raise InvalidInput(f"marker [{marker}] not found")
             servers = servers.filter(created__lte=anchor.created).exclude(pk=anchor.pk)
         limit = _limit(request.query_params.get("limit"))
-        servers = list(servers[:limit])
-        if self.detail:
-            body = {"servers": [presenters.server(request, s, self.version) for s in servers]}
-        else:
-            body = {"servers": [presenters.server_brief(request, s) for s in servers]}
-        if limit and len(servers) == limit:
+        page = name_filter.evaluated(servers[:limit], lambda server: server) if name else list(
+            servers[:limit])
+        body = {"servers": [self._present(server) for server in page]}
+        if limit and len(page) == limit:
             query = request.query_params.copy()
-            query["marker"] = str(servers[-1].pk)
+            query["marker"] = str(page[-1].pk)
             query["limit"] = str(limit)
             body["servers_links"] = [{"rel": "next", "href": request.build_absolute_uri(
                 f"{request.path}?{query.urlencode()}")}]
         return Response(body)
+
+    def _present(self, server: Instance) -> dict:
+        if self.detail:
+            return presenters.server(self.request, server, self.version)
+        return presenters.server_brief(self.request, server)
 
     def post(self, request):
         spec = self.body("server")
@@ -230,20 +212,12 @@ class ServersView(ComputeView):
                 raise InvalidInput(f"{count} other than 1 is not supported: launch one server "
                                    "per request")
         user_data = spec.get("user_data")
-        if user_data is not None:
-            try:
-                base64.b64decode(user_data, validate=True)
-            except (binascii.Error, ValueError, TypeError):
-                raise InvalidInput("Invalid input for field/attribute user_data: it must be "
-                                   "base64") from None
         metadata = spec.get("metadata")
         key_name = spec.get("key_name")
         if key_name is not None and not isinstance(key_name, str):
             raise InvalidInput("Invalid input for field/attribute key_name: a string is required")
         public_key = keypairs.public_key_for(self.scope.user_id, key_name)
-        config_drive = spec.get("config_drive", False)
-        if isinstance(config_drive, str):
-            config_drive = config_drive.lower() in ("true", "1", "yes")
+        config_drive = _boolean("config_drive", spec.get("config_drive", False))
         zone, node = _zone_and_node(spec.get("availability_zone"))
         instance = instances.launch_instance(
             project=self.scope.require_project(),
@@ -256,7 +230,7 @@ class ServersView(ComputeView):
             key_name=key_name,
             public_key=public_key,
             user_data=user_data,
-            config_drive=bool(config_drive),
+            config_drive=config_drive,
             image_ref=catalog.find_image(image_ref)["id"] if image_ref else "",
             flavor_ref=catalog.find_flavor(flavor_ref)["id"],
         )
@@ -281,9 +255,7 @@ class ServersView(ComputeView):
         if not isinstance(networks, list):
             raise InvalidInput('Invalid input for field/attribute networks: a list, "auto" '
                                'or "none" is required')
-        if len(networks) > settings.MULTINIC_MAX_NICS_PER_LAUNCH:
-            raise InvalidInput(f"At most {settings.MULTINIC_MAX_NICS_PER_LAUNCH} networks may "
-                               "be requested")
+        instances.check_nic_count(len(networks))  # before each is read
         nics = []
         for item in networks:
             if not isinstance(item, dict):
@@ -315,6 +287,23 @@ class ServersDetailView(ServersView):
 
     detail = True
     http_method_names = ["get", "head", "options"]
+
+
+# Nova's ``parameter_types.boolean``: JSON true/false, or exactly these strings.
+_TRUE = frozenset({"True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes"})
+_FALSE = frozenset({"False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no"})
+
+
+def _boolean(field: str, value) -> bool:
+    """A boolean parameter as Nova reads one; anything else (an object, 2, "maybe") is
+    Nova's 400, where it was taken as true."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise InvalidInput(f"Invalid input for field/attribute {field}. Value: {value!r:.80}. It is "
+                       "not a boolean: true or false, or one of the strings 'true', 'false', "
+                       "'1', '0', 'yes', 'no', 'on', 'off'")
 
 
 def _zone_and_node(value) -> tuple[str, str | None]:

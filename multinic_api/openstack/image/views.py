@@ -6,6 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
+from multinic_api.exceptions import NotFound
+from multinic_api.openstack.image.faults import glance_fault
 from multinic_api.services import catalog
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
@@ -31,6 +33,9 @@ class ImageView(APIView):
     authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
     permission_classes = [IsAuthenticated]
 
+    def get_exception_handler(self):
+        return glance_fault
+
 
 class VersionsView(ImageView):
     authentication_classes = []
@@ -53,27 +58,22 @@ class ImagesView(ImageView):
                          "schema": "/v2/schemas/images", "first": "/v2/images"})
 
 
-def _not_found(message: str) -> Response:
-    return Response({"code": 404, "title": "Not Found", "message": message}, status=404)
-
-
 class ImageDetailView(ImageView):
     def get(self, request, image_id):
         item = catalog.find_image(image_id)
         if item is None:
-            return _not_found(f"No image found with ID {image_id}")
+            raise NotFound(f"No image found with ID {image_id}")
         return Response(image_body(item))
 
 
-class NoSuchResourceView(APIView):
-    """Any other URL under /image/: Glance's JSON 404, not Django's HTML page."""
+class NoSuchResourceView(ImageView):
+    """Any other URL under /image/: Glance's 404, not Django's HTML page."""
 
-    schema = None
     authentication_classes = []
     permission_classes = [AllowAny]
 
     def _not_found(self, request, *args, **kwargs):
-        return _not_found(f"The resource could not be found: there is no {request.path} in "
-                          "the image API.")
+        raise NotFound(f"The resource could not be found: there is no {request.path} in the "
+                       "image API.")
 
     get = post = put = patch = delete = head = options = _not_found

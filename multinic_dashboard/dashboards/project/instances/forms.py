@@ -16,7 +16,7 @@ class AttachInterface(forms.SelfHandlingForm):
     fixed_ip = forms.CharField(label=_("Fixed IP Address"), required=False,
                                help_text=_("Optional: an address of one of the network's "
                                            "subnets; otherwise the next free one"))
-    tag = forms.CharField(label=_("Device Tag"), required=False, max_length=60,
+    tag = forms.CharField(label=_("Device Tag"), required=False,  # the API's limit, not one here
                           help_text=_("Optional: shown to the guest in meta_data.json"))
 
     def __init__(self, request, *args, instance=None, **kwargs):

@@ -45,7 +45,8 @@ def _json_list(text: str, what: str) -> list:
 
 
 class SetDetailsAction(workflows.Action):
-    name = forms.CharField(max_length=255, label=_("Instance Name"))
+    # No max_length: the launch's limits are the API's, and its message is what is shown.
+    name = forms.CharField(label=_("Instance Name"))
     # Native selects (not Horizon's themable dropdowns): keyboard users and the wizard's
     # script both work with them as with any other field.
     key_name = forms.ChoiceField(label=_("Key Pair"), required=False,
@@ -53,7 +54,8 @@ class SetDetailsAction(workflows.Action):
     user_data = forms.CharField(
         label=_("Customization Script"), required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("User data for cloud-init (at most 64 KiB); written to the config drive."))
+        help_text=_("User data for cloud-init, written to the config drive. As in Nova, at "
+                    "most 65,535 bytes once base64-encoded (about 48 KiB of text)."))
     metadata = forms.CharField(
         label=_("Metadata"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("key=value, one per line: the instance's meta in meta_data.json."))

@@ -32,13 +32,14 @@ class CreateNetwork(forms.SelfHandlingForm):
     # Only administrators see these; the API refuses them from anyone else.
     ADMIN_ONLY = ("shared", "physical_network")
 
-    name = forms.CharField(label=_("Network Name"), max_length=255, required=False)
+    # Lengths are the API's rule, not the form's: its message is shown (show_api_error).
+    name = forms.CharField(label=_("Network Name"), required=False)
     mtu = forms.IntegerField(label=_("MTU"), required=False,
                              help_text=_("Optional: 68 to 65535; empty for 1500 (Ethernet)"))
     shared = forms.BooleanField(label=_("Shared"), required=False,
                                 help_text=_("Every project may attach to a shared network"))
     physical_network = forms.CharField(
-        label=_("Physical Network"), max_length=64, required=False,
+        label=_("Physical Network"), required=False,
         help_text=_("Optional: the provider network it runs on, e.g. physnet1; bare-metal "
                     "NICs bind to ports on the same physical network"))
 
@@ -97,7 +98,7 @@ class CreateSubnet(forms.SelfHandlingForm):
                        ("none", _("No gateway")),
                        ("explicit", _("This address:")))
 
-    name = forms.CharField(label=_("Subnet Name"), max_length=255, required=False)
+    name = forms.CharField(label=_("Subnet Name"), required=False)
     cidr = forms.CharField(
         label=_("Network Address"), max_length=64,
         help_text=_("In CIDR notation, IPv4 or IPv6: 10.0.0.0/24, 2001:db8::/64. The IP version "
