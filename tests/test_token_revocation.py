@@ -208,3 +208,13 @@ def test_a_project_switch_revokes_the_token_it_replaces(cloud, client):
     client.get("/auth/switch_name/project-a/?next=/project/")
     assert identity.validate_token(client.session["token"].id).project == cloud.project_a
     assert identity.validate_token(after) is None
+
+
+def test_the_image_face_refuses_an_unscoped_token(cloud, alice_tokens):
+    """Glance's policies give an unscoped token no role, so nothing: a 403 in its format."""
+    tokens, _ = alice_tokens
+    response = with_token(tokens["unscoped"]).get("/image/v2/images")
+    assert response.status_code == 403, response.content
+    body = response.json()
+    assert body["code"] == "403 Forbidden" and "unscoped token" in body["message"]
+    assert with_token(tokens["scoped"]).get("/image/v2/images").status_code == 200

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
+from multinic_api.api.tenancy import HasProjectScope
 from multinic_api.exceptions import NotFound
 from multinic_api.openstack.image.faults import glance_fault
 from multinic_api.services import catalog
@@ -31,7 +32,7 @@ def image_body(item: dict) -> dict:
 class ImageView(APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, HasProjectScope]
 
     def get_exception_handler(self):
         return glance_fault
