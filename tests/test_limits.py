@@ -252,3 +252,27 @@ def test_a_bond_of_more_than_16_ports_is_refused_alike_everywhere(faces, cloud):
                                                   "name": "big", "ports": ports}, format="json")
     assert admin.status_code == 400 and expected in admin.json()["detail"], admin.content
     assert not Instance.objects.exists() and not PortGroup.objects.exists()
+
+
+def test_the_nic_ceiling_holds_for_attached_nics_too(cloud, nova, settings):
+    """Attaching one NIC after another cannot reach what one launch may not ask for: the
+    next attach is a 409 through /api/ and Nova's os-interface alike, with nothing added."""
+    settings.MULTINIC_MAX_NICS_PER_LAUNCH = 2
+    instance = instances.launch_instance(
+        project=cloud.project_a, name="vm",
+        nics=[instances.NicRequest(network_id=cloud.net_a.pk)])
+    attached = cloud.a.post(f"/api/instances/{instance.uuid}/interfaces/",
+                            {"network_id": str(cloud.net_a.pk)}, format="json")
+    assert attached.status_code == 201, attached.content
+    refused = cloud.a.post(f"/api/instances/{instance.uuid}/interfaces/",
+                           {"network_id": str(cloud.net_a.pk)}, format="json")
+    assert refused.status_code == 409, refused.content
+    message = refused.json()["detail"]
+    assert message == (f"Instance {instance.uuid} already has 2 NICs, the most an instance "
+                       "may have; detach one first")
+    nova_refused = nova.post(f"/compute/v2.1/servers/{instance.uuid}/os-interface",
+                             {"interfaceAttachment": {"net_id": str(cloud.net_a.pk)}},
+                             format="json")
+    assert nova_refused.status_code == 409
+    assert nova_refused.json()["conflictingRequest"]["message"] == message
+    assert VIF.objects.filter(instance=instance).count() == 2

@@ -190,6 +190,12 @@ def attach_interface(
     (resolved,) = _resolve_nics([nic], project or instance.project, is_admin, instance.node)
     with transaction.atomic():
         _lock_instance(instance)
+        # The launch's NIC ceiling holds for the instance's life: attaching one by one must
+        # not reach what one launch may not ask for. Counted under the instance's lock, so
+        # two attaches at once cannot both take the last place.
+        if instance.vifs.count() >= limits.max_nics():
+            raise Conflict(f"Instance {instance.uuid} already has {limits.max_nics()} NICs, "
+                           "the most an instance may have; detach one first")
         last = instance.vifs.aggregate(last=Max("position"))["last"]
         (vif,) = _add_vifs(instance, [resolved], first_position=0 if last is None else last + 1,
                            warnings=warnings if warnings is not None else [])

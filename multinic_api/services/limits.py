@@ -54,7 +54,8 @@ NAME_FILTER_PROGRAM = 1000
 
 
 def max_nics() -> int:
-    """The most NICs one launch may have (``MULTINIC_MAX_NICS_PER_LAUNCH``)."""
+    """The most NICs one launch may ask for, and one instance may hold after attaching more
+    (``MULTINIC_MAX_NICS_PER_LAUNCH``)."""
     return settings.MULTINIC_MAX_NICS_PER_LAUNCH
 
 

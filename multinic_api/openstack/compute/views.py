@@ -14,6 +14,7 @@ from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import Instance
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.openstack.faults import fault_handler
+from multinic_api.openstack.rendering import OpenStackRendering
 from multinic_api.services import catalog, instances, keypairs, name_filter
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
@@ -30,7 +31,7 @@ def _nova_body(code: int, message: str) -> dict:
 nova_fault = fault_handler(_nova_body)
 
 
-class ComputeView(APIView):
+class ComputeView(OpenStackRendering, APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
     permission_classes = [IsAuthenticated, HasProjectScope]

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.openstack.faults import fault_handler
+from multinic_api.openstack.rendering import OpenStackRendering
 from multinic_identity import lockout
 from multinic_identity import services as identity
 from multinic_identity.models import AuthToken
@@ -31,7 +32,7 @@ def _keystone_body(code: int, message: str) -> dict:
 _keystone_error = fault_handler(_keystone_body)
 
 
-class IdentityView(APIView):
+class IdentityView(OpenStackRendering, APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = []
     permission_classes = [AllowAny]

@@ -9,6 +9,7 @@ from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope
 from multinic_api.exceptions import NotFound
 from multinic_api.openstack.image.faults import glance_fault
+from multinic_api.openstack.rendering import OpenStackRendering
 from multinic_api.services import catalog
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
@@ -29,7 +30,7 @@ def image_body(item: dict) -> dict:
     }
 
 
-class ImageView(APIView):
+class ImageView(OpenStackRendering, APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
     permission_classes = [IsAuthenticated, HasProjectScope]
