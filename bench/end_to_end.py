@@ -129,6 +129,9 @@ class Server:
         self.port = port or free_port()
         self.log = Path(tempfile.mkdtemp(prefix="multinic-bench-gunicorn-")) / "gunicorn.log"
         self.process: subprocess.Popen | None = None
+        # DEBUG off needs a strong key of the site's own: the environment's, else one made
+        # for this server (the same across its restarts).
+        self.secret_key = os.environ.get("MULTINIC_SECRET_KEY") or secrets.token_urlsafe(50)
 
     def command(self) -> list[str]:
         command = [sys.executable, "-m", "gunicorn", "multinic_dashboard.wsgi:application",
@@ -141,7 +144,7 @@ class Server:
     def start(self, timeout: float = 60) -> float:
         """Start and wait until a worker answers; the seconds that took."""
         env = dict(os.environ, DATABASE_URL=self.database_url, MULTINIC_DEBUG="0",
-                   MULTINIC_ALLOWED_HOSTS="127.0.0.1")
+                   MULTINIC_ALLOWED_HOSTS="127.0.0.1", MULTINIC_SECRET_KEY=self.secret_key)
         started = time.perf_counter()
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
@@ -1240,7 +1243,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     os.environ.setdefault("MULTINIC_DEBUG", "0")
-    # DEBUG off needs a strong key of the site's own; this run's servers inherit this one.
+    # DEBUG off needs a strong key of the site's own (this process's settings; its servers
+    # make their own unless the environment gives one: Server.start).
     os.environ.setdefault("MULTINIC_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("MULTINIC_ALLOWED_HOSTS", "127.0.0.1")
     import django

@@ -278,11 +278,16 @@ def _keystone_format(ctx, response, case):
 
 
 def _glance_format(ctx, response, case):
-    """Glance's error: ``{"code": <status>, "title": "...", "message": "..."}``."""
+    """Glance's error as WebOb writes it for a JSON client: ``{"code": "<status line>",
+    "title": "...", "message": "..."}``; a 401 is keystonemiddleware's, which answers in
+    front of Glance (Keystone's shape)."""
     body = _error_body(response, case)
     if body is None:
         return None
-    assert isinstance(body, dict) and body.get("code") == response.status_code \
+    if response.status_code == 401:
+        return _keystone_format(ctx, response, case)
+    assert isinstance(body, dict) and isinstance(body.get("code"), str) \
+        and body["code"].startswith(f"{response.status_code} ") \
         and isinstance(body.get("title"), str) and isinstance(body.get("message"), str), \
         f"not a Glance error: {body!r}"
     return True
