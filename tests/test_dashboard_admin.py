@@ -16,7 +16,7 @@ from django.urls import reverse
 
 import multinic_dashboard
 from multinic_api.models import VIF, Node, Port, PortGroup
-from multinic_api.services import instances, subnets
+from multinic_api.services import baremetal, instances, subnets
 from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
 from multinic_dashboard.dashboards.admin.vifs import views as vif_views
 from multinic_dashboard.site.inprocess import InProcessAdapter
@@ -480,7 +480,7 @@ def test_node_page_shows_ports_and_port_groups(as_admin, node, bare_metal_instan
     assert response.status_code == 200
     ports = response.context["ports_table"]
     groups = response.context["port_groups_table"]
-    assert [p.mac for p in ports.data] == sorted(p.mac for p in node.ports)
+    assert [p.mac for p in ports.data] == [p.mac for p in node.ports]  # creation order
     port_cells = {row.cells["mac"].data: {n: str(c.data) for n, c in row.cells.items()}
                   for row in ports.get_rows()}
     first, last = port_cells[node.ports[0].mac], port_cells[node.ports[3].mac]
@@ -502,6 +502,20 @@ def test_node_page_shows_ports_and_port_groups(as_admin, node, bare_metal_instan
     html = response.content.decode()
     assert f'href="{instance_url(bare_metal_instance)}"' in html
     assert "Create Port Group" in html
+
+
+def test_node_page_lists_ports_and_groups_in_the_api_s_creation_order(as_admin, cloud):
+    # The API lists in creation order (as Ironic does); the tables keep that order, not MAC
+    # or name order: here creation order is the reverse of both.
+    node = baremetal.create_node("node-order", cloud.project_a)
+    macs = ["52:54:00:00:0c:03", "52:54:00:00:0c:02", "52:54:00:00:0c:01"]
+    ports = [baremetal.create_port(node, mac) for mac in macs]
+    for name, port in zip(["z-bond", "a-bond"], ports, strict=False):
+        baremetal.create_port_group(node, name, ports=[port])
+    response = as_admin.get(detail_url(node))
+    assert response.status_code == 200
+    assert [p.mac for p in response.context["ports_table"].data] == macs
+    assert [g.name for g in response.context["port_groups_table"].data] == ["z-bond", "a-bond"]
 
 
 def test_node_page_shows_a_bond_made_by_a_launch(as_admin, cloud, node):

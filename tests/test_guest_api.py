@@ -644,6 +644,89 @@ def test_detach_shrinks_network_info_and_network_data_keeping_order(cloud, stati
         v.mac for v in remaining]
 
 
+# --- the corners Nova's generator skips (issue 17; nova.md 2.1 and 4.2) -------------------------
+
+#: What Nova's metadata_for_config_drive writes without user data (nova.md 4.2), by path.
+NOVA_DRIVE_PATHS = sorted(
+    ["ec2/2009-04-04/meta-data.json", "ec2/latest/meta-data.json",
+     "openstack/2012-08-10/meta_data.json", "openstack/2013-04-04/meta_data.json",
+     "openstack/2013-10-17/meta_data.json", "openstack/2013-10-17/vendor_data.json"]
+    + [f"openstack/{version}/{name}"
+       for version in ["2015-10-15", "2016-06-30"]
+       for name in ["meta_data.json", "vendor_data.json", "network_data.json"]]
+    + [f"openstack/{version}/{name}"
+       for version in ["2016-10-06", "2017-02-22", "2018-08-27", "2020-10-14", "2025-04-04",
+                       "latest"]
+       for name in ["meta_data.json", "vendor_data.json", "network_data.json",
+                    "vendor_data2.json"]])
+
+
+def test_an_instance_without_nics_gets_nova_s_empty_network_data(cloud):
+    # nova.md 4.2: network_data.json is still written for every version from 2015-10-15, and
+    # it holds ``{}`` (get_network_metadata returned None for the empty network_info).
+    bare = launch(cloud.a, [], name="no-nics", config_drive=True)
+    drive = listing(cloud.a, bare["uuid"])
+    assert sorted(f["path"] for f in drive["files"]) == NOVA_DRIVE_PATHS
+    for entry in drive["files"]:
+        if entry["path"].endswith("/network_data.json"):
+            assert cloud.a.get(entry["url"]).content == b"{}", entry["path"]
+    iso = cloud.a.get(url(bare["uuid"], "config_drive.iso"))
+    assert iso.status_code == 200
+    files = read_iso(iso.content)
+    assert sorted(files) == NOVA_DRIVE_PATHS
+    assert files["openstack/latest/network_data.json"] == b"{}"
+    assert files["openstack/2015-10-15/network_data.json"] == b"{}"
+    assert cloud.a.get(url(bare["uuid"], "network_info/")).json() == []
+
+
+def test_detaching_the_last_nic_leaves_nova_s_empty_network_data(cloud):
+    mine = launch(cloud.a, [nic(cloud.net_a)])
+    [vif] = vifs_of(mine["uuid"])
+    assert cloud.a.delete(url(mine["uuid"], f"interfaces/{vif.uuid}/")).status_code == 204
+    body = cloud.a.get(url(mine["uuid"], "config_drive/openstack/latest/network_data.json"))
+    assert body.status_code == 200 and body.content == b"{}"
+
+
+def test_a_nic_on_a_network_without_subnets_gets_no_link_and_takes_no_number(cloud,
+                                                                              static_net):
+    # nova.md 2.1: Neutron gives a port without fixed IPs no subnets; Nova's generator skips
+    # that VIF (no link, no network, no interface number). network_info still lists it.
+    bare_net = subnets.create_network(cloud.project_a, "no-subnet", mtu=1400)
+    mine = launch(cloud.a, [nic(static_net), nic(bare_net), nic(static_net)])
+    first, bare, third = vifs_of(mine["uuid"])
+    info = cloud.a.get(url(mine["uuid"], "network_info/")).json()
+    assert [item["id"] for item in info] == [str(first.uuid), str(bare.uuid), str(third.uuid)]
+    assert info[1]["network"]["subnets"] == []
+    data = json.loads(cloud.a.get(
+        url(mine["uuid"], "config_drive/openstack/latest/network_data.json")).content)
+    [v4_first], [v6_first] = fixed_ips_of(first, static_net.subnets.get(ip_version=4)), \
+        fixed_ips_of(first, static_net.subnets.get(ip_version=6))
+    [v4_third], [v6_third] = fixed_ips_of(third, static_net.subnets.get(ip_version=4)), \
+        fixed_ips_of(third, static_net.subnets.get(ip_version=6))
+    net_id = str(static_net.id)
+    v4_routes = [{"network": "0.0.0.0", "netmask": "0.0.0.0", "gateway": "172.16.5.1"},
+                 {"network": "10.99.0.0", "netmask": "255.255.0.0", "gateway": "172.16.5.254"}]
+    v6_routes = [{"network": "::", "netmask": "::", "gateway": "2001:db8:5::1"}]
+    dns4 = [{"type": "dns", "address": "172.16.5.53"}, {"type": "dns", "address": "9.9.9.9"}]
+    dns6 = [{"type": "dns", "address": "2001:db8:5::53"}]
+
+    def static(n, link, v4, v6):
+        return [{"id": f"network{n}", "type": "ipv4", "link": link, "ip_address": v4,
+                 "netmask": "255.255.255.0", "routes": v4_routes, "network_id": net_id,
+                 "services": dns4},
+                {"id": f"network{n + 1}", "type": "ipv6_slaac", "link": link, "ip_address": v6,
+                 "netmask": "ffff:ffff:ffff:ffff::", "routes": v6_routes, "network_id": net_id,
+                 "services": dns6}]
+
+    assert data == {
+        "links": [{"id": v.devname, "vif_id": str(v.uuid), "type": "bridge", "mtu": 9000,
+                   "ethernet_mac_address": v.mac} for v in (first, third)],
+        "networks": [*static(0, first.devname, v4_first, v6_first),
+                     *static(2, third.devname, v4_third, v6_third)],
+        "services": dns4 + dns6,
+    }
+
+
 # --- query count ------------------------------------------------------------------------------
 
 def _queries(client, instance_uuid, tail):

@@ -177,17 +177,25 @@ def test_vector_g_enable_dhcp_without_server_keeps_mtu_and_devname():
     }
 
 
-def test_a_subnet_without_addresses_gives_no_network_but_the_link_stays():
+def test_a_subnet_without_addresses_gives_no_network_and_no_dns_but_the_link_stays():
+    # nova.md 2.1: the link is made for a VIF with subnets; a network entry (and its DNS in
+    # the top-level services) only for a first subnet that has an address.
     subnet = {**new_subnet(4), "ips": []}
-    result = network_data([new_vif([subnet])])
-    assert len(result["links"]) == 1 and result["networks"] == []
-    assert result["services"] == DNS4  # DNS of every subnet, as SPEC 4 says
+    assert network_data([new_vif([subnet])]) == {
+        "links": [{"id": "interface0", "vif_id": VIF_ID, "type": "phy", "mtu": 1500,
+                   "ethernet_mac_address": "aa:aa:aa:aa:aa:aa"}],
+        "networks": [],
+        "services": [],
+    }
 
 
-def test_the_first_subnet_with_an_address_is_used_per_version():
+def test_only_the_first_subnet_per_version_is_used_even_without_an_address():
+    # nova.md 2.1: _get_first_network takes the first subnet of the version; when it has no
+    # address there is no entry for that version, a later subnet is not tried.
     empty = {**new_subnet(4), "cidr": "10.9.0.0/24", "ips": []}
-    result = network_data([new_vif([empty, new_subnet(4)])])
-    assert [n["ip_address"] for n in result["networks"]] == ["10.10.0.2"]
+    result = network_data([new_vif([empty, new_subnet(4), new_subnet(6)])])
+    assert result["networks"] == [{**STATIC6, "id": "network0"}]
+    assert result["services"] == DNS6
 
 
 def test_no_gateway_means_no_default_route():
@@ -203,6 +211,89 @@ def test_top_level_dns_is_deduplicated_in_order_of_first_appearance():
     result = network_data([new_vif([a]), new_vif([b], address="aa:aa:aa:aa:aa:ab")])
     assert [s["address"] for s in result["services"]] == ["192.0.2.53", "192.0.2.54",
                                                          "192.0.2.55"]
+
+
+# --- the corners where Nova's generator skips or collects differently (issue 17) -----------
+
+A_ID, B_ID, C_ID = ("c0000000-0000-4000-8000-00000000000a", "c0000000-0000-4000-8000-00000000000b",
+                    "c0000000-0000-4000-8000-00000000000c")
+NET_B = "22222222-2222-2222-2222-222222222222"
+
+
+def test_a_vif_without_subnets_gets_no_link_and_takes_no_number():
+    # nova.md 2.1 (get_network_metadata: ``if not vif['network'].get('subnets'): continue``
+    # before ``ifc_num += 1``): the third VIF is interface1, its network network1.
+    first = new_vif([new_subnet(4)], vif_id=A_ID)
+    bare = new_vif([], address="aa:aa:aa:aa:aa:ab", net_id=NET_B, vif_id=B_ID)
+    third = new_vif([new_subnet(6)], address="aa:aa:aa:aa:aa:ac", vif_id=C_ID)
+    assert network_data([first, bare, third]) == {
+        "links": [
+            {"id": "interface0", "vif_id": A_ID, "type": "phy", "mtu": 1500,
+             "ethernet_mac_address": "aa:aa:aa:aa:aa:aa"},
+            {"id": "interface1", "vif_id": C_ID, "type": "phy", "mtu": 1500,
+             "ethernet_mac_address": "aa:aa:aa:aa:aa:ac"},
+        ],
+        "networks": [
+            STATIC4,
+            {"id": "network1", "type": "ipv6", "link": "interface1", "ip_address": "fd00::2",
+             "netmask": "ffff:ffff:ffff::",
+             "routes": [{"network": "::", "netmask": "::", "gateway": "fd00::1"},
+                        {"network": "::", "netmask": "ffff:ffff:ffff::",
+                         "gateway": "fd00::1:1"}],
+             "network_id": NET_ID, "services": DNS6},
+        ],
+        "services": DNS4 + DNS6,
+    }
+
+
+def test_a_vif_without_a_network_is_skipped_too():
+    # nova.md 2.1: ``if not vif.get('network')`` is the same skip.
+    vif = {**new_vif([]), "network": None}
+    assert network_data([vif, new_vif([new_subnet(4)], vif_id=A_ID)])["links"] == [
+        {"id": "interface0", "vif_id": A_ID, "type": "phy", "mtu": 1500,
+         "ethernet_mac_address": "aa:aa:aa:aa:aa:aa"}]
+
+
+def test_vifs_none_of_which_has_a_subnet_give_three_empty_lists():
+    # nova.md 2.1: network_info is not empty, so Nova returns its three lists, empty.
+    assert network_data([new_vif([]), new_vif([], vif_id=B_ID)]) == {
+        "links": [], "networks": [], "services": []}
+
+
+def test_no_vifs_at_all_is_an_empty_document():
+    # nova.md 2.1 and 4.2: get_network_metadata returns None for an empty network_info and
+    # the metadata writes ``{}`` for network_data.json.
+    assert network_data([]) == {}
+    assert network_data([], {}) == {}
+
+
+def test_top_level_dns_comes_only_from_the_subnets_that_made_a_network():
+    # nova.md 2.1 and vector D: each VIF's first IPv4 and first IPv6 subnet; the DNS of a
+    # second subnet of either version is not collected.
+    second_v4 = {**new_subnet(4), "cidr": "10.20.0.0/24",
+                 "dns": [ip("10.20.0.53", None, 4)], "ips": [fixed("10.20.0.2", 4)]}
+    second_v6 = {**new_subnet(6), "cidr": "fd01::/48", "dns": [ip("fd01::53", None, 6)],
+                 "ips": [fixed("fd01::2", 6)]}
+    dhcp_v4 = new_subnet(4, dhcp_server="1.1.1.1")
+    dhcp_v4["dns"] = [ip("10.30.0.53", None, 4)]
+    vif = new_vif([new_subnet(4), second_v4, new_subnet(6), second_v6])
+    dhcp = new_vif([dhcp_v4, {**second_v4, "dns": [ip("10.40.0.53", None, 4)]}],
+                   address="aa:aa:aa:aa:aa:ab", net_id=NET_B, vif_id=B_ID)
+    assert network_data([vif, dhcp]) == {
+        "links": [
+            {"id": "interface0", "vif_id": VIF_ID, "type": "phy", "mtu": 1500,
+             "ethernet_mac_address": "aa:aa:aa:aa:aa:aa"},
+            {"id": "interface1", "vif_id": B_ID, "type": "phy", "mtu": None,
+             "ethernet_mac_address": "aa:aa:aa:aa:aa:ab"},
+        ],
+        "networks": [
+            STATIC4, STATIC6,
+            {"id": "network2", "type": "ipv4_dhcp", "link": "interface1", "network_id": NET_B},
+        ],
+        # A DHCP subnet made a network entry, so its DNS counts (without per-network
+        # services); 10.20.0.53, fd01::53 and 10.40.0.53 are on second subnets.
+        "services": [*DNS4, *DNS6, {"type": "dns", "address": "10.30.0.53"}],
+    }
 
 
 # Vector H: Nova's Ironic driver, a port group carrying the VIF.
@@ -299,3 +390,49 @@ def test_an_unknown_carrier_is_a_programming_error():
     vif = new_vif([new_subnet(4)])
     with pytest.raises(TypeError):
         network_data([vif], {VIF_ID: object()})
+
+
+def test_a_carried_vif_without_subnets_gives_no_bond_and_no_member_links():
+    # nova.md 3.1-3.2: the Ironic driver walks the links get_network_metadata made, so a VIF
+    # that got none gets no bond link, no member phy links; a single port the same.
+    bonded = new_vif([], vif_id=A_ID)
+    single = new_vif([], address="aa:aa:aa:aa:aa:ab", vif_id=B_ID)
+    network_info = [bonded, single, *h_network_info()]
+    carriers = {A_ID: PortGroupRecord("pg-a", "802.3ad", [PortRecord("p1", "52:54:00:00:00:01"),
+                                                          PortRecord("p2", "52:54:00:00:00:02")]),
+                B_ID: PortRecord("p3", "52:54:00:00:00:03"),
+                H_VIF: h_port_group(None)}
+    assert network_data(network_info, carriers) == {
+        "links": [
+            {"id": "interface0", "vif_id": H_VIF, "type": "bond", "mtu": None,
+             "ethernet_mac_address": "de:ad:be:ef:ca:fe", "bond_mode": "active-backup",
+             "bond_links": [P1, P2], "bond_miimon": 100, "bond_xmit_hash_policy": "layer3+4"},
+            {"id": P1, "type": "phy", "ethernet_mac_address": "00:00:00:00:00:01"},
+            {"id": P2, "type": "phy", "ethernet_mac_address": "00:00:00:00:00:02"},
+        ],
+        "networks": H_NETWORKS,
+        "services": [{"type": "dns", "address": "192.168.122.1"},
+                     {"type": "dns", "address": "192.168.122.2"}],
+    }
+
+
+def test_bond_members_keep_the_order_they_are_listed_in_not_mac_order():
+    # nova.md 3.2: bond_links and the member links in the order Ironic lists the ports
+    # (creation order); here the later-created port has the lower MAC.
+    late, early = PortRecord(P1, "00:00:00:00:00:01"), PortRecord(P2, "00:00:00:00:00:02")
+    group = PortGroupRecord("pg", "802.3ad", [early, late])
+    links = network_data(h_network_info(), {H_VIF: group})["links"]
+    assert links[0]["bond_links"] == [P2, P1]
+    assert links[1:] == [{"id": P2, "type": "phy", "ethernet_mac_address": "00:00:00:00:00:02"},
+                         {"id": P1, "type": "phy", "ethernet_mac_address": "00:00:00:00:00:01"}]
+
+
+def test_primary_is_the_one_exception_to_member_order():
+    # The documented primary rule (network_data._primary_first): that member goes first.
+    ports = [PortRecord(P1, "00:00:00:00:00:01"), PortRecord(P2, "00:00:00:00:00:02"),
+             PortRecord("p3", "00:00:00:00:00:03")]
+    group = PortGroupRecord("pg", "active-backup", ports, properties={"primary": P2})
+    links = network_data(h_network_info(), {H_VIF: group})["links"]
+    assert links[0]["bond_links"] == [P2, P1, "p3"]
+    assert "bond_primary" not in links[0]
+    assert [link["id"] for link in links[1:]] == [P2, P1, "p3"]

@@ -158,6 +158,36 @@ def _single_port():
     return case([v], ["phy"], ["ipv4"], {v.id: ports("single", 1)[0]})
 
 
+def _nic_without_subnet_between_two():
+    """The middle NIC's network has no subnet: no link, and the third NIC's link follows the
+    first's (nova.md 2.1)."""
+    nics = [vif("before-bare", network("before"), subnet4(0, dns=["192.0.2.53"])),
+            vif("bare", network("bare")),
+            vif("after-bare", network("after"), subnet4(1, dns=["198.51.100.53"]))]
+    return case(nics, ["bridge", "bridge"], ["ipv4", "ipv4"])
+
+
+def _bonded_nic_without_subnet():
+    """Bare metal: a bond and a single port carry NICs whose networks have no subnet; neither
+    gets a link, and the bond's members none either (nova.md 3.2)."""
+    bonded = vif("bm-bare-bond", network("bm-bare"), vnic_type="baremetal")
+    single = vif("bm-bare-port", network("bm-bare"), vnic_type="baremetal")
+    used = vif("bm-used", network("bm-used"), subnet4(2), vnic_type="baremetal")
+    carriers = {bonded.id: bond("bm-bare", "802.3ad", miimon=100),
+                single.id: ports("bm-bare-single", 1)[0],
+                used.id: bond("bm-used", "active-backup", miimon=100)}
+    return case([bonded, single, used], ["bond", "phy", "phy"], ["ipv4"], carriers)
+
+
+def _dns_of_further_subnets():
+    """Second subnets of each version make no network entry, so their DNS is not collected
+    (nova.md 2.1)."""
+    v = vif("dns-further", network("dns-further"), subnet4(0, dns=["192.0.2.53"]),
+            subnet4(1, dns=["198.51.100.53"]), subnet6(1, dns=["2001:db8:1::53"]),
+            subnet6(2, dns=["2001:db8:2::53"]))
+    return case([v], ["bridge"], ["ipv4", "ipv6"])
+
+
 _SHARED = network("shared")
 _DUAL = network("dual")
 
@@ -217,6 +247,11 @@ CASES = [
     pytest.param(_bond_without_mac(), id="bond-port-group-without-mac"),
     pytest.param(_single_port(), id="single-port-carrier"),
     pytest.param(_two_bonds_and_a_plain_vif(), id="two-bonds-and-a-plain-vif"),
+    pytest.param(_nic_without_subnet_between_two(), id="nic-without-subnet"),
+    pytest.param(_bonded_nic_without_subnet(), id="carried-nics-without-subnet"),
+    pytest.param(_dns_of_further_subnets(), id="dns-of-further-subnets"),
+    pytest.param(case([vif("only-bare", network("only-bare"))], [], []),
+                 id="every-nic-without-subnet"),
 ]
 
 
@@ -241,9 +276,14 @@ GLEAN_BUG_CASES = [
 # --- what the inputs say the document must hold -----------------------------------------------
 
 
+def linked(vifs: Sequence[VifRecord]) -> list[VifRecord]:
+    """The VIFs that get a link: those with a subnet (Nova skips the others, nova.md 2.1)."""
+    return [v for v in vifs if v.fixed_ips]
+
+
 def expected_networks(vifs: Sequence[VifRecord]):
     """(vif, subnet, address) per network entry: per VIF, its first IPv4 then first IPv6
-    subnet that has an address (SPEC 4)."""
+    subnet (SPEC 4)."""
     out = []
     for v in vifs:
         for version in (4, 6):
@@ -254,10 +294,10 @@ def expected_networks(vifs: Sequence[VifRecord]):
 
 
 def expected_dns(vifs: Sequence[VifRecord]) -> list[str]:
+    """The DNS servers of the subnets that made a network entry, each once (nova.md 2.1)."""
     seen: list[str] = []
-    for v in vifs:
-        for s, _address in v.fixed_ips:
-            seen.extend(d for d in s.dns_nameservers if d not in seen)
+    for _v, s, _address in expected_networks(vifs):
+        seen.extend(d for d in s.dns_nameservers if d not in seen)
     return seen
 
 
@@ -271,8 +311,9 @@ def check_document(doc: dict, c: Case) -> None:
     assert [link["type"] for link in links] == list(c.link_types)
     assert [n["type"] for n in doc["networks"]] == list(c.network_types)
 
-    # One link per VIF, in NIC order, named by the device name.
-    for link, v in zip(links, c.vifs, strict=False):
+    # One link per VIF with a subnet, in NIC order, named by the device name.
+    vifs = linked(c.vifs)
+    for link, v in zip(links, vifs, strict=False):
         assert link["id"] == "tap" + v.id[:11] and link["vif_id"] == v.id
         dhcp_served = any(s.dhcp_server for s, _ in v.fixed_ips)
         assert link["mtu"] == (None if dhcp_served else v.network.mtu)
@@ -287,10 +328,10 @@ def check_document(doc: dict, c: Case) -> None:
                 assert link[f"bond_{option}"] == value
         else:
             assert link["ethernet_mac_address"] == v.mac
-    members = [p for v in c.vifs if isinstance(c.carriers.get(v.id), PortGroupRecord)
+    members = [p for v in vifs if isinstance(c.carriers.get(v.id), PortGroupRecord)
                for p in c.carriers[v.id].ports]
     assert [{"id": p.id, "type": "phy", "ethernet_mac_address": p.mac} for p in members] \
-        == links[len(c.vifs):]
+        == links[len(vifs):]
 
     # Networks: numbered across links, each on its VIF's link, static ones fully spelled out.
     wanted = expected_networks(c.vifs)
@@ -344,7 +385,7 @@ def check_netplan(netplan: dict, c: Case) -> None:
         == c.network_types.count("ipv4_dhcp")
 
     # Bonds: cloud-init names them bond0, bond1, ... in link order.
-    groups = [(v, c.carriers[v.id]) for v in c.vifs
+    groups = [(v, c.carriers[v.id]) for v in linked(c.vifs)
               if isinstance(c.carriers.get(v.id), PortGroupRecord)]
     bonds = netplan.get("bonds", {})
     assert sorted(bonds) == [f"bond{i}" for i in range(len(groups))]
@@ -415,6 +456,20 @@ def test_only_glean_s_known_bugs_reject_the_document(guest_tools, tmp_path, c, g
     for symptom in glean_bugs.values():
         assert symptom in result.stdout
     check_netplan(cloud_init_netplan(tmp_path), c)
+
+
+def test_nova_s_document_for_no_nics_is_taken_by_every_guest_tool(guest_tools, tmp_path):
+    """``{}``, as Nova's metadata writes it for an instance without NICs (nova.md 4.2):
+    cloud-init, netplan and glean configure no interface from it. Ironic's schema requires
+    the three lists, but no node gets this document: a bare-metal instance has a NIC (and
+    Nova's Ironic driver cannot build a drive without one)."""
+    doc = network_data.network_data(network_model.network_info([]))
+    assert doc == {}
+    result = validate(guest_tools, doc, tmp_path)
+    assert verdicts(result.stdout) == {name: name != "ironic schema" for name in VALIDATORS}, \
+        result.stdout + result.stderr
+    assert "'links' is a required property" in result.stdout
+    assert cloud_init_netplan(tmp_path) == {"version": 2}
 
 
 def _bonded_document():

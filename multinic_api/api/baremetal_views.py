@@ -13,6 +13,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from multinic_api.api import keyset
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
 from multinic_api.api.views import errors
@@ -122,9 +123,9 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Physical ports of the nodes you can see",
-                       parameters=[NODE_FILTER], responses={200: s.PortSerializer,
-                                                            **errors(400, 401, 404)}),
+    list=extend_schema(summary="Physical ports of the nodes you can see, in creation order",
+                       parameters=[NODE_FILTER, *keyset.PARAMETERS],
+                       responses={200: s.PortSerializer, **errors(400, 401, 404)}),
     retrieve=extend_schema(responses={200: s.PortSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Add a port to a node (admin)", request=s.PortWriteSerializer,
                          responses={201: s.PortSerializer, **errors(400, 401, 403, 404, 409)}),
@@ -134,14 +135,16 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
         responses={200: s.PortSerializer, **errors(400, 401, 403, 404, 409)}),
     destroy=extend_schema(responses={204: None, **errors(401, 403, 404, 409)}),
 )
-class PortViewSet(mixins.CreateModelMixin, BareMetalViewSet):
+class PortViewSet(keyset.KeysetMixin, mixins.CreateModelMixin, BareMetalViewSet):
     queryset = Port.objects.all()
+    # Creation order, as Ironic lists ports (models.serials).
+    keyset_order = (("serial", False),)
     serializer_class = s.PortSerializer
     write_serializer_class = s.PortWriteSerializer
 
     def get_scoped_queryset(self):
         ports = Port.objects.filter(node__in=self.visible_nodes()).select_related("vif")
-        return self.filter_by_node(ports).order_by("node__name", "mac")
+        return self.filter_by_node(ports).order_by("serial")
 
     def create(self, request, *args, **kwargs):
         data = self.valid_body(partial=False)
@@ -176,9 +179,9 @@ class PortViewSet(mixins.CreateModelMixin, BareMetalViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Port groups (bonds) of the nodes you can see",
-                       parameters=[NODE_FILTER], responses={200: s.PortGroupSerializer,
-                                                            **errors(400, 401, 404)}),
+    list=extend_schema(summary="Port groups (bonds) of the nodes you can see, in creation order",
+                       parameters=[NODE_FILTER, *keyset.PARAMETERS],
+                       responses={200: s.PortGroupSerializer, **errors(400, 401, 404)}),
     retrieve=extend_schema(responses={200: s.PortGroupSerializer, **errors(401, 404)}),
     create=extend_schema(
         summary="Bond ports of a node (admin); mode and options by the bonding rules",
@@ -192,15 +195,16 @@ class PortViewSet(mixins.CreateModelMixin, BareMetalViewSet):
                                   "carries a VIF",
                           responses={204: None, **errors(401, 403, 404, 409)}),
 )
-class PortGroupViewSet(mixins.CreateModelMixin, BareMetalViewSet):
+class PortGroupViewSet(keyset.KeysetMixin, mixins.CreateModelMixin, BareMetalViewSet):
     queryset = PortGroup.objects.all()
+    keyset_order = (("serial", False),)
     serializer_class = s.PortGroupSerializer
     write_serializer_class = s.PortGroupWriteSerializer
 
     def get_scoped_queryset(self):
         groups = PortGroup.objects.filter(node__in=self.visible_nodes()).select_related(
             "vif").prefetch_related("ports")
-        return self.filter_by_node(groups).order_by("node__name", "name")
+        return self.filter_by_node(groups).order_by("serial")
 
     def create(self, request, *args, **kwargs):
         data = self.valid_body(partial=False)

@@ -482,7 +482,8 @@ class PortWriteSerializer(StrictSerializer):
 
 class PortGroupSerializer(serializers.ModelSerializer):
     node_uuid = serializers.UUIDField(source="node_id", read_only=True)
-    ports = serializers.SerializerMethodField(help_text="member port UUIDs, in member order")
+    ports = serializers.SerializerMethodField(
+        help_text="member port UUIDs, in member order (their creation order)")
     physical_network = serializers.SerializerMethodField(help_text="the members' one network")
     instance_uuid = serializers.UUIDField(
         source="instance_id", read_only=True, allow_null=True,

@@ -104,8 +104,11 @@ def _network(subnet: Mapping[str, Any], link_id: str, network_id: str, index: in
     return entry
 
 
-def _first_with_address(subnets: Sequence[Mapping[str, Any]], version: int):
-    return next((s for s in subnets if s["version"] == version and s.get("ips")), None)
+def _first_subnet(subnets: Sequence[Mapping[str, Any]], version: int
+                  ) -> Mapping[str, Any] | None:
+    # Nova's _get_first_network: the first subnet of the version, whether or not it has an
+    # address (one without gives no network entry; a later one of that version is not tried).
+    return next((s for s in subnets if s["version"] == version), None)
 
 
 def _bond_option_key(option: str) -> str:
@@ -153,25 +156,41 @@ def _primary_first(carrier: PortGroupRecord) -> tuple[list[PortRecord], dict[str
 
 def network_data(network_info: Sequence[Mapping[str, Any]],
                  carriers: Mapping[str, Carrier] | None = None) -> dict[str, Any]:
-    """``network_data.json`` for VIFs in NIC order, with bond links for port-group carriers."""
+    """``network_data.json`` for VIFs in NIC order, with bond links for port-group carriers.
+
+    Nova's ``get_network_metadata`` and its Ironic driver, corner cases included:
+
+    - no VIFs at all: ``{}`` (Nova returns None and its metadata writes ``{}``);
+    - a VIF without a network or subnets gets no link and takes no ``interface<N>`` number,
+      and so no bond or member links either (the Ironic driver only walks the links made);
+    - top-level ``services`` are the DNS servers of the subnets that produced a network
+      entry (each VIF's first IPv4 and first IPv6 subnet, if that has an address), each
+      once, in order of first appearance.
+    """
+    if not network_info:
+        return {}
     carriers = carriers or {}
     links: list[dict[str, Any]] = []
     member_links: list[dict[str, Any]] = []
     networks: list[dict[str, Any]] = []
     services: list[dict[str, str]] = []
-    for index, vif in enumerate(network_info):
-        link = _link(vif, index)
+    kept = 0
+    for vif in network_info:
+        network = vif.get("network")
+        if not network or not network.get("subnets"):
+            continue
+        link = _link(vif, kept)
+        kept += 1
         links.append(link)
         carrier = carriers.get(vif["id"])
         if carrier is not None:
             member_links.extend(_apply_carrier(link, carrier))
-        subnets = vif["network"]["subnets"]
         for version in (4, 6):
-            subnet = _first_with_address(subnets, version)
-            if subnet is not None:
-                networks.append(_network(subnet, link["id"], vif["network"]["id"], len(networks)))
-        for subnet in subnets:
-            for service in _dns_services(subnet):
-                if service not in services:
-                    services.append(service)
+            subnet = _first_subnet(network["subnets"], version)
+            if subnet is None or not subnet.get("ips"):
+                continue
+            networks.append(_network(subnet, link["id"], network["id"], len(networks)))
+            # Nova: ``services += [dns ... if dns not in services]``, checked against the
+            # servers before this subnet's.
+            services += [service for service in _dns_services(subnet) if service not in services]
     return {"links": links + member_links, "networks": networks, "services": services}

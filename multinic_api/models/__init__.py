@@ -2,10 +2,12 @@ from .baremetal import Node, Port, PortGroup
 from .instances import VIF, FixedIP, Instance
 from .keypairs import Keypair
 from .networks import AllocationPool, FreeRange, Network, Subnet
+from .serials import CreationTicket
 from .tenancy import Project
 
 __all__ = [
     "AllocationPool",
+    "CreationTicket",
     "FixedIP",
     "FreeRange",
     "Instance",

@@ -10,6 +10,8 @@ import uuid
 
 from django.db import models
 
+from .serials import CreationSerialField
+
 
 class Node(models.Model):
     """A bare-metal server. Without a project only administrators may launch onto it."""
@@ -43,9 +45,11 @@ class PortGroup(models.Model):
     instance = models.ForeignKey("Instance", on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="port_groups")
     created = models.DateTimeField(auto_now_add=True)
+    # Creation order, as Ironic lists port groups (by its integer id): see models.serials.
+    serial = CreationSerialField()
 
     class Meta:
-        ordering = ["node", "name"]
+        ordering = ["serial"]
         verbose_name = "port group"
 
     def __str__(self) -> str:
@@ -65,9 +69,12 @@ class Port(models.Model):
     # {"switch_id": MAC, "port_id": "Ethernet1/1", "switch_info": "tor-1"} (Ironic's keys)
     local_link_connection = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Creation order: Ironic lists ports by its integer id, and a bond's members keep that
+    # order in network_data.json (bond_links, member links). See models.serials.
+    serial = CreationSerialField()
 
     class Meta:
-        ordering = ["node", "mac"]
+        ordering = ["serial"]
 
     def __str__(self) -> str:
         return self.mac

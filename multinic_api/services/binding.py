@@ -109,7 +109,7 @@ class _FreeCarriers:
         self.all_groups = {g.pk: g for g in groups}
 
     def members(self, group: PortGroup) -> list[Port]:
-        return self._members.get(group.pk, [])
+        return baremetal.in_member_order(self._members.get(group.pk, []))
 
     def take_best(self, network: Network, where: str) -> Port | PortGroup:
         candidates = [c for c in [*self.groups.values(), *self.ports.values()]

@@ -458,7 +458,7 @@ def node_delete(request, node_uuid: str) -> None:
 
 
 def port_list(request, node: str) -> list[APIObject]:
-    """The ports of a node (UUID or name), by MAC."""
+    """The ports of a node (UUID or name), in creation order (the API's)."""
     return _all_pages(request, "ports/", {"node": node})
 
 
@@ -481,7 +481,8 @@ def port_delete(request, port_uuid: str) -> None:
 
 
 def portgroup_list(request, node: str) -> list[APIObject]:
-    """The port groups of a node (UUID or name), by name; ``ports`` in member order."""
+    """The port groups of a node (UUID or name), in creation order (the API's); ``ports`` in
+    member order."""
     return _all_pages(request, "portgroups/", {"node": node})
 
 

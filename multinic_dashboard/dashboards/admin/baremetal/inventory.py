@@ -23,9 +23,9 @@ def checked_uuid(value: str, what: str) -> str:
 
 
 class NodeInventory:
-    """``node``; ``ports`` by MAC (API objects, each given its ``group``, ``carried_vif``,
-    ``carries`` and ``busy``) and ``groups`` by name (given ``members``, ``carried_vif``,
-    ``carries`` and ``made_by``); ``vifs`` by UUID."""
+    """``node``; ``ports`` (API objects, each given its ``group``, ``carried_vif``,
+    ``carries`` and ``busy``) and ``groups`` (given ``members``, ``carried_vif``, ``carries``
+    and ``made_by``) in the API's order, creation order; ``vifs`` by UUID."""
 
     def __init__(self, request, node_uuid: str):
         self.request = request
@@ -36,9 +36,8 @@ class NodeInventory:
             if error.not_found:
                 raise Http404(error.message) from error
             raise
-        self.ports = sorted(multinic.port_list(request, node_uuid), key=lambda p: p.mac)
-        self.groups = sorted(multinic.portgroup_list(request, node_uuid),
-                             key=lambda g: g.name)
+        self.ports = multinic.port_list(request, node_uuid)
+        self.groups = multinic.portgroup_list(request, node_uuid)
         self.vifs = {str(v.uuid): v for v in multinic.vif_list(request, node=node_uuid)}
         self.instance_names = {str(i["uuid"]): i["name"] for i in self.node.instances}
         ports_by_id = {str(p.uuid): p for p in self.ports}
