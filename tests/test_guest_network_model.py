@@ -38,13 +38,15 @@ def test_one_vif_in_nova_s_model_shape():
     assert vif["id"] == VIF.id and vif["address"] == "fa:16:3e:12:34:56"
     assert (vif["type"], vif["vnic_type"], vif["devname"]) == ("bridge", "normal",
                                                                 "tapc2a9e0f4-8b")
-    assert vif["details"]["bridge_name"] == "brq7d3c2b1a-0f"
+    # Neutron's linuxbridge driver names no bridge in the details: Nova derives it (below).
+    assert vif["details"] == {"port_filter": False, "connectivity": "l2"}
     assert vif["ovs_interfaceid"] is None
     network = vif["network"]
     assert (network["id"], network["label"], network["bridge"]) == (NET.id, "private",
                                                                     "brq7d3c2b1a-0f")
     assert network["meta"] == {"injected": False, "tenant_id": NET.project_id, "mtu": 1450,
-                               "physical_network": "physnet1", "tunneled": False}
+                               "physical_network": "physnet1", "tunneled": False,
+                               "should_create_bridge": True}
     v4, v6 = network["subnets"]
     assert v4 == {
         "cidr": "10.0.0.0/24",

@@ -130,12 +130,22 @@ def test_cdrom_only_with_a_config_drive(settings, tmp_path):
     assert disk.find("source").get("file") == posixpath.join(instance_dir, "disk")
 
 
-@pytest.mark.parametrize("vif_type", ["vhostuser", "hw_veb"])
+@pytest.mark.parametrize("vif_type", ["hw_veb", "macvtap"])
 def test_a_vif_libvirt_cannot_plug_is_a_conflict_naming_it(vif_type):
     odd = vif("4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a", "fa:16:3e:5c:00:04", TENANT, TENANT_V4,
               "192.0.2.14", vif_type)
     with pytest.raises(Conflict, match=odd.id):
         LibvirtDriver().domain_xml(request([THREE_NICS[0], odd]))
+
+
+def test_a_vhost_user_vif_without_a_socket_is_a_conflict_naming_it():
+    """Nova refuses it too (VifDetailsMissingVhostuserSockPath): there is nothing to open."""
+    odd = vif("4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a", "fa:16:3e:5c:00:04", TENANT, TENANT_V4,
+              "192.0.2.14", "vhostuser")
+    req = request([odd])
+    del req.network_info[0]["details"]["vhostuser_socket"]
+    with pytest.raises(Conflict, match=f"{odd.id} is vhost-user but its details name no socket"):
+        LibvirtDriver().domain_xml(req)
 
 
 def test_a_bare_metal_vif_is_a_conflict_for_libvirt():

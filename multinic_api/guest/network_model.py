@@ -21,16 +21,58 @@ from .records import NetworkRecord, SubnetRecord, VifRecord
 NIC_NAME_LEN = 14
 #: The integration bridge OVS VIFs plug into (Neutron's ``ovs_bridge`` default).
 OVS_BRIDGE = "br-int"
+#: Where Neutron's OVS agent has vhost-user sockets made (its ``vhostuser_socket_dir``
+#: default, neutron-lib's ``VHOST_USER_SOCKET_DIR``).
+VHOSTUSER_SOCKET_DIR = "/var/run/openvswitch"
 
 
 def devname(vif_id: str) -> str:
-    """The host-side device name of a VIF: ``tap`` + its UUID, cut as Neutron does."""
+    """The host-side device name of a VIF: ``tap`` + its UUID, cut as Neutron does.
+
+    Nova's ``_build_vif_model`` writes this for every VIF type, vhost-user included (its
+    ``vhu`` name is the socket's and the OVS port's: :func:`vhostuser_name`)."""
     return ("tap" + vif_id)[:NIC_NAME_LEN]
+
+
+def vhostuser_name(vif_id: str) -> str:
+    """A vhost-user VIF's socket and OVS port name: ``vhu`` + its UUID, cut to 14 (Neutron's
+    ``agent_vhu_sockpath`` and Nova's ``os_vif_util._nova_to_osvif_vif_vhostuser``)."""
+    return ("vhu" + vif_id)[:NIC_NAME_LEN]
 
 
 def bridge_name(network_id: str) -> str:
     """The Linux bridge a network's VIFs plug into (Neutron's linuxbridge naming)."""
     return ("brq" + network_id)[:NIC_NAME_LEN]
+
+
+def _network_bridge(network_id: str, vif_type: str) -> str | None:
+    """``network.bridge`` as Nova's ``_nw_info_build_network`` sets it: the Linux bridge,
+    the OVS integration bridge for OVS-plugged types, none for the rest (tap, bare metal)."""
+    if vif_type == "bridge":
+        return bridge_name(network_id)
+    if vif_type in ("ovs", "vhostuser"):
+        return OVS_BRIDGE
+    return None
+
+
+def vif_details(vif_id: str, vif_type: str) -> dict[str, Any]:
+    """``binding:vif_details`` as Neutron's mechanism driver for the type writes them.
+
+    ``port_filter`` says whether the backend applies security groups; nothing here does.
+    OVS is Neutron's OVS agent on the kernel datapath without hybrid plugging (the
+    openvswitch firewall's setup), so Nova has libvirt plug the port into ``br-int``;
+    vhost-user is the same agent on OVS-DPDK, where OVS is the socket's client
+    (``dpdkvhostuserclient``) and so QEMU its server."""
+    if vif_type == "ovs":
+        return {"port_filter": False, "connectivity": "l2", "ovs_hybrid_plug": False,
+                "datapath_type": "system", "bridge_name": OVS_BRIDGE}
+    if vif_type == "vhostuser":
+        return {"port_filter": False, "ovs_hybrid_plug": False, "vhostuser_mode": "server",
+                "vhostuser_ovs_plug": True,
+                "vhostuser_socket": f"{VHOSTUSER_SOCKET_DIR}/{vhostuser_name(vif_id)}",
+                "datapath_type": "netdev", "bridge_name": OVS_BRIDGE}
+    # Neutron's linuxbridge driver (and the generic agents) say only these two.
+    return {"port_filter": False, "connectivity": "l2"}
 
 
 def _ip(address: str | None, type_: str) -> dict[str, Any]:
@@ -59,19 +101,26 @@ def _subnet(subnet: SubnetRecord, addresses: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _network(network: NetworkRecord, subnets: list[dict[str, Any]]) -> dict[str, Any]:
+def _network(network: NetworkRecord, subnets: list[dict[str, Any]], vif_type: str
+             ) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "injected": False,
+        "tenant_id": network.project_id,
+        "mtu": network.mtu,
+        "physical_network": network.physical_network,
+        "tunneled": network.physical_network is None,
+    }
+    if vif_type == "bridge":
+        # Nova sets it for Linux bridge VIFs (the host makes the bridge on plugging). It
+        # builds it beside ``meta``, but hydrating the stored model folds it into ``meta``,
+        # where os-vif's converter reads it (``network.get_meta("should_create_bridge")``).
+        meta["should_create_bridge"] = True
     return {
         "id": network.id,
-        "bridge": bridge_name(network.id),
+        "bridge": _network_bridge(network.id, vif_type),
         "label": network.name,
         "subnets": subnets,
-        "meta": {
-            "injected": False,
-            "tenant_id": network.project_id,
-            "mtu": network.mtu,
-            "physical_network": network.physical_network,
-            "tunneled": network.physical_network is None,
-        },
+        "meta": meta,
     }
 
 
@@ -86,20 +135,16 @@ def _grouped_addresses(vif: VifRecord) -> list[tuple[SubnetRecord, list[str]]]:
 def vif_model(vif: VifRecord) -> dict[str, Any]:
     """One VIF in Nova's model shape."""
     subnets = [_subnet(subnet, addresses) for subnet, addresses in _grouped_addresses(vif)]
-    network = _network(vif.network, subnets)
-    details: dict[str, Any] = {"port_filter": False, "connectivity": "l2"}
-    if vif.vif_type == "bridge":
-        details["bridge_name"] = network["bridge"]
-    elif vif.vif_type == "ovs":
-        details["bridge_name"] = OVS_BRIDGE
     return {
         "id": vif.id,
         "address": vif.mac,
-        "network": network,
+        "network": _network(vif.network, subnets, vif.vif_type),
         "type": vif.vif_type,
-        "details": details,
+        "details": vif_details(vif.id, vif.vif_type),
         "devname": devname(vif.id),
-        "ovs_interfaceid": vif.id if vif.vif_type == "ovs" else None,
+        # The OVS port's iface-id, for the types plugged into OVS (Nova: ovs, and vhost-user
+        # with vhostuser_ovs_plug).
+        "ovs_interfaceid": vif.id if vif.vif_type in ("ovs", "vhostuser") else None,
         "qbh_params": None,
         "qbg_params": None,
         "active": True,

@@ -1,9 +1,21 @@
 """libvirt: a domain XML with one ``<interface>`` per VIF in NIC order (SPEC 3).
 
-Bridge VIFs plug into their network's Linux bridge, OVS VIFs into the OVS bridge with an
-``openvswitch`` virtualport, and host-plugged types (``tap``, ``ethernet``, ...) as
-``type="ethernet"`` devices libvirt only opens. The config drive, when the instance has
-one, is attached read-only as a SATA CD-ROM, as Nova does.
+Each VIF type gets the ``<interface>`` Nova's libvirt VIF driver writes for it
+(``nova/virt/libvirt/vif.py`` with ``designer.py`` and ``config.py``):
+
+- ``bridge``: ``type="bridge"`` on the network's Linux bridge (os-vif's ``VIFBridge``);
+- ``ovs``: ``type="bridge"`` on the integration bridge with an ``openvswitch`` virtualport
+  carrying the port id: libvirt adds the tap to OVS (``_set_config_VIFOpenVSwitch`` for a VIF
+  whose details ask neither os-vif to make the tap nor to create the port);
+- ``vhostuser``: ``type="vhostuser"``, a unix socket source (path and QEMU's mode from the
+  VIF's details), the target named ``vhu...`` when OVS plugs it; no ``<mtu>``, which Nova
+  writes only for bridge and ethernet interfaces (OVS sets a DPDK port's MTU);
+- ``tap`` and other host-plugged types: ``type="ethernet"``, a tap the network backend made,
+  so ``managed="no"`` for ``tap`` (``get_config_tap``).
+
+A vhost-user backend reads the guest's memory, so a domain with one shares its memory
+(memfd); Nova gets the same from the huge pages it demands of such flavors. The config
+drive, when the instance has one, is attached read-only as a SATA CD-ROM, as Nova does.
 """
 
 from __future__ import annotations
@@ -16,13 +28,13 @@ from typing import Any
 from django.conf import settings
 
 from multinic_api.exceptions import Conflict
-from multinic_api.guest import iso
+from multinic_api.guest import iso, network_model
 
 from .driver import Artifact, Spawned, SpawnRequest, VirtDriver
 
 BRIDGED_TYPES = frozenset({"bridge", "ovs"})
-#: VIF types that need a device libvirt cannot make from a tap (PCI passthrough, vhost-user).
-UNSUPPORTED_TYPES = frozenset({"hw_veb", "hostdev_physical", "vhostuser", "vdpa", "macvtap"})
+#: VIF types that need a device this driver does not make (PCI passthrough, macvtap, vDPA).
+UNSUPPORTED_TYPES = frozenset({"hw_veb", "hostdev_physical", "vdpa", "macvtap"})
 DEFAULT_FLAVOR = {"ram": 512, "vcpus": 1}
 
 
@@ -40,20 +52,44 @@ def interface_element(vif: Mapping[str, Any]) -> ET.Element:
         raise Conflict(f"VIF {vif['id']} is bound to a bare-metal port; libvirt cannot plug it")
     if vif_type in UNSUPPORTED_TYPES:
         raise Conflict(f"The libvirt driver cannot plug VIF {vif['id']} of type {vif_type}")
+    if vif_type == "vhostuser":
+        return _vhostuser_interface(vif)
     bridged = vif_type in BRIDGED_TYPES
     interface = ET.Element("interface", {"type": "bridge" if bridged else "ethernet"})
     _sub(interface, "mac", address=vif["address"])
     if bridged:
-        bridge = vif["details"].get("bridge_name") or vif["network"]["bridge"]
-        _sub(interface, "source", bridge=bridge)
+        _sub(interface, "source", bridge=vif["network"]["bridge"])
         if vif_type == "ovs":
             virtualport = _sub(interface, "virtualport", type="openvswitch")
-            _sub(virtualport, "parameters", interfaceid=vif["id"])
-    _sub(interface, "target", dev=vif["devname"])
+            _sub(virtualport, "parameters",
+                 interfaceid=vif.get("ovs_interfaceid") or vif["id"])
+    if vif_type == "tap":
+        _sub(interface, "target", dev=vif["devname"], managed="no")
+    else:
+        _sub(interface, "target", dev=vif["devname"])
     _sub(interface, "model", type="virtio")
     mtu = vif["network"].get("meta", {}).get("mtu")
     if mtu:
         _sub(interface, "mtu", size=str(mtu))
+    return interface
+
+
+def _vhostuser_interface(vif: Mapping[str, Any]) -> ET.Element:
+    details = vif.get("details") or {}
+    path = details.get("vhostuser_socket")
+    if not path:  # Nova's VifDetailsMissingVhostuserSockPath
+        raise Conflict(f"VIF {vif['id']} is vhost-user but its details name no socket")
+    interface = ET.Element("interface", {"type": "vhostuser"})
+    _sub(interface, "mac", address=vif["address"])
+    # Nova's default mode is "server" (QEMU makes the socket) when the details name none.
+    _sub(interface, "source", type="unix", path=path,
+         mode=details.get("vhostuser_mode") or "server")
+    # os-vif names an OVS-plugged vhost-user port after its socket; other backends keep the
+    # VIF's devname.
+    target = (network_model.vhostuser_name(vif["id"]) if details.get("vhostuser_ovs_plug")
+              else vif["devname"])
+    _sub(interface, "target", dev=target)
+    _sub(interface, "model", type="virtio")
     return interface
 
 
@@ -72,6 +108,10 @@ class LibvirtDriver(VirtDriver):
         # libvirt's schema allows no line breaks in a title; instance names may hold them.
         _sub(domain, "title", " ".join(request.instance.name.split()) or "-")
         _sub(domain, "memory", str(flavor["ram"]), unit="MiB")
+        if any(vif.get("type") == "vhostuser" for vif in request.network_info):
+            backing = _sub(domain, "memoryBacking")
+            _sub(backing, "source", type="memfd")
+            _sub(backing, "access", mode="shared")
         _sub(domain, "vcpu", str(flavor["vcpus"]))
         os_ = _sub(domain, "os")
         _sub(os_, "type", "hvm", arch="x86_64", machine="q35")
