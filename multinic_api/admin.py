@@ -55,8 +55,8 @@ class SubnetInline(ReadOnlyInline):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
-    list_display = ("name", "id", "project", "shared", "mtu", "physical_network")
-    list_filter = ("shared", "project")
+    list_display = ("name", "id", "project", "shared", "mtu", "physical_network", "vif_type")
+    list_filter = ("shared", "vif_type", "project")
     search_fields = ("name", "id")
     inlines = [SubnetInline]
 

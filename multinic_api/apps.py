@@ -8,6 +8,7 @@ class MultinicApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from multinic_api import checks  # noqa: F401  (registers the settings' checks)
         from multinic_api.services import name_filter
 
         # Nova's name filter in linear time on SQLite (see name_filter).

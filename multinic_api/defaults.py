@@ -21,6 +21,7 @@ __all__ = [
     "MULTINIC_FLAVORS",
     "MULTINIC_IMAGES",
     "MULTINIC_INSTANCES_PATH",
+    "MULTINIC_DEFAULT_VIF_TYPE",
 ]
 
 # First three octets of every generated MAC. fa:16:3e is Nova's and Neutron's default:
@@ -54,3 +55,9 @@ MULTINIC_IMAGES = [
 
 # Where the libvirt driver's domain XML says an instance's disks live on a compute host.
 MULTINIC_INSTANCES_PATH = os.environ.get("MULTINIC_INSTANCES_PATH", "/var/lib/multinic/instances")
+
+# The VIF type a new network gets unless an administrator names one: how compute hosts plug
+# its NICs (``bridge``: Linux bridge, ``ovs``: Open vSwitch, ``vhostuser``: OVS-DPDK,
+# ``tap``: a tap the network backend makes). ``bridge`` is what every network had before the
+# type was settable. A value outside those is reported by ``manage.py check``.
+MULTINIC_DEFAULT_VIF_TYPE = os.environ.get("MULTINIC_DEFAULT_VIF_TYPE", "bridge")

@@ -15,6 +15,7 @@ from multinic_api.models import (
     Port,
     PortGroup,
     Subnet,
+    VifType,
 )
 from multinic_api.services import baremetal, binding, instances, limits, subnets
 
@@ -75,7 +76,7 @@ class NetworkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Network
         fields = ["id", "name", "project_id", "project_name", "shared", "mtu",
-                  "physical_network", "subnets", "may_change", "created"]
+                  "physical_network", "vif_type", "subnets", "may_change", "created"]
         read_only_fields = fields
 
     def get_may_change(self, network) -> bool:
@@ -103,6 +104,17 @@ class NetworkCreateSerializer(StrictSerializer):
     project_id = StrictCharField(
         max_length=64, required=False, help_text="admin only: create it for this project"
     )
+    vif_type = serializers.ChoiceField(
+        choices=VifType.choices, required=False,
+        help_text="admin only: how hosts plug its NICs; left out, the operator's default "
+                  "(MULTINIC_DEFAULT_VIF_TYPE)")
+
+
+class NetworkUpdateSerializer(StrictSerializer):
+    vif_type = serializers.ChoiceField(
+        choices=VifType.choices,
+        help_text="admin only: how hosts plug NICs attached from now on; NICs already on the "
+                  "network keep the type they were plugged with")
 
 
 class AllocationPoolSerializer(StrictSerializer):

@@ -67,6 +67,10 @@ class _PreviewRollback(Exception):
     retrieve=extend_schema(responses={200: s.NetworkSerializer, **errors(401, 404)}),
     create=extend_schema(request=s.NetworkCreateSerializer,
                          responses={201: s.NetworkSerializer, **errors(400, 401, 403, 404)}),
+    partial_update=extend_schema(summary="Change a network's VIF type (admin)",
+                                 request=s.NetworkUpdateSerializer,
+                                 responses={200: s.NetworkSerializer,
+                                            **errors(400, 401, 403, 404)}),
     destroy=extend_schema(responses={204: None, **errors(401, 403, 404, 409)}),
 )
 class NetworkViewSet(keyset.KeysetMixin, ScopedViewSet):
@@ -97,9 +101,19 @@ class NetworkViewSet(keyset.KeysetMixin, ScopedViewSet):
                 raise NotFound(f"Project {data['project_id']} not found.")
         network = subnets.create_network(project, data["name"], shared=data["shared"],
                                          mtu=data["mtu"],
-                                         physical_network=data.get("physical_network"))
+                                         physical_network=data.get("physical_network"),
+                                         vif_type=data.get("vif_type"))
         data = s.NetworkSerializer(network, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        network = self.get_object()  # 404 unless the caller may see it
+        body = s.NetworkUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        subnets.check_network_request(request_scope(request).is_admin, **body.validated_data)
+        network = subnets.set_vif_type(network, body.validated_data["vif_type"])
+        return Response(s.NetworkSerializer(network,
+                                            context=self.get_serializer_context()).data)
 
     def perform_destroy(self, network):
         request_scope(self.request).require_owner(network, "delete it")

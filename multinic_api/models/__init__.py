@@ -1,7 +1,7 @@
 from .baremetal import Node, Port, PortGroup
 from .instances import VIF, FixedIP, Instance
 from .keypairs import Keypair
-from .networks import AllocationPool, FreeRange, Network, Subnet
+from .networks import AllocationPool, FreeRange, Network, Subnet, VifType
 from .serials import CreationTicket
 from .tenancy import Project
 
@@ -19,4 +19,5 @@ __all__ = [
     "Project",
     "Subnet",
     "VIF",
+    "VifType",
 ]

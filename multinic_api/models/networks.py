@@ -1,10 +1,26 @@
 import uuid
 
 import netaddr
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from multinic_api.fields import IPKeyField
+
+
+class VifType(models.TextChoices):
+    """How compute hosts plug a network's NICs: Neutron's ``binding:vif_type`` for the
+    backends operators run (the values are Nova's ``nova.network.model.VIF_TYPE_*``)."""
+
+    BRIDGE = "bridge", "Linux bridge"
+    OVS = "ovs", "Open vSwitch"
+    VHOSTUSER = "vhostuser", "vhost-user (OVS-DPDK)"
+    TAP = "tap", "tap (made by the network backend)"
+
+
+def default_vif_type() -> str:
+    """The operator's default for new networks (``MULTINIC_DEFAULT_VIF_TYPE``)."""
+    return settings.MULTINIC_DEFAULT_VIF_TYPE
 
 
 class Network(models.Model):
@@ -17,6 +33,10 @@ class Network(models.Model):
         default=1500, validators=[MinValueValidator(68), MaxValueValidator(65535)]
     )
     physical_network = models.CharField(max_length=64, null=True, blank=True)
+    # Set by administrators only. A VIF takes its network's type when it is created (as a
+    # Neutron port is bound once): a NIC already plugged keeps the type it was plugged with.
+    vif_type = models.CharField(max_length=32, choices=VifType.choices,
+                                default=default_vif_type)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -274,8 +274,9 @@ def _add_virtual_vifs(instance: Instance, nics: list[_ResolvedNic],
                       first_position: int) -> list[VIF]:
     def build(mac: str, index: int) -> VIF:
         nic = nics[index]
+        # Bound now with the network's type, and kept: see Network.vif_type.
         return VIF(instance=instance, network=nic.network, position=first_position + index,
-                   tag=nic.tag, mac=mac)
+                   tag=nic.tag, mac=mac, vif_type=nic.network.vif_type)
 
     return macs.insert_all_with_unique_macs(build, VIF, [nic.mac for nic in nics])
 

@@ -7,7 +7,8 @@ import netaddr
 from django.db import transaction
 
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput
-from multinic_api.models import AllocationPool, FreeRange, Network, Project, Subnet
+from multinic_api.models import AllocationPool, FreeRange, Network, Project, Subnet, VifType
+from multinic_api.models.networks import default_vif_type
 from multinic_api.services import ipam, limits
 
 AUTO = "auto"  # gateway_ip=AUTO: the subnet's first usable address, as Neutron picks it
@@ -22,8 +23,9 @@ def may_change(network: Network, project: Project | None, is_admin: bool) -> boo
 
 
 # What only an administrator may ask of a new network: sharing it with every project, putting
-# it on a physical network, creating it for another project.
-ADMIN_ONLY_NETWORK_FIELDS = ("shared", "physical_network", "project_id")
+# it on a physical network, creating it for another project, choosing how hosts plug its NICs
+# (the operator's wiring, as Neutron's binding:vif_type is its mechanism driver's).
+ADMIN_ONLY_NETWORK_FIELDS = ("shared", "physical_network", "project_id", "vif_type")
 
 
 def check_network_request(is_admin: bool, **requested: Any) -> None:
@@ -42,7 +44,10 @@ def create_network(
     shared: bool = False,
     mtu: int = 1500,
     physical_network: str | None = None,
+    vif_type: str | None = None,
 ) -> Network:
+    """A new network; without a ``vif_type``, the operator's default
+    (``MULTINIC_DEFAULT_VIF_TYPE``)."""
     if not 68 <= int(mtu) <= 65535:
         raise InvalidInput(f"MTU {mtu} is out of range; use 68 to 65535 (1500 for Ethernet)")
     limits.check_length(name, limits.NAME, "A network name")
@@ -53,7 +58,23 @@ def create_network(
         shared=shared,
         mtu=int(mtu),
         physical_network=physical_network or None,
+        vif_type=check_vif_type(vif_type) if vif_type is not None else default_vif_type(),
     )
+
+
+def check_vif_type(vif_type: str) -> str:
+    if vif_type not in VifType.values:
+        raise InvalidInput(f"VIF type {vif_type!r} is not one of {', '.join(VifType.values)}")
+    return vif_type
+
+
+def set_vif_type(network: Network, vif_type: str) -> Network:
+    """Change how hosts plug the network's NICs from now on. NICs already on it keep the
+    type they were plugged with (their VIF's own ``vif_type``), as a bound Neutron port
+    keeps its binding until it is bound again."""
+    network.vif_type = check_vif_type(vif_type)
+    network.save(update_fields=["vif_type"])
+    return network
 
 
 def delete_network(network: Network) -> None:
