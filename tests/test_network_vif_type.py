@@ -1,5 +1,5 @@
 """A network's VIF type (issue 17): set by administrators only, through ``/api/networks/``
-(create and PATCH) and the Django admin; new networks take
+(create and PATCH), the Django admin and the dashboard's create form; new networks take
 ``MULTINIC_DEFAULT_VIF_TYPE``; a NIC is plugged with its network's type when it is attached
 and keeps it; what the guest and the hypervisor are given follows."""
 
@@ -15,6 +15,8 @@ from django.urls import reverse
 from multinic_api import checks
 from multinic_api.models import VIF, Network
 from multinic_api.services import subnets
+from tests.helpers import sign_in
+from tests.test_dashboard_networks import CREATE, INDEX, form_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,41 @@ def test_networks_from_before_the_type_keep_the_linux_bridge_they_had(settings):
     finally:
         call_command("migrate", "multinic_api", verbosity=0)
 
+
+# --- the dashboard's create form ------------------------------------------------------------
+
+@pytest.fixture
+def as_admin(client, cloud):
+    sign_in(client, "root", "pw-root")
+    return client
+
+
+@pytest.fixture
+def as_alice(client, cloud):
+    sign_in(client, "alice", "pw-alice")
+    return client
+
+
+def test_the_dashboard_s_administrator_names_the_type(as_admin, cloud, settings):
+    settings.MULTINIC_DEFAULT_VIF_TYPE = "bridge"
+    form = as_admin.get(CREATE).context["form"]
+    assert [value for value, _label in form.fields["vif_type"].choices] == ["", *TYPES]
+    response = as_admin.post(CREATE, {"name": "dpdk", "mtu": "", "physical_network": "",
+                                      "vif_type": "vhostuser"})
+    assert response.status_code == 302
+    assert Network.objects.get(name="dpdk").vif_type == "vhostuser"
+    # Left at "the operator's default", the API's default applies.
+    as_admin.post(CREATE, {"name": "plain", "mtu": "", "physical_network": "", "vif_type": ""})
+    assert Network.objects.get(name="plain").vif_type == "bridge"
+    table = as_admin.get(INDEX).context["table"]
+    assert {row.datum.name: row.cells["vif_type"].data for row in table.get_rows()
+            if row.datum.name in ("dpdk", "plain")} == {"dpdk": "vhostuser", "plain": "bridge"}
+
+
+def test_a_tenant_s_crafted_type_gets_the_api_s_refusal(as_alice):
+    assert "vif_type" not in as_alice.get(CREATE).context["form"].fields
+    assert "vif_type" not in as_alice.get(INDEX).context["table"].columns
+    response = as_alice.post(CREATE, {"name": "sneaky", "vif_type": "ovs"})
+    assert response.status_code == 200
+    assert form_errors(response) == ["Only an administrator may set vif_type."]
+    assert not Network.objects.filter(name="sneaky").exists()

@@ -28,9 +28,20 @@ def show_api_error(form: forms.SelfHandlingForm, error: multinic.APIError) -> No
             form.add_error(name, str(message))
 
 
+#: The API's VIF types (its ``vif_type`` enum), with words for people; the API checks the
+#: value, so a type it stopped offering is its refusal on the field, not a wrong network.
+VIF_TYPE_CHOICES = [
+    ("", _("The operator's default")),
+    ("bridge", _("Linux bridge")),
+    ("ovs", _("Open vSwitch")),
+    ("vhostuser", _("vhost-user (OVS-DPDK)")),
+    ("tap", _("tap (made by the network backend)")),
+]
+
+
 class CreateNetwork(forms.SelfHandlingForm):
     # Only administrators see these; the API refuses them from anyone else.
-    ADMIN_ONLY = ("shared", "physical_network")
+    ADMIN_ONLY = ("shared", "physical_network", "vif_type")
 
     # Lengths are the API's rule, not the form's: its message is shown (show_api_error).
     name = forms.CharField(label=_("Network Name"), required=False)
@@ -42,6 +53,10 @@ class CreateNetwork(forms.SelfHandlingForm):
         label=_("Physical Network"), required=False,
         help_text=_("Optional: the provider network it runs on, e.g. physnet1; bare-metal "
                     "NICs bind to ports on the same physical network"))
+    vif_type = forms.ThemableChoiceField(
+        label=_("VIF Type"), required=False, choices=VIF_TYPE_CHOICES,
+        help_text=_("How compute hosts plug its NICs: the switch the hosts run. NICs "
+                    "attached later take it; bare-metal NICs are the node's own ports."))
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -57,6 +72,8 @@ class CreateNetwork(forms.SelfHandlingForm):
         if self.is_admin:
             body["shared"] = data["shared"]
             body["physical_network"] = data["physical_network"] or None
+            if data.get("vif_type"):
+                body["vif_type"] = data["vif_type"]
         else:
             # A tenant's form has no such fields, but a crafted POST may still send them:
             # they go to the API, whose rule it is to refuse them.
@@ -64,6 +81,8 @@ class CreateNetwork(forms.SelfHandlingForm):
                 body["shared"] = True
             if self.data.get("physical_network") not in _UNSET:
                 body["physical_network"] = self.data["physical_network"]
+            if self.data.get("vif_type") not in _UNSET:
+                body["vif_type"] = self.data["vif_type"]
         return body
 
     def handle(self, request, data):

@@ -107,6 +107,7 @@ class NetworksTable(tables.DataTable):
     physical_network = tables.Column("physical_network", verbose_name=_("Physical Network"),
                                      empty_value="-")
     mtu = tables.Column("mtu", verbose_name=_("MTU"))
+    vif_type = tables.Column("vif_type", verbose_name=_("VIF Type"))
     project = tables.Column(lambda n: n.project_name or n.project_id,
                             verbose_name=_("Project"))
 
@@ -116,6 +117,8 @@ class NetworksTable(tables.DataTable):
         # only the user's own project to a tenant).
         if not getattr(request.user, "is_superuser", False):
             del self.columns["project"]
+            # How hosts plug NICs is the operator's wiring, set by administrators only.
+            del self.columns["vif_type"]
 
     def get_object_id(self, datum) -> str:
         return str(datum.id)
