@@ -109,13 +109,22 @@ def test_a_tenant_cannot_change_the_type_even_of_its_own_network(cloud):
 
 @pytest.mark.parametrize(("body", "field"), [
     ({"vif_type": "macvtap"}, "vif_type"),
-    ({}, "vif_type"),
+    ({"vif_type": None}, "vif_type"),
     ({"vif_type": "ovs", "mtu": 9000}, "mtu"),
 ])
 def test_a_bad_change_is_a_400_naming_the_field(cloud, body, field):
     response = cloud.admin.patch(f"/api/networks/{cloud.net_a.id}/", body, format="json")
     assert response.status_code == 400, response.content
     assert list(response.json()["fields"]) == [field]
+    cloud.net_a.refresh_from_db()
+    assert cloud.net_a.vif_type == "bridge"
+
+
+def test_an_empty_change_changes_nothing(cloud):
+    """PATCH semantics, and what the schema says: nothing in the body is required."""
+    response = cloud.admin.patch(f"/api/networks/{cloud.net_a.id}/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["vif_type"] == "bridge"
 
 
 def test_put_is_not_offered(cloud):

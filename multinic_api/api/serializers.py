@@ -112,7 +112,7 @@ class NetworkCreateSerializer(StrictSerializer):
 
 class NetworkUpdateSerializer(StrictSerializer):
     vif_type = serializers.ChoiceField(
-        choices=VifType.choices,
+        choices=VifType.choices, required=False,
         help_text="admin only: how hosts plug NICs attached from now on; NICs already on the "
                   "network keep the type they were plugged with")
 

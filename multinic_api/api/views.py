@@ -68,6 +68,10 @@ class _PreviewRollback(Exception):
     create=extend_schema(request=s.NetworkCreateSerializer,
                          responses={201: s.NetworkSerializer, **errors(400, 401, 403, 404)}),
     partial_update=extend_schema(summary="Change a network's VIF type (admin)",
+                                 description="Administrators only (403 for anyone else). "
+                                             "NICs already on the network keep the type "
+                                             "they were plugged with; a body without "
+                                             "`vif_type` changes nothing.",
                                  request=s.NetworkUpdateSerializer,
                                  responses={200: s.NetworkSerializer,
                                             **errors(400, 401, 403, 404)}),
@@ -111,7 +115,8 @@ class NetworkViewSet(keyset.KeysetMixin, ScopedViewSet):
         body = s.NetworkUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         subnets.check_network_request(request_scope(request).is_admin, **body.validated_data)
-        network = subnets.set_vif_type(network, body.validated_data["vif_type"])
+        if "vif_type" in body.validated_data:
+            network = subnets.set_vif_type(network, body.validated_data["vif_type"])
         return Response(s.NetworkSerializer(network,
                                             context=self.get_serializer_context()).data)
 
