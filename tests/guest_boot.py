@@ -39,6 +39,9 @@ class GuestImage:
         state there), the ISO as the CD-ROM ds-identify finds config-2 on, and one virtio NIC
         per MAC, in order, each on a user-mode network that reaches nothing."""
         command = [
+            # Ended by coreutils too, so a guest that never powers off does not outlive a
+            # test run that was interrupted.
+            "timeout", "--kill-after=10", str(BOOT_TIMEOUT),
             "qemu-system-x86_64", "-accel", accelerator(), "-m", "1024", "-smp", "2",
             "-nographic", "-no-reboot", "-snapshot",
             "-kernel", str(self.root / "vmlinuz"), "-initrd", str(self.root / "initrd.img"),
@@ -75,9 +78,17 @@ class Boot:
             self.process.wait(timeout=max(1.0, BOOT_TIMEOUT - (time.monotonic() -
                                                                self.started)))
         except subprocess.TimeoutExpired:
+            self.stop()
+        self.seconds = time.monotonic() - self.started
+
+    def stop(self) -> None:
+        """TERM, which timeout(1) passes on to qemu (a KILL would leave qemu running)."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.seconds = time.monotonic() - self.started
 
     def text(self) -> str:
         return self.console.read_text(errors="replace").replace("\r", "")

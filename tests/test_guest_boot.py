@@ -127,10 +127,15 @@ def guests(django_db_setup, django_db_blocker, guest_image, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("guests")
     running = {name: boot(guest_image, name, case["iso"], case["macs"], workdir)
                for name, case in cases.items()}
-    for name, guest in running.items():
-        guest.wait()
-        print(f"{name}: qemu ran {guest.seconds:.0f} s")
-        cases[name]["boot"] = guest
+    try:
+        for name, guest in running.items():
+            guest.wait()
+            print(f"{name}: qemu ran {guest.seconds:.0f} s")
+            cases[name]["boot"] = guest
+    finally:
+        for guest in running.values():
+            if guest.process.poll() is None:
+                guest.stop()
     return cases
 
 
