@@ -1,9 +1,16 @@
-"""The boot test's reading of a guest's report (tests/guest_boot.py), on text a real Debian 12
-guest printed (kernel 6.1): no boot needed, so it runs in every pass."""
+"""The boot test's reading of a guest's console and report (tests/guest_boot.py), bonds on text
+a real Debian 12 guest printed (kernel 6.1): no boot needed, so it runs in every pass."""
+
+import hashlib
+import subprocess
+import time
 
 import pytest
 
 from tests.guest_boot import (
+    BEGIN,
+    END,
+    Boot,
     addresses,
     bond_by_members,
     interface_by_mac,
@@ -131,3 +138,34 @@ def test_global_addresses_routes_we_asked_for_and_name_servers():
     assert routes(REPORT, 4, "bond0") == [("default", "10.30.0.1")]
     assert routes(REPORT, 6, "ens5") == [("2001:db8::/64", "fe80::1")]
     assert nameservers(REPORT) == ["10.30.0.53", "::1"]
+
+
+def finished_boot(tmp_path, console: str) -> Boot:
+    path = tmp_path / "guest.console"
+    path.write_text(console)
+    done = subprocess.Popen(["true"])
+    done.wait()
+    return Boot("guest", done, path, time.monotonic(), seconds=1.0)
+
+
+def test_a_guest_without_a_report_fails_with_its_console_tail(tmp_path):
+    lines = [f"[   {n}.000000] line {n}\r" for n in range(200)]
+    guest = finished_boot(tmp_path, "\n".join([*lines, "cloud-init: stuck"]))
+    with pytest.raises(pytest.fail.Exception) as failure:
+        guest.report()
+    message = str(failure.value)
+    # The last 80 lines, carriage returns gone: lines 121 to 199 and the last one.
+    tail = "\n".join([*(f"[   {n}.000000] line {n}" for n in range(121, 200)),
+                      "cloud-init: stuck"])
+    assert message == ("guest: the guest printed no report (qemu exit 0, 1 s)\n"
+                       f"--- guest: last 80 console lines ---\n{tail}")
+
+
+def test_a_report_between_kernel_lines_is_read_and_a_garbled_one_refused(tmp_path):
+    document = '{"hostname": "boot-vm"}'
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    console = f"[    1.0] kernel\r\n\r\n{BEGIN}\r\n{document}\r\n{END} sha256={digest}\r\nbye\r\n"
+    assert finished_boot(tmp_path, console).report() == {"hostname": "boot-vm"}
+    garbled = console.replace("boot-vm", "boot-v[   9.9] m")
+    with pytest.raises(pytest.fail.Exception, match="the report arrived garbled"):
+        finished_boot(tmp_path, garbled).report()
