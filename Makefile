@@ -1,7 +1,7 @@
 # make run  : set everything up and serve http://127.0.0.1:8000 (SQLite)
 # make test : lint, then the whole suite on a throwaway PostgreSQL, then again on SQLite
-#             (minus the database-free guest_tools and keystone tests and the browser
-#             tests, which need not run twice)
+#             (minus the database-free guest_tools, guest_boot and keystone tests and the
+#             browser tests, which need not run twice)
 # make screenshots : the dashboard pictures in docs/screenshots/, taken by the browser tests
 # make bench : every benchmark, then one table (CRASHES=N server kills, default 200)
 # make static : the production deploy step for static files (README, "Production"): collect
@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PASSWORD ?= multinic
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean browser screenshots static keystone
+.PHONY: run test lint bench clean browser screenshots static keystone guest guest-test
 
 # Debian's Chromium and its driver, for the browser tests (installed when missing; root).
 CHROMEDRIVER := /usr/bin/chromedriver
@@ -57,10 +57,20 @@ browser: $(CHROMEDRIVER)
 keystone:
 	bash tools/keystone/setup.sh >/dev/null
 
-test: lint browser keystone
+# The boot test's Debian 12 guest image, kernel and initrd, built from Debian's packages with
+# mmdebstrap (installs qemu-system-x86, mmdebstrap, e2fsprogs and xorriso when missing; root);
+# once per machine and recipe under ~/.cache/multinic-guest (about 1.5 minutes, 750 MB).
+guest:
+	bash tools/guest/setup.sh >/dev/null
+
+# Only the boot test: two real guests from our config drives (about two minutes, warm).
+guest-test: $(STAMP) guest
+	$(PY) -m pytest -q -m guest_boot tests/test_guest_boot.py
+
+test: lint browser keystone guest
 	$(PY) tools/pgtmp.py --install -- $(PY) -m pytest
 	env -u DATABASE_URL $(PY) -m pytest \
-	  -m "not postgres and not guest_tools and not browser and not fuzz and not keystone"
+	  -m "not postgres and not guest_tools and not guest_boot and not browser and not fuzz and not keystone"
 
 screenshots: $(STAMP) browser
 	MULTINIC_SCREENSHOTS=docs/screenshots $(PY) tools/pgtmp.py --install -- \

@@ -6,6 +6,7 @@ from multinic_api.models import Project
 from multinic_api.services import subnets
 from tests.api_fixtures import Cloud
 from tests.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
+from tests.guest_boot import guest_image  # noqa: F401  (session fixture)
 from tests.guest_tools import guest_tools  # noqa: F401  (session fixture)
 from tests.horizon_site import horizon_site  # noqa: F401  (session fixture)
 from tests.keystone_server import keystone  # noqa: F401  (session fixture)
