@@ -2,6 +2,8 @@ import uuid
 
 from django.db import models
 
+from .querysets import InstanceQuerySet, VIFQuerySet
+
 
 class Instance(models.Model):
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -23,6 +25,8 @@ class Instance(models.Model):
     node = models.ForeignKey("Node", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="instances")
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = InstanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "uuid"]
@@ -57,6 +61,8 @@ class VIF(models.Model):
     port_group = models.OneToOneField("PortGroup", on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="vif")
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = VIFQuerySet.as_manager()
 
     class Meta:
         ordering = ["instance", "position"]

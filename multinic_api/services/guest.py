@@ -26,7 +26,6 @@ from multinic_api.guest.records import (
 from multinic_api.models import VIF, Instance, Network, Subnet
 from multinic_api.services import baremetal, binding
 from multinic_api.services.catalog import find_flavor
-from multinic_api.services.instances import vifs_with_addresses
 from multinic_api.virt import SpawnRequest, VirtDriver, driver_for
 
 
@@ -46,7 +45,8 @@ def network_record(network: Network) -> NetworkRecord:
 
 
 def vif_record(vif: VIF) -> VifRecord:
-    """A VIF whose fixed IPs (with subnets) and network are loaded: see vifs_with_addresses."""
+    """A VIF whose fixed IPs (with subnets) and network are loaded
+    (``VIF.objects.with_addresses``)."""
     # Allocation order within a VIF: IPv4 before IPv6, then by CIDR, as launches allocate.
     fixed_ips = sorted(vif.fixed_ips.all(),
                        key=lambda ip: (ip.subnet.ip_version, ip.subnet.cidr, ip.pk))
@@ -135,7 +135,7 @@ def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
 
 def guest_view(instance: Instance) -> GuestView:
     """Read an instance's VIFs (two queries) and wrap them for rendering."""
-    vifs = list(vifs_with_addresses().filter(instance=instance).order_by("position"))
+    vifs = list(VIF.objects.with_addresses().filter(instance=instance).order_by("position"))
     flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
     return GuestView(instance=instance_record(instance, flavor), vifs=[vif_record(v) for v in vifs],
                      carriers=carriers_for(vifs), flavor=flavor,

@@ -25,10 +25,11 @@ from typing import Any
 
 import netaddr
 from django.db import connection, transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, QuerySet
 
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
+from multinic_api.scope import Scope
 from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
 from multinic_api.services.binding import BondRequest, CarrierRequest
 from multinic_api.services.text import refuse_nul
@@ -63,27 +64,6 @@ class _ResolvedNic:
     carrier: CarrierRequest = field(default_factory=CarrierRequest)
 
 
-def usable_networks(project: Project | None, is_admin: bool = False) -> QuerySet[Network]:
-    """Networks a project may attach to: its own and shared ones; admins may use any. A
-    caller in no project sees the shared ones only."""
-    networks = Network.objects.all()
-    if is_admin:
-        return networks
-    if project is None:
-        return networks.filter(shared=True)
-    return networks.filter(Q(project=project) | Q(shared=True))
-
-
-def visible_instances(project: Project | None, is_admin: bool = False) -> QuerySet[Instance]:
-    """A project's instances; all for an admin; none for a caller in no project."""
-    instances = Instance.objects.all()
-    if is_admin:
-        return instances
-    if project is None:
-        return instances.none()
-    return instances.filter(project=project)
-
-
 def holding_address(value: str) -> QuerySet[Instance]:
     """Instances with a NIC that holds this IP address or MAC, either in any notation (an
     IPv6 address compressed or not; a MAC with colons, dashes, dots or none, any case)."""
@@ -99,18 +79,6 @@ def holding_address(value: str) -> QuerySet[Instance]:
     except InvalidInput:
         raise InvalidInput(f"'{value}' is neither an IP address nor a MAC address") from None
     return Instance.objects.filter(vifs__mac=mac).distinct()
-
-
-def vifs_with_addresses() -> QuerySet[VIF]:
-    """VIFs with what every view of them shows: instance, network, fixed IPs and subnets."""
-    return VIF.objects.select_related("instance", "network", "port", "port_group").prefetch_related(
-        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet")),
-        "port_group__ports",
-    )
-
-
-def instances_with_interfaces() -> QuerySet[Instance]:
-    return Instance.objects.prefetch_related(Prefetch("vifs", queryset=vifs_with_addresses()))
 
 
 def launch_instance(
@@ -347,7 +315,7 @@ def _resolve_nics(
     # queries.)
     wanted = [_as_uuid(nic.network_id, "network") for nic in nics]
     networks = {network.pk: network for network in
-                usable_networks(project, is_admin).filter(pk__in=set(wanted))}
+                Network.objects.restrict(Scope(project, is_admin)).filter(pk__in=set(wanted))}
     subnets_of: dict[uuid.UUID, list[Subnet]] = {pk: [] for pk in networks}
     found = Subnet.objects.filter(network__in=list(networks)).order_by("ip_version", "cidr")
     if any(nic.fixed_ips for nic in nics):
