@@ -50,10 +50,11 @@ class VIF(models.Model):
     tag = models.CharField(max_length=255, null=True, blank=True, help_text="device role tag")
     vif_type = models.CharField(max_length=32, default="bridge")
     vnic_type = models.CharField(max_length=16, choices=VnicType.choices, default=VnicType.NORMAL)
-    # Bare-metal binding: the node (as Nova's Ironic driver sets binding:host_id), the
-    # carrier, and in the profile Neutron's local_link_information / local_group_information
-    # (the bond mode and options this NIC runs with). One-to-one, so the database itself
-    # refuses to bind one carrier to two VIFs.
+    # Bare-metal binding: binding:host_id as Ironic sets it for a node's port (the node's
+    # uuid; which node an instance runs on is Instance.node), the carrier, and in the profile
+    # Neutron's local_link_information / local_group_information (the bond mode and options
+    # this NIC runs with). One-to-one, so the database itself refuses to bind one carrier to
+    # two VIFs.
     binding_host = models.CharField(max_length=255, null=True, blank=True)
     binding_profile = models.JSONField(default=dict, blank=True)
     port = models.OneToOneField("Port", on_delete=models.PROTECT, null=True, blank=True,

@@ -175,14 +175,14 @@ def detach_interface(instance: Instance, vif_uuid: Any) -> None:
     with transaction.atomic():
         _lock_instance(instance)
         vif = _get_vif(instance, vif_uuid)
-        _release_vifs([vif])
+        _release_vifs(instance, [vif])
 
 
 def delete_instance(instance: Instance) -> None:
     """Delete an instance, freeing every MAC and address it held."""
     with transaction.atomic():
         _lock_instance(instance)
-        _release_vifs(list(instance.vifs.all()))
+        _release_vifs(instance, list(instance.vifs.all()))
         instance.delete()
 
 
@@ -232,6 +232,8 @@ def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_posi
         nic, bound = nics[index], bindings[index]
         return VIF(instance=instance, network=nic.network, position=first_position + index,
                    tag=nic.tag, mac=mac, vif_type="other", vnic_type=VIF.VnicType.BAREMETAL,
+                   # Ironic binds a bare-metal port to its node: binding:host_id is the
+                   # node's uuid (plug_port_to_tenant_network), not a compute host's name.
                    binding_host=str(node.pk), binding_profile=bound.profile or {},
                    port=bound.port, port_group=bound.port_group)
 
@@ -274,11 +276,12 @@ def _share_networks(networks: list[Network]) -> None:
                            "in progress")
 
 
-def _release_vifs(vifs: list[VIF]) -> None:
-    """Free the VIFs' addresses, MACs and carriers; bonds a launch made for them go too."""
-    node_ids = {vif.binding_host for vif in vifs if vif.vnic_type == VIF.VnicType.BAREMETAL}
-    for node in Node.objects.filter(pk__in=sorted(node_ids)).order_by("pk"):
-        baremetal.lock_node(node)
+def _release_vifs(instance: Instance, vifs: list[VIF]) -> None:
+    """Free the VIFs of ``instance``: their addresses, MACs and carriers; bonds a launch
+    made for them go too. Their carriers are the instance's node's, changed under its lock."""
+    if instance.node_id is not None and any(vif.vnic_type == VIF.VnicType.BAREMETAL
+                                            for vif in vifs):
+        baremetal.lock_node(instance.node)
     fixed_ips = [ip for vif in vifs for ip in vif.fixed_ips.select_related("subnet__network")]
     ipam.lock_subnets(ip.subnet for ip in fixed_ips)
     for fixed_ip in fixed_ips:
