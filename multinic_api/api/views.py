@@ -18,6 +18,7 @@ from multinic_api import filtersets
 from multinic_api.api import keyset, launching
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import IsScopeAdmin, request_scope
+from multinic_api.faces import no_such_resource_view
 from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
 from multinic_api.services import guest, instances, keypairs, macs, subnets
 
@@ -351,14 +352,6 @@ class KeypairViewSet(ScopedViewSet):
         return Response(s.KeypairSerializer(keypair).data, status=status.HTTP_201_CREATED)
 
 
-class NoSuchResourceView(APIView):
-    """The API's answer to a URL it does not have (a typo, a malformed UUID): a JSON 404."""
-
-    schema = None
-    authentication_classes = []
-    permission_classes = []
-
-    def _not_found(self, request, *args, **kwargs):
-        raise NotFound(f"There is no API resource at {request.path}; see /api/docs/.")
-
-    get = post = put = patch = delete = head = options = _not_found
+#: The API's answer to a URL it does not have (a typo, a malformed UUID): a JSON 404.
+NoSuchResourceView = no_such_resource_view(
+    APIView, lambda path: f"There is no API resource at {path}; see /api/docs/.")

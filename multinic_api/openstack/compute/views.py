@@ -11,25 +11,13 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope, request_scope
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
+from multinic_api.faces import no_such_resource_view, nova_fault
 from multinic_api.models import Instance, Network
 from multinic_api.openstack.compute import microversions, presenters
-from multinic_api.openstack.faults import fault_handler
 from multinic_api.openstack.rendering import OpenStackRendering
 from multinic_api.scope import Scope
 from multinic_api.services import catalog, instances, keypairs, name_filter
 from multinic_identity.authentication import BuiltinTokenAuthentication
-
-_FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
-                404: "itemNotFound", 405: "badMethod", 406: "notAcceptable",
-                409: "conflictingRequest", 413: "overLimit", 415: "badMediaType"}
-
-
-def _nova_body(code: int, message: str) -> dict:
-    """Nova's error body: {"<faultName>": {"code": N, "message": "..."}}."""
-    return {_FAULT_NAMES.get(code, "computeFault"): {"code": code, "message": message}}
-
-
-nova_fault = fault_handler(_nova_body)
 
 
 class ComputeView(OpenStackRendering, APIView):
@@ -413,14 +401,7 @@ class KeypairView(ComputeView):
         return Response(status=204 if self.version >= (2, 2) else 202)
 
 
-class NoSuchResourceView(ComputeView):
-    """Any other URL under /compute/: Nova's JSON itemNotFound, not Django's HTML page."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    def _not_found(self, request, *args, **kwargs):
-        raise NotFound(f"The resource could not be found: there is no {request.path} in the "
-                       "compute API.")
-
-    get = post = put = patch = delete = head = options = _not_found
+#: Any other URL under /compute/: Nova's JSON itemNotFound.
+NoSuchResourceView = no_such_resource_view(
+    ComputeView, lambda path: f"The resource could not be found: there is no {path} in the "
+                              "compute API.")
