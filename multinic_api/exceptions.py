@@ -28,6 +28,14 @@ class Forbidden(MultinicError):
     code = "forbidden"
 
 
+class PermissionDenied(Forbidden):
+    """The caller's scope does not allow this (no project, not the network's owner). Its code
+    is the one DRF's permission checks answer with, so that /api/ says ``permission_denied``
+    for every refusal of who the caller is, whichever layer refused."""
+
+    code = "permission_denied"
+
+
 class NotFound(MultinicError):
     status_code = 404
     code = "not_found"

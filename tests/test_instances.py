@@ -12,7 +12,8 @@ from multinic_api.exceptions import (
     NotFound,
     SubnetExhausted,
 )
-from multinic_api.models import VIF, FixedIP, FreeRange, Instance
+from multinic_api.models import VIF, FixedIP, FreeRange, Instance, Network
+from multinic_api.scope import Scope
 from multinic_api.services import instances, macs, subnets
 from multinic_api.services.instances import NicRequest
 from tests.helpers import assert_subnet_consistent
@@ -302,12 +303,12 @@ def test_visible_instances_and_networks_are_scoped_to_the_project(project, other
     mine = _launch(project, NicRequest(dual.id))
     theirs_net = make_network("theirs", owner=other_project)
     theirs = _launch(other_project, NicRequest(theirs_net.id))
-    assert list(instances.visible_instances(project)) == [mine]
-    assert set(instances.visible_instances(project, is_admin=True)) == {mine, theirs}
-    assert theirs_net not in instances.usable_networks(project)
+    assert list(Instance.objects.restrict(Scope(project))) == [mine]
+    assert set(Instance.objects.restrict(Scope(project, is_admin=True))) == {mine, theirs}
+    assert theirs_net not in Network.objects.restrict(Scope(project))
     # a caller in no project: no instances, only shared networks
-    assert not instances.visible_instances(None).exists()
-    assert not instances.usable_networks(None).exclude(shared=True).exists()
+    assert not Instance.objects.restrict(Scope(None)).exists()
+    assert not Network.objects.restrict(Scope(None)).exclude(shared=True).exists()
 
 
 @pytest.mark.parametrize("tag", ["web\n", "we\tb", "a/b", "a,b", "", "t" * 61])

@@ -189,7 +189,8 @@ def spawn_request(vif_types) -> SpawnRequest:
                            fixed_ips=((V4, f"192.0.2.{10 + n}"),), vif_type=vif_type)
                  for n, vif_type in enumerate(vif_types))
     return SpawnRequest(instance=INSTANCE, vifs=vifs,
-                        network_info=network_model.network_info(vifs))
+                        network_info=network_model.network_info(vifs),
+                        instances_path="/var/lib/multinic/instances")
 
 
 def memory_backing(root: ET.Element) -> str | None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from multinic_api.exceptions import Conflict
 from multinic_api.guest import iso, network_model
 from multinic_api.guest.records import (
     InstanceRecord,
@@ -22,7 +21,7 @@ from multinic_api.guest.records import (
     SubnetRecord,
     VifRecord,
 )
-from multinic_api.virt import SpawnRequest, driver_for
+from multinic_api.virt import RenderError, SpawnRequest, driver_for
 from multinic_api.virt.baremetal import BaremetalDriver
 from multinic_api.virt.libvirt import LibvirtDriver
 
@@ -47,9 +46,14 @@ def vif(vif_id: str, mac: str, network: NetworkRecord, subnet: SubnetRecord, add
                      vif_type=vif_type, vnic_type=vnic_type)
 
 
-def request(vifs, carriers=None, config_drive=False) -> SpawnRequest:
+INSTANCES_PATH = "/var/lib/multinic/instances"
+
+
+def request(vifs, carriers=None, config_drive=False,
+            instances_path=INSTANCES_PATH) -> SpawnRequest:
     return SpawnRequest(instance=INSTANCE, vifs=tuple(vifs),
                         network_info=network_model.network_info(vifs),
+                        instances_path=instances_path,
                         carriers=dict(carriers or {}), config_drive=config_drive)
 
 
@@ -118,10 +122,10 @@ def test_mtu_only_when_the_network_has_one():
     assert sizes == [1450, None, 1450]
 
 
-def test_cdrom_only_with_a_config_drive(settings, tmp_path):
-    settings.MULTINIC_INSTANCES_PATH = str(tmp_path / "instances")
-    assert cdroms(domain(request(THREE_NICS))) == []
-    root = domain(request(THREE_NICS, config_drive=True))
+def test_cdrom_only_with_a_config_drive(tmp_path):
+    instances_path = str(tmp_path / "instances")
+    assert cdroms(domain(request(THREE_NICS, instances_path=instances_path))) == []
+    root = domain(request(THREE_NICS, config_drive=True, instances_path=instances_path))
     [cdrom] = cdroms(root)
     instance_dir = posixpath.join(str(tmp_path / "instances"), INSTANCE.uuid)
     assert cdrom.find("source").get("file") == posixpath.join(instance_dir, "disk.config")
@@ -134,7 +138,7 @@ def test_cdrom_only_with_a_config_drive(settings, tmp_path):
 def test_a_vif_libvirt_cannot_plug_is_a_conflict_naming_it(vif_type):
     odd = vif("4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a", "fa:16:3e:5c:00:04", TENANT, TENANT_V4,
               "192.0.2.14", vif_type)
-    with pytest.raises(Conflict, match=odd.id):
+    with pytest.raises(RenderError, match=odd.id):
         LibvirtDriver().domain_xml(request([THREE_NICS[0], odd]))
 
 
@@ -144,14 +148,14 @@ def test_a_vhost_user_vif_without_a_socket_is_a_conflict_naming_it():
               "192.0.2.14", "vhostuser")
     req = request([odd])
     del req.network_info[0]["details"]["vhostuser_socket"]
-    with pytest.raises(Conflict, match=f"{odd.id} is vhost-user but its details name no socket"):
+    with pytest.raises(RenderError, match=f"{odd.id} is vhost-user but its details name no socket"):
         LibvirtDriver().domain_xml(req)
 
 
 def test_a_bare_metal_vif_is_a_conflict_for_libvirt():
     metal = vif("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b", "fa:16:3e:5c:00:05", TENANT, TENANT_V4,
                 "192.0.2.15", "other", vnic_type="baremetal")
-    with pytest.raises(Conflict, match=metal.id):
+    with pytest.raises(RenderError, match=metal.id):
         LibvirtDriver().spawn(request([metal]))
 
 
@@ -271,7 +275,8 @@ def test_a_name_with_line_breaks_still_gives_a_valid_domain(tmp_path):
     named = InstanceRecord(uuid=INSTANCE.uuid, name="two\nlines\r\n\tname", hostname="vm-1",
                            project_id=PROJECT)
     vifs = THREE_NICS[:1]
-    spawn = SpawnRequest(instance=named, vifs=vifs, network_info=network_model.network_info(vifs))
+    spawn = SpawnRequest(instance=named, vifs=vifs, network_info=network_model.network_info(vifs),
+                         instances_path=INSTANCES_PATH)
     xml = LibvirtDriver().domain_xml(spawn)
     assert ET.fromstring(xml).findtext("title") == "two lines name"
     path = tmp_path / "domain.xml"

@@ -18,8 +18,8 @@ from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import request_scope
 from multinic_api.api.views import errors
 from multinic_api.exceptions import InvalidInput
-from multinic_api.models import Node, Port, PortGroup, Project
-from multinic_api.services import baremetal, bonding, instances, text
+from multinic_api.models import Instance, Node, Port, PortGroup, Project
+from multinic_api.services import baremetal, bonding, text
 
 
 class AdminWrites(BasePermission):
@@ -42,8 +42,7 @@ class BareMetalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def visible_nodes(self):
-        scope = request_scope(self.request)
-        return baremetal.visible_nodes(scope.project, scope.is_admin)
+        return Node.objects.restrict(request_scope(self.request))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -94,9 +93,8 @@ class NodeViewSet(mixins.CreateModelMixin, BareMetalViewSet):
     def get_scoped_queryset(self):
         # A node's instances as the caller may see them: an admin may have launched another
         # project's instance onto a tenant's node.
-        scope = request_scope(self.request)
-        running = Prefetch("instances", queryset=instances.visible_instances(
-            scope.project, scope.is_admin))
+        running = Prefetch("instances",
+                           queryset=Instance.objects.restrict(request_scope(self.request)))
         nodes = self.visible_nodes().select_related("project").prefetch_related(
             "ports", "port_groups", running)
         name = self.request.query_params.get("name")

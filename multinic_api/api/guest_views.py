@@ -22,7 +22,6 @@ from multinic_api.api.views import errors, visible_instance
 from multinic_api.exceptions import InvalidInput
 from multinic_api.guest.iso import VOLUME_LABEL
 from multinic_api.services import guest
-from multinic_api.virt.libvirt import LibvirtDriver
 
 ISO_TYPE = "application/x-iso9660-image"
 INSTANCE_UUID = OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -149,6 +148,5 @@ class ConfigDriveIsoView(InstanceGuestView):
 ))
 class DomainXmlView(InstanceGuestView):
     def get(self, request, uuid):
-        view = self.get_view(uuid)
-        xml = LibvirtDriver().domain_xml(view.spawn_request())
+        xml = self.get_view(uuid).domain_xml()
         return HttpResponse(xml, content_type="application/xml")

@@ -1,36 +1,16 @@
-"""Who is asking, for which project, with what rights: derived once per request."""
-
-from dataclasses import dataclass
+"""Who is asking, for which project, with what rights: derived once per request, as the
+core's :class:`~multinic_api.scope.Scope`."""
 
 from django.db.models import Q
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from multinic_api.api.authentication import KeystoneCaller
-from multinic_api.exceptions import NO_PROJECT
+from multinic_api.exceptions import PermissionDenied
 from multinic_api.models import Project
-from multinic_api.services import projects, subnets, text
+from multinic_api.scope import Scope
+from multinic_api.services import projects, text
 from multinic_identity import services as identity
 from multinic_identity.models import AuthToken
-
-
-@dataclass(frozen=True)
-class Scope:
-    user_id: str
-    project: Project | None
-    is_admin: bool
-
-    def require_project(self) -> Project:
-        if self.project is None:
-            raise PermissionDenied(NO_PROJECT)
-        return self.project
-
-    def require_owner(self, network, action: str) -> None:
-        """Shared networks are usable by all, but only their project (or an admin) changes them."""
-        if not subnets.may_change(network, self.project, self.is_admin):
-            raise PermissionDenied(
-                f"Only the network's project or an administrator may {action}."
-            )
 
 
 class IsScopeAdmin(BasePermission):

@@ -18,6 +18,7 @@ from multinic_api import filtersets
 from multinic_api.api import keyset, launching
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import IsScopeAdmin, request_scope
+from multinic_api.faces import no_such_resource_view
 from multinic_api.models import VIF, Instance, Keypair, Network, Project, Subnet
 from multinic_api.services import guest, instances, keypairs, macs, subnets
 
@@ -37,8 +38,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 def visible_instance(request, uuid) -> Instance:
     """The caller's instance (any, for admins); 404 when it is missing or not theirs."""
-    scope = request_scope(request)
-    instance = instances.visible_instances(scope.project, scope.is_admin).filter(pk=uuid).first()
+    instance = Instance.objects.restrict(request_scope(request)).filter(pk=uuid).first()
     if instance is None:
         raise NotFound(f"Instance {uuid} not found.")
     return instance
@@ -84,8 +84,7 @@ class NetworkViewSet(keyset.KeysetMixin, ScopedViewSet):
     keyset_order = (("name", False), ("id", False))
 
     def get_scoped_queryset(self):
-        scope = request_scope(self.request)
-        return instances.usable_networks(scope.project, scope.is_admin).select_related(
+        return Network.objects.restrict(request_scope(self.request)).select_related(
             "project").prefetch_related("subnets").order_by("name", "id")
 
     def get_serializer_context(self):
@@ -138,15 +137,13 @@ class SubnetViewSet(ScopedViewSet):
     filterset_class = filtersets.SubnetFilterSet
 
     def get_scoped_queryset(self):
-        scope = request_scope(self.request)
-        networks = instances.usable_networks(scope.project, scope.is_admin)
+        networks = Network.objects.restrict(request_scope(self.request))
         return Subnet.objects.filter(network__in=networks).prefetch_related(
             "allocation_pools").order_by("network", "ip_version", "cidr")
 
     def _owned_network(self, network_id):
         scope = request_scope(self.request)
-        network = instances.usable_networks(scope.project, scope.is_admin).filter(
-            pk=network_id).first()
+        network = Network.objects.restrict(scope).filter(pk=network_id).first()
         if network is None:
             raise NotFound(f"Network {network_id} not found.")
         scope.require_owner(network, "change its subnets")
@@ -187,10 +184,8 @@ class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
     keyset_order = (("created", True), ("uuid", False))
 
     def get_scoped_queryset(self):
-        scope = request_scope(self.request)
-        return instances.instances_with_interfaces().select_related("project", "node").filter(
-            pk__in=instances.visible_instances(scope.project, scope.is_admin)
-        ).order_by("-created", "uuid")
+        return (Instance.objects.restrict(request_scope(self.request)).with_interfaces()
+                .select_related("project", "node").order_by("-created", "uuid"))
 
     def _launch(self, request) -> tuple[Instance, dict]:
         """Launch as asked; the instance, and its response body."""
@@ -257,7 +252,7 @@ class InterfaceViewSet(ScopedViewSet):
         return visible_instance(self.request, self.kwargs["instance_uuid"])
 
     def get_scoped_queryset(self):
-        vifs = instances.vifs_with_addresses()
+        vifs = VIF.objects.with_addresses()
         return vifs.filter(instance=self.get_instance()).order_by("position")
 
     def create(self, request, *args, **kwargs):
@@ -290,7 +285,7 @@ class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
 
     def get_queryset(self):
-        vifs = instances.vifs_with_addresses().select_related("instance__project")
+        vifs = VIF.objects.with_addresses().select_related("instance__project")
         return vifs.order_by("instance__created", "instance_id", "position")
 
 
@@ -357,14 +352,6 @@ class KeypairViewSet(ScopedViewSet):
         return Response(s.KeypairSerializer(keypair).data, status=status.HTTP_201_CREATED)
 
 
-class NoSuchResourceView(APIView):
-    """The API's answer to a URL it does not have (a typo, a malformed UUID): a JSON 404."""
-
-    schema = None
-    authentication_classes = []
-    permission_classes = []
-
-    def _not_found(self, request, *args, **kwargs):
-        raise NotFound(f"There is no API resource at {request.path}; see /api/docs/.")
-
-    get = post = put = patch = delete = head = options = _not_found
+#: The API's answer to a URL it does not have (a typo, a malformed UUID): a JSON 404.
+NoSuchResourceView = no_such_resource_view(
+    APIView, lambda path: f"There is no API resource at {path}; see /api/docs/.")

@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 
+from .querysets import NodeQuerySet
 from .serials import CreationSerialField
 
 
@@ -22,6 +23,8 @@ class Node(models.Model):
                                 related_name="nodes")
     properties = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = NodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

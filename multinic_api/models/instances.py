@@ -2,6 +2,8 @@ import uuid
 
 from django.db import models
 
+from .querysets import InstanceQuerySet, VIFQuerySet
+
 
 class Instance(models.Model):
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -23,6 +25,8 @@ class Instance(models.Model):
     node = models.ForeignKey("Node", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="instances")
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = InstanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "uuid"]
@@ -46,10 +50,11 @@ class VIF(models.Model):
     tag = models.CharField(max_length=255, null=True, blank=True, help_text="device role tag")
     vif_type = models.CharField(max_length=32, default="bridge")
     vnic_type = models.CharField(max_length=16, choices=VnicType.choices, default=VnicType.NORMAL)
-    # Bare-metal binding: the node (as Nova's Ironic driver sets binding:host_id), the
-    # carrier, and in the profile Neutron's local_link_information / local_group_information
-    # (the bond mode and options this NIC runs with). One-to-one, so the database itself
-    # refuses to bind one carrier to two VIFs.
+    # Bare-metal binding: binding:host_id as Ironic sets it for a node's port (the node's
+    # uuid; which node an instance runs on is Instance.node), the carrier, and in the profile
+    # Neutron's local_link_information / local_group_information (the bond mode and options
+    # this NIC runs with). One-to-one, so the database itself refuses to bind one carrier to
+    # two VIFs.
     binding_host = models.CharField(max_length=255, null=True, blank=True)
     binding_profile = models.JSONField(default=dict, blank=True)
     port = models.OneToOneField("Port", on_delete=models.PROTECT, null=True, blank=True,
@@ -57,6 +62,8 @@ class VIF(models.Model):
     port_group = models.OneToOneField("PortGroup", on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="vif")
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = VIFQuerySet.as_manager()
 
     class Meta:
         ordering = ["instance", "position"]

@@ -7,6 +7,8 @@ from django.db import models
 
 from multinic_api.fields import IPKeyField
 
+from .querysets import NetworkQuerySet
+
 
 class VifType(models.TextChoices):
     """How compute hosts plug a network's NICs: Neutron's ``binding:vif_type`` for the
@@ -38,6 +40,8 @@ class Network(models.Model):
     vif_type = models.CharField(max_length=32, choices=VifType.choices,
                                 default=default_vif_type)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

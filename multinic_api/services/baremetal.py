@@ -20,10 +20,11 @@ from typing import Any
 
 import netaddr
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
 from multinic_api.models import VIF, Instance, Node, Port, PortGroup, Project
+from multinic_api.scope import Scope
 from multinic_api.services import bonding, limits, macs
 from multinic_api.services.text import has_nul, refuse_nul
 
@@ -35,23 +36,13 @@ UNSET: Any = object()
 
 # --- visibility -----------------------------------------------------------------------------
 
-def visible_nodes(project: Project | None, is_admin: bool = False) -> QuerySet[Node]:
-    """Nodes a caller may see and launch onto: admins all, tenants their project's."""
-    nodes = Node.objects.all()
-    if is_admin:
-        return nodes
-    if project is None:
-        return nodes.none()
-    return nodes.filter(project=project)
-
-
 def find_node(reference: Any, project: Project | None, is_admin: bool = False) -> Node:
     """A node by UUID or name, if the caller may use it; else 404 (another project's node
     is not shown to exist)."""
     text = str(reference).strip() if reference is not None else ""
     if has_nul(text):  # no node is named that (and PostgreSQL cannot even be asked)
         raise NotFound(f"Node {reference} not found")
-    nodes = visible_nodes(project, is_admin)
+    nodes = Node.objects.restrict(Scope(project, is_admin))
     node = nodes.filter(name=text).first()
     if node is None and is_uuid(text):
         node = nodes.filter(pk=text).first()

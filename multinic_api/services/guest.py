@@ -8,10 +8,15 @@ preview's rolled-back transaction too, so a launch can be shown before it is com
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
+
+from multinic_api.exceptions import Conflict
 from multinic_api.guest import iso, metadata, network_model
 from multinic_api.guest.records import (
     Carrier,
@@ -26,8 +31,14 @@ from multinic_api.guest.records import (
 from multinic_api.models import VIF, Instance, Network, Subnet
 from multinic_api.services import baremetal, binding
 from multinic_api.services.catalog import find_flavor
-from multinic_api.services.instances import vifs_with_addresses
-from multinic_api.virt import SpawnRequest, VirtDriver, driver_for
+from multinic_api.virt import (
+    LibvirtDriver,
+    RenderError,
+    Spawned,
+    SpawnRequest,
+    VirtDriver,
+    driver_for,
+)
 
 
 def subnet_record(subnet: Subnet) -> SubnetRecord:
@@ -46,7 +57,8 @@ def network_record(network: Network) -> NetworkRecord:
 
 
 def vif_record(vif: VIF) -> VifRecord:
-    """A VIF whose fixed IPs (with subnets) and network are loaded: see vifs_with_addresses."""
+    """A VIF whose fixed IPs (with subnets) and network are loaded
+    (``VIF.objects.with_addresses``)."""
     # Allocation order within a VIF: IPv4 before IPv6, then by CIDR, as launches allocate.
     fixed_ips = sorted(vif.fixed_ips.all(),
                        key=lambda ip: (ip.subnet.ip_version, ip.subnet.cidr, ip.pk))
@@ -111,8 +123,31 @@ class GuestView:
 
     def spawn_request(self) -> SpawnRequest:
         return SpawnRequest(instance=self.instance, vifs=self.vifs,
-                            network_info=self.network_info, carriers=self.carriers,
-                            flavor=self.flavor, config_drive=self.config_drive)
+                            network_info=self.network_info,
+                            instances_path=settings.MULTINIC_INSTANCES_PATH,
+                            carriers=self.carriers, flavor=self.flavor,
+                            config_drive=self.config_drive)
+
+    def spawn(self, driver: VirtDriver | None = None) -> Spawned:
+        """What ``driver`` (by default the instance's own) renders for its hypervisor; a 409
+        when it cannot plug a NIC."""
+        with _render_errors_as_conflicts():
+            return (driver or self.driver).spawn(self.spawn_request())
+
+    def domain_xml(self) -> bytes:
+        """The libvirt domain; a 409 when libvirt cannot plug a NIC (one on bare metal)."""
+        with _render_errors_as_conflicts():
+            return LibvirtDriver().domain_xml(self.spawn_request())
+
+
+@contextmanager
+def _render_errors_as_conflicts() -> Iterator[None]:
+    """What a driver cannot render is a conflict with the instance's state, not a bad
+    request: the same request succeeds for an instance whose NICs the driver can plug."""
+    try:
+        yield
+    except RenderError as error:
+        raise Conflict(error.message) from None
 
 
 def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
@@ -135,7 +170,7 @@ def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
 
 def guest_view(instance: Instance) -> GuestView:
     """Read an instance's VIFs (two queries) and wrap them for rendering."""
-    vifs = list(vifs_with_addresses().filter(instance=instance).order_by("position"))
+    vifs = list(VIF.objects.with_addresses().filter(instance=instance).order_by("position"))
     flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
     return GuestView(instance=instance_record(instance, flavor), vifs=[vif_record(v) for v in vifs],
                      carriers=carriers_for(vifs), flavor=flavor,

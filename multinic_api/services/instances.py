@@ -25,10 +25,11 @@ from typing import Any
 
 import netaddr
 from django.db import connection, transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, QuerySet
 
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
+from multinic_api.scope import Scope
 from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
 from multinic_api.services.binding import BondRequest, CarrierRequest
 from multinic_api.services.text import refuse_nul
@@ -63,27 +64,6 @@ class _ResolvedNic:
     carrier: CarrierRequest = field(default_factory=CarrierRequest)
 
 
-def usable_networks(project: Project | None, is_admin: bool = False) -> QuerySet[Network]:
-    """Networks a project may attach to: its own and shared ones; admins may use any. A
-    caller in no project sees the shared ones only."""
-    networks = Network.objects.all()
-    if is_admin:
-        return networks
-    if project is None:
-        return networks.filter(shared=True)
-    return networks.filter(Q(project=project) | Q(shared=True))
-
-
-def visible_instances(project: Project | None, is_admin: bool = False) -> QuerySet[Instance]:
-    """A project's instances; all for an admin; none for a caller in no project."""
-    instances = Instance.objects.all()
-    if is_admin:
-        return instances
-    if project is None:
-        return instances.none()
-    return instances.filter(project=project)
-
-
 def holding_address(value: str) -> QuerySet[Instance]:
     """Instances with a NIC that holds this IP address or MAC, either in any notation (an
     IPv6 address compressed or not; a MAC with colons, dashes, dots or none, any case)."""
@@ -99,18 +79,6 @@ def holding_address(value: str) -> QuerySet[Instance]:
     except InvalidInput:
         raise InvalidInput(f"'{value}' is neither an IP address nor a MAC address") from None
     return Instance.objects.filter(vifs__mac=mac).distinct()
-
-
-def vifs_with_addresses() -> QuerySet[VIF]:
-    """VIFs with what every view of them shows: instance, network, fixed IPs and subnets."""
-    return VIF.objects.select_related("instance", "network", "port", "port_group").prefetch_related(
-        Prefetch("fixed_ips", queryset=FixedIP.objects.select_related("subnet")),
-        "port_group__ports",
-    )
-
-
-def instances_with_interfaces() -> QuerySet[Instance]:
-    return Instance.objects.prefetch_related(Prefetch("vifs", queryset=vifs_with_addresses()))
 
 
 def launch_instance(
@@ -207,14 +175,14 @@ def detach_interface(instance: Instance, vif_uuid: Any) -> None:
     with transaction.atomic():
         _lock_instance(instance)
         vif = _get_vif(instance, vif_uuid)
-        _release_vifs([vif])
+        _release_vifs(instance, [vif])
 
 
 def delete_instance(instance: Instance) -> None:
     """Delete an instance, freeing every MAC and address it held."""
     with transaction.atomic():
         _lock_instance(instance)
-        _release_vifs(list(instance.vifs.all()))
+        _release_vifs(instance, list(instance.vifs.all()))
         instance.delete()
 
 
@@ -264,6 +232,8 @@ def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_posi
         nic, bound = nics[index], bindings[index]
         return VIF(instance=instance, network=nic.network, position=first_position + index,
                    tag=nic.tag, mac=mac, vif_type="other", vnic_type=VIF.VnicType.BAREMETAL,
+                   # Ironic binds a bare-metal port to its node: binding:host_id is the
+                   # node's uuid (plug_port_to_tenant_network), not a compute host's name.
                    binding_host=str(node.pk), binding_profile=bound.profile or {},
                    port=bound.port, port_group=bound.port_group)
 
@@ -306,11 +276,12 @@ def _share_networks(networks: list[Network]) -> None:
                            "in progress")
 
 
-def _release_vifs(vifs: list[VIF]) -> None:
-    """Free the VIFs' addresses, MACs and carriers; bonds a launch made for them go too."""
-    node_ids = {vif.binding_host for vif in vifs if vif.vnic_type == VIF.VnicType.BAREMETAL}
-    for node in Node.objects.filter(pk__in=sorted(node_ids)).order_by("pk"):
-        baremetal.lock_node(node)
+def _release_vifs(instance: Instance, vifs: list[VIF]) -> None:
+    """Free the VIFs of ``instance``: their addresses, MACs and carriers; bonds a launch
+    made for them go too. Their carriers are the instance's node's, changed under its lock."""
+    if instance.node_id is not None and any(vif.vnic_type == VIF.VnicType.BAREMETAL
+                                            for vif in vifs):
+        baremetal.lock_node(instance.node)
     fixed_ips = [ip for vif in vifs for ip in vif.fixed_ips.select_related("subnet__network")]
     ipam.lock_subnets(ip.subnet for ip in fixed_ips)
     for fixed_ip in fixed_ips:
@@ -347,7 +318,7 @@ def _resolve_nics(
     # queries.)
     wanted = [_as_uuid(nic.network_id, "network") for nic in nics]
     networks = {network.pk: network for network in
-                usable_networks(project, is_admin).filter(pk__in=set(wanted))}
+                Network.objects.restrict(Scope(project, is_admin)).filter(pk__in=set(wanted))}
     subnets_of: dict[uuid.UUID, list[Subnet]] = {pk: [] for pk in networks}
     found = Subnet.objects.filter(network__in=list(networks)).order_by("ip_version", "cidr")
     if any(nic.fixed_ips for nic in nics):

@@ -196,15 +196,12 @@ def holders(mac: str) -> MacHolders:
     """Who holds ``mac``, in any notation (:class:`InvalidInput` if it is no usable MAC).
 
     Loaded with what GET /api/macs/<mac>/ and the admin MAC page show: the VIF as
-    ``instances.vifs_with_addresses`` with its instance's project; a port with its node, its
+    ``VIF.objects.with_addresses()`` with its instance's project; a port with its node, its
     VIF and its group's VIF (and their instances); a group with its node, VIF, launching
     instance and members.
     """
-    # Imported here, not above: the instances service imports this module (to make MACs).
-    from multinic_api.services import instances
-
     mac = normalize_mac(mac)
-    vif = (instances.vifs_with_addresses().select_related("instance__project")
+    vif = (VIF.objects.with_addresses().select_related("instance__project")
            .filter(mac=mac).first())
     port = (Port.objects.select_related("node", "vif__instance", "port_group__vif__instance")
             .filter(mac=mac).first())

@@ -1,4 +1,4 @@
-"""The driver interface, and the choice of driver for an instance."""
+"""The driver interface: what compute hands a driver at spawn, and what it gets back."""
 
 from __future__ import annotations
 
@@ -13,14 +13,26 @@ from multinic_api.guest.records import Carrier, InstanceRecord, VifRecord
 
 @dataclass(frozen=True)
 class SpawnRequest:
-    """Everything compute hands a driver: the instance, its VIFs and ``network_info``."""
+    """Everything compute hands a driver: the instance, its VIFs and ``network_info``, and
+    ``instances_path``, the host folder that holds each instance's disks (its own folder is
+    named by its uuid), as Nova's ``instances_path``."""
 
     instance: InstanceRecord
     vifs: Sequence[VifRecord]
     network_info: Sequence[Mapping[str, Any]]
+    instances_path: str
     carriers: Mapping[str, Carrier] = field(default_factory=dict)
     flavor: Mapping[str, Any] | None = None
     config_drive: bool = False
+
+
+class RenderError(Exception):
+    """A driver cannot render this instance for its hypervisor (a NIC it cannot plug). The
+    drivers know nothing of HTTP: whoever asks them says what it means to its caller."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -56,12 +68,3 @@ class VirtDriver(abc.ABC):
         return metadata.config_drive_files(request.instance, request.vifs,
                                            self.network_data(request))
 
-
-def driver_for(request: SpawnRequest) -> VirtDriver:
-    """Bare metal when any VIF is bound to a node's port, else libvirt."""
-    from .baremetal import BaremetalDriver
-    from .libvirt import LibvirtDriver
-
-    if any(vif.get("vnic_type") == "baremetal" for vif in request.network_info):
-        return BaremetalDriver()
-    return LibvirtDriver()

@@ -1,4 +1,4 @@
-"""libvirt: a domain XML with one ``<interface>`` per VIF in NIC order (SPEC 3).
+"""libvirt: a domain XML with one ``<interface>`` per VIF in NIC order.
 
 Each VIF type gets the ``<interface>`` Nova's libvirt VIF driver writes for it
 (``nova/virt/libvirt/vif.py`` with ``designer.py`` and ``config.py``):
@@ -16,6 +16,9 @@ Each VIF type gets the ``<interface>`` Nova's libvirt VIF driver writes for it
 A vhost-user backend reads the guest's memory, so a domain with one shares its memory
 (memfd); Nova gets the same from the huge pages it demands of such flavors. The config
 drive, when the instance has one, is attached read-only as a SATA CD-ROM, as Nova does.
+
+A VIF libvirt cannot plug (bound to a bare-metal port, of a type this driver does not make,
+vhost-user without a socket) is a :class:`~multinic_api.virt.driver.RenderError`.
 """
 
 from __future__ import annotations
@@ -25,12 +28,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-
-from multinic_api.exceptions import Conflict
 from multinic_api.guest import iso, network_model
 
-from .driver import Artifact, Spawned, SpawnRequest, VirtDriver
+from .driver import Artifact, RenderError, Spawned, SpawnRequest, VirtDriver
 
 BRIDGED_TYPES = frozenset({"bridge", "ovs"})
 #: VIF types that need a device this driver does not make (PCI passthrough, macvtap, vDPA).
@@ -49,9 +49,9 @@ def interface_element(vif: Mapping[str, Any]) -> ET.Element:
     """The ``<interface>`` for one VIF of ``network_info``."""
     vif_type = vif.get("type")
     if vif.get("vnic_type") == "baremetal":
-        raise Conflict(f"VIF {vif['id']} is bound to a bare-metal port; libvirt cannot plug it")
+        raise RenderError(f"VIF {vif['id']} is bound to a bare-metal port; libvirt cannot plug it")
     if vif_type in UNSUPPORTED_TYPES:
-        raise Conflict(f"The libvirt driver cannot plug VIF {vif['id']} of type {vif_type}")
+        raise RenderError(f"The libvirt driver cannot plug VIF {vif['id']} of type {vif_type}")
     if vif_type == "vhostuser":
         return _vhostuser_interface(vif)
     bridged = vif_type in BRIDGED_TYPES
@@ -78,7 +78,7 @@ def _vhostuser_interface(vif: Mapping[str, Any]) -> ET.Element:
     details = vif.get("details") or {}
     path = details.get("vhostuser_socket")
     if not path:  # Nova's VifDetailsMissingVhostuserSockPath
-        raise Conflict(f"VIF {vif['id']} is vhost-user but its details name no socket")
+        raise RenderError(f"VIF {vif['id']} is vhost-user but its details name no socket")
     interface = ET.Element("interface", {"type": "vhostuser"})
     _sub(interface, "mac", address=vif["address"])
     # Nova's default mode is "server" (QEMU makes the socket) when the details name none.
@@ -97,7 +97,7 @@ class LibvirtDriver(VirtDriver):
     name = "libvirt"
 
     def instance_dir(self, request: SpawnRequest) -> str:
-        return posixpath.join(settings.MULTINIC_INSTANCES_PATH, request.instance.uuid)
+        return posixpath.join(request.instances_path, request.instance.uuid)
 
     def domain(self, request: SpawnRequest) -> ET.Element:
         flavor = request.flavor or DEFAULT_FLAVOR

@@ -14,11 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from multinic_api.exceptions import MultinicError
 from multinic_api.models import Instance
 from multinic_api.services.guest import guest_view
-from multinic_api.virt import driver_for
-from multinic_api.virt.baremetal import BaremetalDriver
-from multinic_api.virt.libvirt import LibvirtDriver
-
-DRIVERS = {"libvirt": LibvirtDriver, "baremetal": BaremetalDriver}
+from multinic_api.virt import DRIVERS
 
 
 class Command(BaseCommand):
@@ -35,10 +31,8 @@ class Command(BaseCommand):
             row = Instance.objects.get(pk=uuid.UUID(instance))
         except (ValueError, Instance.DoesNotExist):
             raise CommandError(f"No instance {instance}") from None
-        request = guest_view(row).spawn_request()
-        chosen = DRIVERS[driver]() if driver else driver_for(request)
         try:
-            spawned = chosen.spawn(request)
+            spawned = guest_view(row).spawn(DRIVERS[driver]() if driver else None)
         except MultinicError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"driver: {spawned.driver}")

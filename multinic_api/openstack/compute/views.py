@@ -11,24 +11,13 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope, request_scope
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
-from multinic_api.models import Instance
+from multinic_api.faces import no_such_resource_view, nova_fault
+from multinic_api.models import Instance, Network
 from multinic_api.openstack.compute import microversions, presenters
-from multinic_api.openstack.faults import fault_handler
 from multinic_api.openstack.rendering import OpenStackRendering
+from multinic_api.scope import Scope
 from multinic_api.services import catalog, instances, keypairs, name_filter
 from multinic_identity.authentication import BuiltinTokenAuthentication
-
-_FAULT_NAMES = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
-                404: "itemNotFound", 405: "badMethod", 406: "notAcceptable",
-                409: "conflictingRequest", 413: "overLimit", 415: "badMediaType"}
-
-
-def _nova_body(code: int, message: str) -> dict:
-    """Nova's error body: {"<faultName>": {"code": N, "message": "..."}}."""
-    return {_FAULT_NAMES.get(code, "computeFault"): {"code": code, "message": message}}
-
-
-nova_fault = fault_handler(_nova_body)
 
 
 class ComputeView(OpenStackRendering, APIView):
@@ -53,7 +42,7 @@ class ComputeView(OpenStackRendering, APIView):
         return response
 
     @property
-    def scope(self):
+    def scope(self) -> Scope:
         return request_scope(self.request)
 
     def body(self, key: str) -> dict:
@@ -110,14 +99,14 @@ class FlavorView(ComputeView):
 
 class NetworksView(ComputeView):
     def get(self, request):
-        networks = instances.usable_networks(self.scope.project, self.scope.is_admin)
+        networks = Network.objects.restrict(self.scope)
         return Response({"networks": [presenters.network(request, n)
                                       for n in networks.prefetch_related("subnets")]})
 
 
 class NetworkView(ComputeView):
     def get(self, request, network_id):
-        networks = instances.usable_networks(self.scope.project, self.scope.is_admin)
+        networks = Network.objects.restrict(self.scope)
         item = networks.filter(pk=_uuid_or_none(network_id)).first()
         if item is None:
             raise NotFound(f"Network {network_id} could not be found.")
@@ -152,10 +141,8 @@ def _limit(value: str | None) -> int:
 
 class ServerMixin:
     def get_server(self, server_id) -> Instance:
-        found = instances.instances_with_interfaces().filter(
-            pk=_uuid_or_none(server_id),
-            pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin),
-        ).first()
+        found = (Instance.objects.restrict(self.scope).with_interfaces()
+                 .filter(pk=_uuid_or_none(server_id)).first())
         if found is None:
             raise NotFound(f"Instance {server_id} could not be found.")
         return found
@@ -165,9 +152,8 @@ class ServersView(ComputeView):
     detail = False
 
     def get(self, request):
-        servers = instances.instances_with_interfaces().filter(
-            pk__in=instances.visible_instances(self.scope.project, self.scope.is_admin)
-        ).order_by("-created", "uuid")
+        servers = (Instance.objects.restrict(self.scope).with_interfaces()
+                   .order_by("-created", "uuid"))
         visible = servers
         name = request.query_params.get("name")
         if name:
@@ -244,7 +230,7 @@ class ServersView(ComputeView):
         if networks == "none":
             return []
         if networks == "auto":
-            usable = list(instances.usable_networks(self.scope.project, self.scope.is_admin)
+            usable = list(Network.objects.restrict(self.scope)
                           .filter(subnets__isnull=False).distinct()[:2])
             if not usable:
                 raise InvalidInput("No network is available for this project; create one or "
@@ -415,14 +401,7 @@ class KeypairView(ComputeView):
         return Response(status=204 if self.version >= (2, 2) else 202)
 
 
-class NoSuchResourceView(ComputeView):
-    """Any other URL under /compute/: Nova's JSON itemNotFound, not Django's HTML page."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    def _not_found(self, request, *args, **kwargs):
-        raise NotFound(f"The resource could not be found: there is no {request.path} in the "
-                       "compute API.")
-
-    get = post = put = patch = delete = head = options = _not_found
+#: Any other URL under /compute/: Nova's JSON itemNotFound.
+NoSuchResourceView = no_such_resource_view(
+    ComputeView, lambda path: f"The resource could not be found: there is no {path} in the "
+                              "compute API.")

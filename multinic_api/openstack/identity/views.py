@@ -6,30 +6,18 @@ in, switches projects and signs out: ``auth/projects``, ``auth/domains``, ``auth
 
 from django.conf import settings
 from django.urls import reverse
-from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api.openstack.faults import fault_handler
+from multinic_api.faces import keystone_fault, no_such_resource_view
 from multinic_api.openstack.rendering import OpenStackRendering
 from multinic_identity import lockout
 from multinic_identity import services as identity
 from multinic_identity.models import AuthToken
 
-_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 413: "Request Entity Too Large",
-           415: "Unsupported Media Type"}
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 VERSION_ID = "v3.14"
-
-
-def _keystone_body(code: int, message: str) -> dict:
-    """Keystone's error body: {"error": {"code", "message", "title"}}."""
-    return {"error": {"code": code, "message": message, "title": _TITLES.get(code, "Error")}}
-
-
-_keystone_error = fault_handler(_keystone_body)
 
 
 class IdentityView(OpenStackRendering, APIView):
@@ -38,7 +26,7 @@ class IdentityView(OpenStackRendering, APIView):
     permission_classes = [AllowAny]
 
     def get_exception_handler(self):
-        return _keystone_error
+        return keystone_fault
 
     def caller(self, request) -> AuthToken:
         """The token in X-Auth-Token, or a 401."""
@@ -193,12 +181,8 @@ class AuthSystemView(IdentityView):
                                    "previous": None, "next": None}})
 
 
-class NoSuchResourceView(IdentityView):
-    """Any other URL under /identity/: Keystone's JSON error, not Django's HTML page."""
-
-    def _not_found(self, request, *args, **kwargs):
-        raise exceptions.NotFound(f"Could not find {request.path}: the identity API here has "
-                                  "versions, auth/tokens, auth/projects, auth/domains, "
-                                  "auth/system and users/{user_id}/projects only.")
-
-    get = post = put = patch = delete = head = options = _not_found
+#: Any other URL under /identity/: Keystone's JSON error.
+NoSuchResourceView = no_such_resource_view(
+    IdentityView, lambda path: f"Could not find {path}: the identity API here has versions, "
+                               "auth/tokens, auth/projects, auth/domains, auth/system and "
+                               "users/{user_id}/projects only.")

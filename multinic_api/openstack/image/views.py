@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope
 from multinic_api.exceptions import NotFound
-from multinic_api.openstack.image.faults import glance_fault
+from multinic_api.faces import glance_fault, no_such_resource_view
 from multinic_api.openstack.rendering import OpenStackRendering
 from multinic_api.services import catalog
 from multinic_identity.authentication import BuiltinTokenAuthentication
@@ -68,14 +68,7 @@ class ImageDetailView(ImageView):
         return Response(image_body(item))
 
 
-class NoSuchResourceView(ImageView):
-    """Any other URL under /image/: Glance's 404, not Django's HTML page."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
-    def _not_found(self, request, *args, **kwargs):
-        raise NotFound(f"The resource could not be found: there is no {request.path} in the "
-                       "image API.")
-
-    get = post = put = patch = delete = head = options = _not_found
+#: Any other URL under /image/: Glance's 404.
+NoSuchResourceView = no_such_resource_view(
+    ImageView, lambda path: f"The resource could not be found: there is no {path} in the "
+                            "image API.")
