@@ -54,12 +54,8 @@ import json
 import os
 import random
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -73,6 +69,8 @@ from tqdm import tqdm
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_dashboard.settings")
+
+from support.gunicorn import GunicornServer  # noqa: E402  (needs ROOT on the path)
 
 NETWORKS = 4
 # The floor's MACs: locally administered and unicast like the API's fa:16:3e ones, but a
@@ -98,12 +96,6 @@ def load_average() -> float | None:
         return None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100), interpolated between the closest ranks."""
     ordered = sorted(values)
@@ -116,78 +108,6 @@ def percentile(values: list[float], q: float) -> float:
 
 
 # --- the server ---------------------------------------------------------------------------
-
-class Server:
-    """gunicorn serving the site, in its own process group so it can be killed whole."""
-
-    def __init__(self, database_url: str, workers: int, worker_class: str = "sync",
-                 threads: int = 1, port: int | None = None):
-        self.database_url = database_url
-        self.workers = workers
-        self.worker_class = worker_class
-        self.threads = threads
-        self.port = port or free_port()
-        self.log = Path(tempfile.mkdtemp(prefix="multinic-bench-gunicorn-")) / "gunicorn.log"
-        self.process: subprocess.Popen | None = None
-        # DEBUG off needs a strong key of the site's own: the environment's, else one made
-        # for this server (the same across its restarts).
-        self.secret_key = os.environ.get("MULTINIC_SECRET_KEY") or secrets.token_urlsafe(50)
-
-    def command(self) -> list[str]:
-        command = [sys.executable, "-m", "gunicorn", "multinic_dashboard.wsgi:application",
-                   "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-                   "--worker-class", self.worker_class]
-        if self.worker_class == "gthread":
-            command += ["--threads", str(self.threads)]
-        return command
-
-    def start(self, timeout: float = 60) -> float:
-        """Start and wait until a worker answers; the seconds that took."""
-        env = dict(os.environ, DATABASE_URL=self.database_url, MULTINIC_DEBUG="0",
-                   MULTINIC_ALLOWED_HOSTS="127.0.0.1", MULTINIC_SECRET_KEY=self.secret_key)
-        started = time.perf_counter()
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = started + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n"
-                                   + self.log_tail())
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-                connection.request("GET", "/api/")
-                connection.getresponse().read()
-                connection.close()
-                return time.perf_counter() - started
-            except OSError:
-                if time.perf_counter() > deadline:
-                    self.kill()
-                    raise RuntimeError("gunicorn did not answer:\n" + self.log_tail()) from None
-                time.sleep(0.02)
-
-    def kill(self) -> None:
-        """SIGKILL the master and every worker at once, as a crash would."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.process = None
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.process = None
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
 
 class ApiClient:
     """One keep-alive HTTP connection (reopened when the server closes it)."""
@@ -839,7 +759,7 @@ class CrashResult:
     violations: list[str] = field(default_factory=list)
 
 
-def crash_repeats(server: Server, fixture: Fixture, repeats: int, clients: int = 4,
+def crash_repeats(server: GunicornServer, fixture: Fixture, repeats: int, clients: int = 4,
                   seed: int = 8, bar: tqdm | None = None) -> CrashResult:
     """``repeats`` times: client threads launch 1- to 4-NIC instances (the NIC count is in the
     name), the server is SIGKILLed after a random moment, restarted, and must answer the next
@@ -886,7 +806,9 @@ def crash_repeats(server: Server, fixture: Fixture, repeats: int, clients: int =
         stop.set()
         for thread in threads:
             thread.join()
-        result.restart_seconds.append(server.start())
+        started = time.perf_counter()
+        server.start()
+        result.restart_seconds.append(time.perf_counter() - started)
         api = ApiClient(server.port, fixture.token)
         try:
             status, body = api.launch(f"crash-1-{cycle}-after", fixture.networks[:1])
@@ -1155,7 +1077,8 @@ def _stats(values: list[float]) -> dict:
             "mean_ms": statistics.fmean(values) * 1000, "n": len(values)}
 
 
-def _serve(server: Server, fixture: Fixture, args, result: dict, floor: FloorRunner) -> None:
+def _serve(server: GunicornServer, fixture: Fixture, args, result: dict,
+           floor: FloorRunner) -> None:
     """Start the server, warm every worker, then the sequential (with the floor) and
     concurrent runs, into ``result``."""
     with tqdm(total=1, desc="start gunicorn", unit="server", leave=False) as bar:
@@ -1195,7 +1118,10 @@ def run(args, database_url: str | None = None) -> dict:
     result["request_floor"] = {"path": REQUEST_FLOOR_PATH,
                                "queries": request_floor_queries(fixture.token)}
     floor = FloorRunner(database_url, fixture, args.warmup + args.samples)
-    server = Server(database_url, args.workers, args.worker_class, args.threads)
+    # Without an access log: a write per request is no part of what a launch costs.
+    server = GunicornServer(args.workers, threads=args.threads if args.worker_class == "gthread"
+                            else 1, database_url=database_url,
+                            worker_class=args.worker_class, access_log=False)
     connection.close()
     try:
         _serve(server, fixture, args, result, floor)
@@ -1212,6 +1138,7 @@ def run(args, database_url: str | None = None) -> dict:
             }
     finally:
         server.stop()
+        server.remove_files()
         floor.close()
     result["ratio_to_floor"] = (result["sequential"][str(NETWORKS)]["p50_ms"]
                                 / result["floor"][str(NETWORKS)]["p50_ms"])
@@ -1244,7 +1171,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("MULTINIC_DEBUG", "0")
     # DEBUG off needs a strong key of the site's own (this process's settings; its servers
-    # make their own unless the environment gives one: Server.start).
+    # get theirs from support.gunicorn).
     os.environ.setdefault("MULTINIC_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("MULTINIC_ALLOWED_HOSTS", "127.0.0.1")
     import django

@@ -25,7 +25,7 @@ from rest_framework.authtoken.models import Token
 from multinic_api.models import VIF, FixedIP, FreeRange, Instance, Project, Subnet
 from multinic_api.services import subnets
 from multinic_identity import services as identity
-from tests.gunicorn_server import GunicornServer
+from support.gunicorn import GunicornServer
 from tests.helpers import assert_subnet_consistent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
