@@ -46,7 +46,6 @@ The request floor has no target: it tells how much of the first ratio the framew
 """
 
 import argparse
-import bisect
 import functools
 import http.client
 import io
@@ -824,81 +823,13 @@ def crash_repeats(server: GunicornServer, fixture: Fixture, repeats: int, client
             bar.update(1)
     result.launched = result.statuses[201]
     from multinic_api.models import Instance
+    from support.invariants import check_invariants
 
     result.cut_committed = Instance.objects.filter(name__in=result.cut_names).count()
     if set(result.statuses) - {201}:
         result.violations.append(f"answers other than 201: {dict(result.statuses)}")
     result.violations += check_invariants(name_prefix="crash-", networks=fixture.networks)
     return result
-
-
-def check_invariants(name_prefix: str = "", networks: list | None = None) -> list[str]:
-    """What must hold after any crash (SQLite or PostgreSQL); each problem found, as text.
-    Rows are checked across the whole database; free ranges on the subnets of ``networks``
-    (default: every subnet). Instances whose name reads ``<name_prefix><n>-...`` must have
-    exactly n VIFs."""
-    import netaddr
-    from django.db.models import Count
-
-    from multinic_api.models import VIF, FixedIP, FreeRange, Instance, Subnet
-    from multinic_api.services import ipam
-
-    problems = []
-    orphans = VIF.objects.exclude(instance_id__in=Instance.objects.values("pk")).count()
-    if orphans:
-        problems.append(f"{orphans} VIFs without an instance")
-    orphans = FixedIP.objects.exclude(vif_id__in=VIF.objects.values("pk")).count()
-    if orphans:
-        problems.append(f"{orphans} fixed IPs without a VIF")
-    if name_prefix:
-        counted = (Instance.objects.filter(name__startswith=name_prefix)
-                   .annotate(nics=Count("vifs")).values_list("name", "nics"))
-        wrong = [(name, nics) for name, nics in counted
-                 if int(name[len(name_prefix):].split("-", 1)[0]) != nics]
-        if wrong:
-            problems.append(f"{len(wrong)} instances without the NICs they asked for, "
-                            f"e.g. {wrong[:3]}")
-    subnet_counts = dict(Subnet.objects.values("network_id").annotate(n=Count("id"))
-                         .values_list("network_id", "n"))
-    short = [(vif, n) for vif, net, n in VIF.objects.annotate(n=Count("fixed_ips"))
-             .values_list("pk", "network_id", "n") if n != subnet_counts.get(net, 0)]
-    if short:
-        problems.append(f"{len(short)} VIFs without one address per subnet, e.g. {short[:3]}")
-    for column, model in (("mac", VIF), ("address", FixedIP)):
-        keys = [column] if column == "mac" else ["subnet_id", column]
-        twice = model.objects.values(*keys).annotate(n=Count("pk")).filter(n__gt=1).count()
-        if twice:
-            problems.append(f"{twice} {column}s held twice")
-    checked = Subnet.objects.prefetch_related("allocation_pools")
-    if networks is not None:
-        checked = checked.filter(network_id__in=networks)
-    for subnet in checked:
-        if subnet.address_from_mac:
-            continue
-        pools = [netaddr.IPRange(p.start, p.end) for p in subnet.allocation_pools.all()]
-        allowed = [(r.first, r.last) for r in
-                   ipam.free_ranges_for_pools(pools, ipam.subnet_reserved_addresses(subnet))]
-        free = sorted((ipam.key_to_int(f), ipam.key_to_int(last)) for f, last in
-                      FreeRange.objects.filter(subnet=subnet).values_list("first", "last"))
-        taken = sorted(int(netaddr.IPAddress(a)) for a in
-                       FixedIP.objects.filter(subnet=subnet).values_list("address", flat=True))
-        label = f"subnet {subnet.cidr}"
-        if any(a[1] >= b[0] for a, b in zip(free, free[1:], strict=False)):
-            problems.append(f"{label}: free ranges overlap")
-        if any(not any(lo <= f and l_ <= hi for lo, hi in allowed) for f, l_ in free):
-            problems.append(f"{label}: a free range outside the pools")
-        if not all(any(lo <= a <= hi for lo, hi in allowed) for a in taken):
-            problems.append(f"{label}: an address outside the pools is allocated")
-        ends = [f for f, _ in free]
-        inside = [a for a in taken if (i := bisect.bisect_right(ends, a) - 1) >= 0
-                  and free[i][0] <= a <= free[i][1]]
-        if inside:
-            problems.append(f"{label}: {len(inside)} allocated addresses are also free")
-        size = sum(hi - lo + 1 for lo, hi in allowed)
-        accounted = sum(hi - lo + 1 for lo, hi in free) + len(taken)
-        if accounted != size:
-            problems.append(f"{label}: free + allocated = {accounted}, pools hold {size}")
-    return problems
 
 
 # --- the report ---------------------------------------------------------------------------

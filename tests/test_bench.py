@@ -143,10 +143,10 @@ def test_percentile_interpolates_between_ranks():
 
 @pytest.mark.django_db
 def test_the_crash_invariants_catch_what_a_torn_launch_would_leave(project):
-    from bench.end_to_end import check_invariants
     from multinic_api.models import FixedIP, Instance
     from multinic_api.services import instances, subnets
     from multinic_api.services.instances import NicRequest
+    from support.invariants import check_invariants
 
     network = subnets.create_network(project, "n")
     subnets.create_subnet(network, "10.9.0.0/24")
@@ -175,6 +175,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
 
     from bench import end_to_end
     from bench.report import print_summary
+    from support.invariants import check_invariants
 
     url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(
         path="/" + connection.settings_dict["NAME"]))
@@ -203,7 +204,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert profile["connects"] == (2 if profile["conn_max_age"] == 0 else 0)
     assert profile["per_request_connects"] == 2
     # The floor's hand-written rows leave its subnet as the allocator would have.
-    assert end_to_end.check_invariants() == []
+    assert check_invariants() == []
     end_to_end.print_report(result)
     print_summary(end_to_end.summary_rows(result), "Summary")
     out = capsys.readouterr().out
