@@ -78,6 +78,7 @@ def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=(),
 
 def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
     from bench import allocation, end_to_end, render
+    from bench.e2e.phases import PHASES
     from bench.report import print_summary
 
     rows = end_to_end.summary_rows(_fake_end_to_end_result())
@@ -124,7 +125,7 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
                  "p50 minus p50: 15.00 ms = 7.5x that floor"):
         assert text in out, text
     assert "what if" not in out.lower() and "persistent_" not in out
-    assert "readback" not in out and "readback" not in end_to_end.PHASES
+    assert "readback" not in out and "readback" not in PHASES
     assert "WARNING" not in out
     # A request floor that does more than authenticate says so.
     end_to_end.print_report(_fake_end_to_end_result(
@@ -134,7 +135,7 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
 
 
 def test_percentile_interpolates_between_ranks():
-    from bench.end_to_end import percentile
+    from bench.e2e.stats import percentile
 
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
     assert percentile(list(map(float, range(101))), 99) == 99.0
@@ -174,6 +175,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     from django.db import connection
 
     from bench import end_to_end
+    from bench.e2e.phases import PHASES
     from bench.report import print_summary
     from support.invariants import check_invariants
 
@@ -195,8 +197,8 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert profile["queries"] > 0
     # Every phase's function was found and wrapped; none measures nothing any more.
     assert profile["missing"] == []
-    assert [p["phase"] for p in profile["phases"]] == list(end_to_end.PHASES)
-    assert "readback" not in end_to_end.PHASES
+    assert [p["phase"] for p in profile["phases"]] == list(PHASES)
+    assert "readback" not in PHASES
     assert profile["conn_max_age"] == result["conn_max_age"] == connection.settings_dict[
         "CONN_MAX_AGE"]
     # As configured, the warm-up's connection serves every timed launch (unless the site is
