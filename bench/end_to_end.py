@@ -38,7 +38,8 @@ Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway
    twice, every subnet's free ranges and allocations partitioning its pools).
 5. Where the time goes: the 4-NIC launch in this process through Django's WSGI handler
    (the full middleware stack, no HTTP), exclusive time per phase and the queries each
-   phase runs, by wrapping the functions of each phase; as configured and, for
+   phase runs: the phases the code marks (``multinic_api.phases``), and the framework's
+   through their public methods; as configured and, for
    comparison, with a new database connection per request (``CONN_MAX_AGE=0``).
 
 Targets: 4-NIC p50 within 4x of the floor's 4-NIC p50; at least 500 VIFs/s concurrent.

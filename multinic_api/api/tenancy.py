@@ -6,6 +6,7 @@ from django.db.models import Q
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
+from multinic_api import phases
 from multinic_api.api.authentication import KeystoneCaller
 from multinic_api.exceptions import NO_PROJECT
 from multinic_api.models import Project
@@ -53,6 +54,7 @@ class HasProjectScope(BasePermission):
         return request_scope(request).project is not None
 
 
+@phases.timed("scope")
 def request_scope(request) -> Scope:
     """The caller's project and admin flag.
 

@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api import filtersets
+from multinic_api import filtersets, phases
 from multinic_api.api import keyset, launching
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import IsScopeAdmin, request_scope
@@ -192,6 +192,7 @@ class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
             pk__in=instances.visible_instances(scope.project, scope.is_admin)
         ).order_by("-created", "uuid")
 
+    @phases.timed("serialize")
     def _launch(self, request) -> tuple[Instance, dict]:
         """Launch as asked; the instance, and its response body."""
         scope = request_scope(request)

@@ -27,6 +27,7 @@ import netaddr
 from django.db import connection, transaction
 from django.db.models import Max, Prefetch, Q, QuerySet
 
+from multinic_api import phases
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
 from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
@@ -113,6 +114,7 @@ def instances_with_interfaces() -> QuerySet[Instance]:
     return Instance.objects.prefetch_related(Prefetch("vifs", queryset=vifs_with_addresses()))
 
 
+@phases.timed("launch")
 def launch_instance(
     *,
     project: Project,
@@ -335,6 +337,7 @@ def _get_vif(instance: Instance, vif_uuid: Any) -> VIF:
         raise NotFound(f"Interface {vif_uuid} not found on instance {instance.pk}") from None
 
 
+@phases.timed("resolve")
 def _resolve_nics(
     nics: Sequence[NicRequest], project: Project, is_admin: bool, node: Node | None = None
 ) -> list[_ResolvedNic]:
