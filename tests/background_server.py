@@ -3,37 +3,11 @@ output in one log: stopping it leaves no process, stopping and removing it no fi
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
-import time
 from pathlib import Path
 
-from tests.gunicorn_server import _group_members
-
-
-def stop_process_group(process: subprocess.Popen | None, timeout: float = 30.0) -> None:
-    """SIGTERM the group ``process`` leads (started with ``start_new_session``), SIGKILL it
-    if it lingers, and wait until none of its members is left."""
-    if process is None:
-        return
-    pgid = process.pid
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            continue
-        deadline = time.monotonic() + timeout
-        while _group_members(pgid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        if not _group_members(pgid):
-            return
-    raise AssertionError(f"processes {_group_members(pgid)} of group {pgid} survived")
+from support.processes import stop_process_group
 
 
 class BackgroundServer:

@@ -48,7 +48,7 @@ def connections_close_after_each_request():
     outlive their test; with the site's persistent connections their PostgreSQL sessions
     stayed open and the test database could not be dropped. The site's own setting (kept
     connections) is what the gunicorn tests run: their servers are processes of their own
-    with the site's settings (tests/gunicorn_server.py)."""
+    with the site's settings (support/gunicorn.py)."""
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0  # the dict every connection reads
 
 

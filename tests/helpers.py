@@ -2,8 +2,9 @@
 
 import netaddr
 
-from multinic_api.models import FixedIP, FreeRange, Subnet
+from multinic_api.models import FreeRange, Subnet
 from multinic_api.services import ipam
+from support import invariants
 
 
 def free_addresses(subnet: Subnet) -> netaddr.IPSet:
@@ -13,28 +14,11 @@ def free_addresses(subnet: Subnet) -> netaddr.IPSet:
     return free
 
 
-def allocated_addresses(subnet: Subnet) -> list[netaddr.IPAddress]:
-    return [netaddr.IPAddress(a) for a in FixedIP.objects.filter(subnet=subnet)
-            .values_list("address", flat=True)]
-
-
 def assert_subnet_consistent(subnet: Subnet) -> None:
     """Free ranges and allocations partition the pools minus the reserved addresses."""
     subnet.refresh_from_db()
-    pools = netaddr.IPSet()
-    for pool in subnet.allocation_pools.all():
-        pools.add(netaddr.IPRange(pool.start, pool.end))
-    reserved = set(ipam.subnet_reserved_addresses(subnet))
-    allocatable = pools - netaddr.IPSet(reserved)
-    ranges = list(FreeRange.objects.filter(subnet=subnet).order_by("first"))
-    for before, after in zip(ranges, ranges[1:], strict=False):
-        assert before.last < after.first, f"free ranges overlap: {before} / {after}"
-    free = free_addresses(subnet)
-    taken = allocated_addresses(subnet)
-    assert len(taken) == len(set(taken)), "an address is allocated twice"
-    assert not (free & netaddr.IPSet(taken)), "an allocated address is also free"
-    assert not (netaddr.IPSet(taken) & netaddr.IPSet(reserved)), "a reserved address is allocated"
-    assert free | netaddr.IPSet(taken) == allocatable
+    problems = invariants.subnet_problems(subnet)
+    assert not problems, problems
 
 
 #: A real OpenSSH public key (made by ssh-keygen) for key pair tests.

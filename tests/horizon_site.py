@@ -34,8 +34,8 @@ import openstack_dashboard
 import pytest
 import requests
 
+from support.gunicorn import free_port
 from tests.background_server import BackgroundServer
-from tests.gunicorn_server import free_port
 from tests.keystone_server import KeystoneServer
 
 REPO = Path(__file__).resolve().parent.parent

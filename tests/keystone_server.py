@@ -37,8 +37,8 @@ import pytest
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
+from support.gunicorn import free_port
 from tests.background_server import BackgroundServer
-from tests.gunicorn_server import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SETUP = REPO / "tools" / "keystone" / "setup.sh"

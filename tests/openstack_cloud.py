@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.gunicorn_server import GunicornServer, free_port
+from support.gunicorn import GunicornServer, free_port
 from tests.horizon_site import HorizonSite
 from tests.keystone_server import KeystoneServer
 

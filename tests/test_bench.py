@@ -78,6 +78,7 @@ def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=(),
 
 def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
     from bench import allocation, end_to_end, render
+    from bench.e2e.phases import PHASES
     from bench.report import print_summary
 
     rows = end_to_end.summary_rows(_fake_end_to_end_result())
@@ -124,7 +125,7 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
                  "p50 minus p50: 15.00 ms = 7.5x that floor"):
         assert text in out, text
     assert "what if" not in out.lower() and "persistent_" not in out
-    assert "readback" not in out and "readback" not in end_to_end.PHASES
+    assert "readback" not in out and "readback" not in PHASES
     assert "WARNING" not in out
     # A request floor that does more than authenticate says so.
     end_to_end.print_report(_fake_end_to_end_result(
@@ -134,7 +135,7 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
 
 
 def test_percentile_interpolates_between_ranks():
-    from bench.end_to_end import percentile
+    from bench.e2e.stats import percentile
 
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
     assert percentile(list(map(float, range(101))), 99) == 99.0
@@ -143,10 +144,10 @@ def test_percentile_interpolates_between_ranks():
 
 @pytest.mark.django_db
 def test_the_crash_invariants_catch_what_a_torn_launch_would_leave(project):
-    from bench.end_to_end import check_invariants
     from multinic_api.models import FixedIP, Instance
     from multinic_api.services import instances, subnets
     from multinic_api.services.instances import NicRequest
+    from support.invariants import check_invariants
 
     network = subnets.create_network(project, "n")
     subnets.create_subnet(network, "10.9.0.0/24")
@@ -174,7 +175,9 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     from django.db import connection
 
     from bench import end_to_end
+    from bench.e2e.phases import PHASES
     from bench.report import print_summary
+    from support.invariants import check_invariants
 
     url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(
         path="/" + connection.settings_dict["NAME"]))
@@ -194,8 +197,8 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert profile["queries"] > 0
     # Every phase's function was found and wrapped; none measures nothing any more.
     assert profile["missing"] == []
-    assert [p["phase"] for p in profile["phases"]] == list(end_to_end.PHASES)
-    assert "readback" not in end_to_end.PHASES
+    assert [p["phase"] for p in profile["phases"]] == list(PHASES)
+    assert "readback" not in PHASES
     assert profile["conn_max_age"] == result["conn_max_age"] == connection.settings_dict[
         "CONN_MAX_AGE"]
     # As configured, the warm-up's connection serves every timed launch (unless the site is
@@ -203,7 +206,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert profile["connects"] == (2 if profile["conn_max_age"] == 0 else 0)
     assert profile["per_request_connects"] == 2
     # The floor's hand-written rows leave its subnet as the allocator would have.
-    assert end_to_end.check_invariants() == []
+    assert check_invariants() == []
     end_to_end.print_report(result)
     print_summary(end_to_end.summary_rows(result), "Summary")
     out = capsys.readouterr().out

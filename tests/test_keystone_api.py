@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 from multinic_api.models import Project
 from multinic_identity import services as identity
 from multinic_identity.models import User
-from tests.gunicorn_server import GunicornServer, free_port
+from support.gunicorn import GunicornServer, free_port
 from tests.keystone_server import KeystoneServer
 from tests.openstack_cloud import AUTHTOKEN_CONF
 

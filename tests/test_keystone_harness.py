@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.gunicorn_server import _group_members
+from support.processes import group_members
 from tests.horizon_site import HorizonSite, login_form_fields
 from tests.keystone_server import KeystoneServer
 
@@ -142,9 +142,9 @@ def test_a_server_leaves_nothing_behind():
     """A KeystoneServer of its own: after ``with``, no process of its group and no file."""
     with KeystoneServer(workers=1) as server:
         pgid = server.process.pid
-        assert _group_members(pgid)
+        assert group_members(pgid)
         assert requests.get(server.auth_url, timeout=30).json()["version"]["id"].startswith("v3.")
-    assert not _group_members(pgid)
+    assert not group_members(pgid)
     assert not server.directory.exists()
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", server.port), 1):
         pass

@@ -25,7 +25,8 @@ from rest_framework.authtoken.models import Token
 from multinic_api.models import VIF, FixedIP, FreeRange, Instance, Project, Subnet
 from multinic_api.services import subnets
 from multinic_identity import services as identity
-from tests.gunicorn_server import GunicornServer
+from support import invariants
+from support.gunicorn import GunicornServer
 from tests.helpers import assert_subnet_consistent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -81,47 +82,13 @@ def json_or_text(response: requests.Response):
         return response.text[:500]
 
 
-def assert_no_orphans() -> None:
-    """Outer joins in SQL, whatever the ORM or the constraints would let happen."""
-    vif, instance, fixed_ip = VIF._meta, Instance._meta, FixedIP._meta
-    checks = {
-        "VIFs without an instance": (
-            f"SELECT v.{vif.pk.column} FROM {vif.db_table} v LEFT JOIN {instance.db_table} i "
-            f"ON i.{instance.pk.column} = v.{vif.get_field('instance').column} "
-            f"WHERE i.{instance.pk.column} IS NULL"),
-        "fixed IPs without a VIF": (
-            f"SELECT f.{fixed_ip.pk.column} FROM {fixed_ip.db_table} f LEFT JOIN {vif.db_table} v "
-            f"ON v.{vif.pk.column} = f.{fixed_ip.get_field('vif').column} "
-            f"WHERE v.{vif.pk.column} IS NULL"),
-    }
-    with connection.cursor() as cursor:
-        for what, sql in checks.items():
-            cursor.execute(sql)
-            assert cursor.fetchall() == [], what
-
-
 def assert_instances_complete(expected_nics: dict[str, list]) -> None:
     """Every instance has the VIFs it asked for (``expected_nics``: launch name -> network
-    ids in NIC order): at positions 0..n-1 on those networks, each with exactly one address
-    on every subnet of its network; MACs and addresses are unique."""
-    assert_no_orphans()
-    subnet_ids: dict = {}
-    for instance in Instance.objects.prefetch_related("vifs__fixed_ips", "vifs__network__subnets"):
-        assert instance.name in expected_nics, f"{instance.name}: nobody launched it"
-        vifs = sorted(instance.vifs.all(), key=lambda v: v.position)
-        wanted_networks = [str(n) for n in expected_nics[instance.name]]
-        assert [v.position for v in vifs] == list(range(len(wanted_networks))), (
-            f"{instance.name} has {len(vifs)} VIFs, asked for {len(wanted_networks)}")
-        assert [str(v.network_id) for v in vifs] == wanted_networks, instance.name
-        for vif in vifs:
-            wanted = subnet_ids.setdefault(
-                vif.network_id, sorted(str(s.pk) for s in vif.network.subnets.all()))
-            held = sorted(str(ip.subnet_id) for ip in vif.fixed_ips.all())
-            assert held == wanted, f"{instance.name} eth{vif.position}: addresses on {held}"
-    macs = list(VIF.objects.values_list("mac", flat=True))
-    assert len(macs) == len(set(macs)), "a MAC is used twice"
-    addresses = list(FixedIP.objects.values_list("subnet_id", "address"))
-    assert len(addresses) == len(set(addresses)), "an address is allocated twice"
+    ids in NIC order), nothing is left without its instance or VIF, MACs and addresses are
+    unique."""
+    problems = (invariants.orphan_problems() + invariants.instance_problems(expected_nics)
+                + invariants.uniqueness_problems())
+    assert not problems, problems
 
 
 # --- 1. concurrency across processes -------------------------------------------------------

@@ -22,7 +22,7 @@ import pytest
 import requests
 import rjsmin
 
-from tests.gunicorn_server import GunicornServer, database_url, free_port
+from support.gunicorn import GunicornServer, database_url, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ PAGES = [
 
 def production_environment(static_root: Path) -> dict[str, str]:
     """What the README's production section sets (besides DATABASE_URL, which the test
-    server gets from tests.gunicorn_server)."""
+    server gets from support.gunicorn)."""
     return {
         "MULTINIC_DEBUG": "0",
         "MULTINIC_SECRET_KEY": SECRET_KEY,

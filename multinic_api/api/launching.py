@@ -8,6 +8,7 @@ thing whichever endpoint it came through.
 from collections.abc import Mapping
 from typing import Any
 
+from multinic_api import phases
 from multinic_api.api import serializers as s
 from multinic_api.models import Instance, Project
 from multinic_api.services import instances, keypairs
@@ -34,7 +35,8 @@ def launch_from_body(body: Mapping[str, Any], *, user_id: str, project: Project,
     services' errors for everything else); the instance with its interfaces and their
     addresses in memory (as the launch wrote them), and the warnings."""
     serializer = s.LaunchSerializer(data=body)
-    serializer.is_valid(raise_exception=True)
+    with phases.phase("validate"):
+        serializer.is_valid(raise_exception=True)
     data = dict(serializer.validated_data)
     nics = nic_requests(data.pop("nics"))
     if data.get("key_name") is not None and data.get("public_key") is None:

@@ -4,6 +4,7 @@ core's :class:`~multinic_api.scope.Scope`."""
 from django.db.models import Q
 from rest_framework.permissions import BasePermission
 
+from multinic_api import phases
 from multinic_api.api.authentication import KeystoneCaller
 from multinic_api.exceptions import PermissionDenied
 from multinic_api.models import Project
@@ -33,6 +34,7 @@ class HasProjectScope(BasePermission):
         return request_scope(request).project is not None
 
 
+@phases.timed("scope")
 def request_scope(request) -> Scope:
     """The caller's project and admin flag.
 

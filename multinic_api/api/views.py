@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api import filtersets
+from multinic_api import filtersets, phases
 from multinic_api.api import keyset, launching
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import IsScopeAdmin, request_scope
@@ -187,6 +187,7 @@ class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
         return (Instance.objects.restrict(request_scope(self.request)).with_interfaces()
                 .select_related("project", "node").order_by("-created", "uuid"))
 
+    @phases.timed("serialize")
     def _launch(self, request) -> tuple[Instance, dict]:
         """Launch as asked; the instance, and its response body."""
         scope = request_scope(request)

@@ -27,6 +27,7 @@ import netaddr
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 
+from multinic_api import phases
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
 from multinic_api.scope import Scope
@@ -81,6 +82,7 @@ def holding_address(value: str) -> QuerySet[Instance]:
     return Instance.objects.filter(vifs__mac=mac).distinct()
 
 
+@phases.timed("launch")
 def launch_instance(
     *,
     project: Project,
@@ -306,6 +308,7 @@ def _get_vif(instance: Instance, vif_uuid: Any) -> VIF:
         raise NotFound(f"Interface {vif_uuid} not found on instance {instance.pk}") from None
 
 
+@phases.timed("resolve")
 def _resolve_nics(
     nics: Sequence[NicRequest], project: Project, is_admin: bool, node: Node | None = None
 ) -> list[_ResolvedNic]:

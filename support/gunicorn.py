@@ -1,5 +1,6 @@
-"""The real server for process-level tests: gunicorn in its own process group, on the
-database pytest-django created.
+"""The real server, for the process-level tests and the end-to-end benchmark: gunicorn in its
+own process group, on the database Django is configured with (in a test session,
+pytest-django's test database).
 
     server = GunicornServer(workers=2)
     server.start()                   # returns once it answers HTTP
@@ -12,7 +13,8 @@ Each server tags its database sessions with an ``application_name`` of its own, 
 tests can wait for the sessions of a killed server to end (PostgreSQL rolls back a session
 whose client vanished as soon as it notices; pytest-django's flush and its final DROP
 DATABASE need them gone). The access log records the worker pid of every request, so a
-test can tell how many workers really served.
+test can tell how many workers really served; a benchmark turns it off, as it would cost
+every request a write.
 """
 
 import os
@@ -32,6 +34,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from support.processes import group_members
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # gunicorn's config file for these servers. (A 500's traceback reaches the server's stderr,
@@ -50,7 +54,8 @@ def when_ready(server):
 
 
 # With DEBUG off the site refuses to start without a strong key of its own (the demo key is
-# public); one per test session, shared by its servers as production servers share theirs.
+# public); one per process (a test session, a benchmark run), shared by its servers as
+# production servers share theirs.
 SECRET_KEY = secrets.token_urlsafe(50)
 
 
@@ -61,7 +66,8 @@ def free_port() -> int:
 
 
 def database_url(application_name: str) -> str:
-    """A URL for the database this test session uses (pytest-django's test database)."""
+    """A URL for the database Django is configured with (in a test session,
+    pytest-django's test database)."""
     settings = connection.settings_dict
     assert settings["ENGINE"] == "django.db.backends.postgresql", settings["ENGINE"]
     user = urllib.parse.quote(settings.get("USER") or "", safe="")
@@ -74,34 +80,36 @@ def database_url(application_name: str) -> str:
     return f"postgres://{credentials}{host}{port}/{name}?{query}"
 
 
-def _group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes of a process group, from /proc."""
-    members = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            members.append(int(entry))
-    return members
+def tagged(url: str, application_name: str) -> str:
+    """``url`` with ``application_name`` among its query parameters (unless it has one)."""
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query)
+    if not any(key == "application_name" for key, _ in query):
+        query.append(("application_name", application_name))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
 class GunicornServer:
-    """``python -m gunicorn multinic_dashboard.wsgi:application`` as a process group."""
+    """``python -m gunicorn multinic_dashboard.wsgi:application`` as a process group.
+
+    ``database_url`` (default: the database Django is configured with) gets this server's
+    ``application_name``; ``worker_class`` (default: gunicorn's choice, sync unless
+    ``threads`` > 1) and ``access_log`` are what a benchmark varies."""
 
     def __init__(self, workers: int = 2, threads: int = 1, extra_args: tuple[str, ...] = (),
-                 port: int | None = None, env: dict[str, str] | None = None):
+                 port: int | None = None, env: dict[str, str] | None = None,
+                 database_url: str | None = None, worker_class: str | None = None,
+                 access_log: bool = True):
         self.workers = workers
         self.threads = threads
+        self.worker_class = worker_class
         self.extra_args = tuple(extra_args)
         self.extra_env = dict(env or {})  # on top of environment()'s production settings
         self.port = port or free_port()
         self.application_name = f"multinic-test-{uuid.uuid4().hex[:12]}"
+        self.database_url = (tagged(database_url, self.application_name) if database_url
+                             else None)
+        self.log_requests = access_log
         self.directory = Path(tempfile.mkdtemp(prefix="multinic-gunicorn-"))
         self.access_log = self.directory / "access.log"
         self.error_log = self.directory / "error.log"
@@ -113,23 +121,26 @@ class GunicornServer:
     # --- life cycle ---------------------------------------------------------------------
 
     def command(self) -> list[str]:
-        return [
+        command = [
             sys.executable, "-m", "gunicorn", "multinic_dashboard.wsgi:application",
             "--workers", str(self.workers), "--threads", str(self.threads),
             "--bind", f"127.0.0.1:{self.port}",
             "--config", str(self.config),
             "--no-control-socket",  # gunicorn 27's; else all servers share ~/.gunicorn
-            "--access-logfile", str(self.access_log),
-            # the worker's pid on every line: how many workers served
-            "--access-logformat", '%(p)s %(s)s "%(r)s"',
             "--graceful-timeout", "5",
-            *self.extra_args,
         ]
+        if self.worker_class is not None:
+            command += ["--worker-class", self.worker_class]
+        if self.log_requests:
+            command += ["--access-logfile", str(self.access_log),
+                        # the worker's pid on every line: how many workers served
+                        "--access-logformat", '%(p)s %(s)s "%(r)s"']
+        return [*command, *self.extra_args]
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
-            DATABASE_URL=database_url(self.application_name),
+            DATABASE_URL=self.database_url or database_url(self.application_name),
             DJANGO_SETTINGS_MODULE="multinic_dashboard.settings",
             MULTINIC_DEBUG="0",
             MULTINIC_SECRET_KEY=SECRET_KEY,
@@ -193,9 +204,9 @@ class GunicornServer:
             os.killpg(pgid, signal.SIGKILL)
             self.process.wait(timeout=timeout)
         deadline = time.monotonic() + timeout
-        while _group_members(pgid):  # orphaned workers, reaped by init
+        while group_members(pgid):  # orphaned workers, reaped by init
             if time.monotonic() > deadline:
-                raise AssertionError(f"gunicorn processes {_group_members(pgid)} survived")
+                raise AssertionError(f"gunicorn processes {group_members(pgid)} survived")
             time.sleep(0.01)
 
     def restart(self, sig: int = signal.SIGKILL, **start_options) -> "GunicornServer":
