@@ -142,6 +142,19 @@ def test_the_wizards_strings_go_through_the_catalogue_and_names_are_text(demo, c
     assert not chromium.find_all("#bonding-nics b")
 
 
+def test_the_preview_refuses_a_metadata_line_as_the_launch_does(demo, chromium):
+    chromium.sign_in(demo, "demo")
+    start_launch(chromium, "described")
+    chromium.add_network("private")
+    assert chromium.preview_state() == "ok"
+    chromium.click(".button-previous")  # back to Details
+    chromium.find("textarea[name='metadata']").send_keys("role=web\noops")
+    assert chromium.preview_state() == "error"
+    message = "Line 2: write key=value (got 'oops')."
+    assert chromium.find("#preview-error").text == message
+    assert chromium.find("fieldset.active .multinic-inline-error").text == message
+
+
 def test_bond_two_demo_ports_in_802_3ad_with_fast_lacp(demo, chromium):
     node, physnet2 = bond_storage_ports(demo, chromium, "bonded")
     for member in node.ports.filter(port_group__isnull=False):  # the demo's bond0 has them

@@ -1,55 +1,11 @@
-/* The live config-drive preview: after each change (debounced), the launch the wizard would
- * post goes to the panel's preview view, the API's dry run, which runs the real launch and
- * rolls it back. Its documents are shown; a launch that would fail shows the API's message,
- * in the preview and beside the step being edited.
+/* The live config-drive preview: after each change (debounced), the wizard's fields go to the
+ * panel's preview view as the launch would post them. The server reads them as the launch
+ * does (refusing what it refuses, with its message) and asks the API's dry run, which runs the
+ * real launch and rolls it back. Its documents are shown; a launch that would fail shows the
+ * server's message, in the preview and beside the step being edited.
  */
 horizon.multinic.preview = {
   DELAY_MS: 350,
-
-  detailsValue: function (wizard, name) {
-    var $field = wizard.$form.find('[name="' + name + '"]');
-    return $field.is(':checkbox') ? $field.is(':checked') : ($field.val() || '');
-  },
-
-  metadataFromText: function (text) {
-    var metadata = {};
-    text.split('\n').forEach(function (line) {
-      var at = line.indexOf('=');
-      if (at > 0) {
-        metadata[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-      }
-    });
-    return metadata;
-  },
-
-  base64: function (text) {
-    var bytes = new TextEncoder().encode(text);
-    var binary = '';
-    bytes.forEach(function (b) { binary += String.fromCharCode(b); });
-    return btoa(binary);
-  },
-
-  launchBody: function (wizard) {
-    // What the launch will post (the server builds the same from the hidden fields).
-    var preview = horizon.multinic.preview;
-    var value = function (name) { return preview.detailsValue(wizard, name); };
-    var nodeId = wizard.selectedNodeId();
-    var body = {
-      name: value('name').trim() || 'new-instance',
-      config_drive: value('config_drive'),
-      metadata: preview.metadataFromText(value('metadata')),
-      nics: wizard.nics.map(function (nic) {
-        var request = {network_id: nic.network_id};
-        if (nic.fixed_ip) { request.fixed_ips = [nic.fixed_ip]; }
-        if (nic.tag) { request.tag = nic.tag; }
-        return $.extend(request, wizard.nicCarrier(nic) || {});
-      })
-    };
-    if (value('key_name')) { body.key_name = value('key_name'); }
-    if (value('user_data')) { body.user_data = preview.base64(value('user_data')); }
-    if (nodeId) { body.node = nodeId; }
-    return body;
-  },
 
   showInlineError: function (wizard, message) {
     // Beside the step being edited, as well as in the preview.
@@ -86,10 +42,9 @@ horizon.multinic.preview = {
     $.ajax({
       type: 'POST',
       url: wizard.$root.data('preview-url'),
-      data: JSON.stringify(preview.launchBody(wizard)),
-      contentType: 'application/json',
-      dataType: 'json',
-      headers: {'X-CSRFToken': wizard.$form.find('input[name="csrfmiddlewaretoken"]').val()}
+      // The whole form, with its CSRF token: what the launch would post.
+      data: wizard.$form.serialize(),
+      dataType: 'json'
     }).done(function (data) {
       if (seq !== wizard.previewSeq) { return; }
       $('#preview-network-data-json').text(JSON.stringify(data.network_data, null, 2));
