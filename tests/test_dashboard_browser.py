@@ -17,7 +17,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select
 
 from multinic_api.models import VIF, Instance, Network, Node, PortGroup, Project
-from multinic_api.services import baremetal, instances
+from multinic_api.services import baremetal, instances, subnets
 from multinic_identity import services as identity
 from tests import browser
 from tests.browser import Session
@@ -97,6 +97,62 @@ def test_reordered_networks_become_the_instances_nic_order(demo, chromium):
     assert chromium.driver.current_url.endswith(f"/project/{instance.uuid}/")
     order = [vif.network.name for vif in instance.vifs.order_by("position")]
     assert order == ["storage", "public", "private"]
+
+
+# Two of the wizard's strings as a language's catalogue would hold them (Django's gettext and
+# ngettext read django.catalog; a catalogue loaded after the page's is merged the same way).
+FRENCH = {
+    "Move %(nic)s up": "Monter %(nic)s",
+    "Fixed IP (optional)": "IP fixe (facultative)",
+    "Up to date: %s NIC.": ["À jour : %s carte.", "À jour : %s cartes."],
+}
+
+
+def test_the_wizards_strings_go_through_the_catalogue_and_names_are_text(demo, chromium):
+    # A network name is whatever its owner typed: shown as text wherever the script puts it.
+    project = Project.objects.get(name="demo")
+    subnets.create_subnet(subnets.create_network(project, "<b>bold</b>"), "10.77.0.0/24")
+    chromium.sign_in(demo, "demo")
+    start_launch(chromium, "translated")
+    catalogues = [s.get_attribute("src") for s in chromium.find_all("script[src*='/i18n/js/']")]
+    assert [url.split("/i18n/js/")[1] for url in catalogues] == ["horizon+multinic_dashboard/"]
+    chromium.driver.execute_script("Object.assign(django.catalog, arguments[0])", FRENCH)
+
+    chromium.add_network("<b>bold</b>")
+    assert chromium.selected_networks() == ["<b>bold</b>"]
+    assert not chromium.find_all("#selected-networks b")
+    nic = chromium.find("#selected-networks li.nic")
+    assert nic.find_element(By.CSS_SELECTOR, ".move-up").get_attribute("aria-label") == (
+        "Monter eth0")
+    assert nic.find_element(By.CSS_SELECTOR, ".nic-fixed-ip").get_attribute("placeholder") == (
+        "IP fixe (facultative)")
+    # untranslated strings stay as they are
+    assert nic.find_element(By.CSS_SELECTOR, ".nic-tag").get_attribute("placeholder") == (
+        "Device tag (optional)")
+    assert chromium.preview_state() == "ok"
+    assert chromium.find("#preview-status").text == "À jour : 1 carte."
+
+    chromium.next_step()
+    node = Node.objects.get(name="demo-baremetal-1")
+    Select(chromium.find("select[name='node']")).select_by_value(str(node.uuid))
+    chromium.next_step()
+    heading = chromium.wait().until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".nic-carrier .panel-heading")))
+    assert heading.text == "eth0 <b>bold</b>"
+    assert not chromium.find_all("#bonding-nics b")
+
+
+def test_the_preview_refuses_a_metadata_line_as_the_launch_does(demo, chromium):
+    chromium.sign_in(demo, "demo")
+    start_launch(chromium, "described")
+    chromium.add_network("private")
+    assert chromium.preview_state() == "ok"
+    chromium.click(".button-previous")  # back to Details
+    chromium.find("textarea[name='metadata']").send_keys("role=web\noops")
+    assert chromium.preview_state() == "error"
+    message = "Line 2: write key=value (got 'oops')."
+    assert chromium.find("#preview-error").text == message
+    assert chromium.find("fieldset.active .multinic-inline-error").text == message
 
 
 def test_bond_two_demo_ports_in_802_3ad_with_fast_lacp(demo, chromium):

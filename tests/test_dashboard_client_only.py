@@ -4,6 +4,7 @@ Networks panels, and the display helpers they use, is read for imports (any, at 
 a function-level import counts too)."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -63,10 +64,29 @@ def test_the_panels_are_found():
             "formatting.py"} <= names
 
 
+def wizard_scripts() -> list[Path]:
+    return sorted((ROOT / "static" / "multinic_dashboard" / "js").glob("*.js"))
+
+
+def test_the_wizards_scripts_are_loaded_in_the_same_order_on_both_kinds_of_page():
+    """The standalone site links them from the wizard's template; an OpenStack dashboard from
+    the enabled file's ADD_JS_FILES. Both list every one of them, the namespace first and the
+    part that starts the wizard last."""
+    from multinic_dashboard.enabled import _6000_multinic_project_panel_group as enabled
+
+    template = (ROOT / "templates" / "multinic_dashboard" / "instances" / "launch" /
+                "launch.html").read_text()
+    linked = re.findall(r'<script src="\{\{ STATIC_URL \}\}([^"]+)"></script>', template)
+    assert linked == enabled.ADD_JS_FILES
+    assert sorted(linked) == [f"multinic_dashboard/js/{p.name}" for p in wizard_scripts()]
+    assert linked[0].endswith("/horizon.multinic.js")
+    assert linked[-1].endswith("/horizon.multinic.launch.js")
+
+
 def test_the_wizards_script_and_templates_name_no_url_of_their_own():
     """The script calls only the URLs the page gives it (the panel's own, reversed, so under
     an OpenStack dashboard's WEBROOT), never /api/, which only the standalone site serves."""
-    script = (ROOT / "static" / "multinic_dashboard" / "js" / "launch.js").read_text()
+    script = "".join(path.read_text() for path in wizard_scripts())
     assert "/api/" not in script and "/project/" not in script
     for url in ("preview-url", "bonding-modes-url", "carriers-url"):
         assert f"$root.data('{url}')" in script, url

@@ -5,6 +5,7 @@ The browser half is in test_dashboard_browser.py."""
 import io
 import json
 import re
+from html import unescape
 
 import pycdlib
 import pytest
@@ -570,50 +571,71 @@ def test_what_the_api_cannot_give_the_wizard_says_with_its_reason(alice, cloud, 
     assert "net-a" in html
 
 
-def preview_body(cloud, **extra) -> str:
-    return json.dumps({"name": "p", "nics": [{"network_id": str(cloud.net_a.pk)}], **extra})
+def preview_fields(cloud, nics=None, carriers=(), **extra) -> dict[str, str]:
+    """The wizard's form as its script posts it to the preview (as the launch posts it)."""
+    nics = [{"network_id": str(cloud.net_a.pk)}] if nics is None else nics
+    return {"name": "p", "key_name": "", "user_data": "", "metadata": "",
+            "config_drive": "on", "nics": json.dumps(nics), "node": "",
+            "carriers": json.dumps(list(carriers)), **extra}
 
 
 def test_the_preview_is_the_apis_dry_run_and_keeps_nothing(alice, cloud):
-    response = alice.post(PREVIEW, preview_body(cloud), content_type="application/json")
+    response = alice.post(PREVIEW, preview_fields(cloud, metadata="role = web",
+                                                  user_data="#cloud-config\n"))
     assert response.status_code == 200, response.content
     data = response.json()
     assert [link["type"] for link in data["network_data"]["links"]] == ["bridge"]
     assert data["meta_data"]["name"] == "p" and len(data["network_info"]) == 1
+    assert data["meta_data"]["meta"] == {"role": "web"}
     assert not Instance.objects.exists() and not VIF.objects.exists()
 
 
 def test_a_refused_preview_is_the_apis_error_body_with_its_status(alice, cloud):
     built = build_node("bm-1", cloud.project_a, [("physnet1", True), ("physnet1", True)])
-    body = preview_body(cloud, node=str(built.node.uuid), nics=[{
-        "network_id": str(cloud.net_a.pk),
+    fields = preview_fields(cloud, node=str(built.node.uuid), carriers=[{
         "bond": {"ports": [str(p.uuid) for p in built.ports], "mode": "active-backup",
                  "properties": {"lacp_rate": "fast"}}}])
-    refused = alice.post(PREVIEW, body, content_type="application/json")
+    refused = alice.post(PREVIEW, fields)
     assert refused.status_code == 400
     assert "Bonding option 'lacp_rate' is not allowed in mode" in refused.json()["detail"]
     # A malformed body: the API's message, and the fields it names.
-    malformed = alice.post(PREVIEW, json.dumps({"nics": []}), content_type="application/json")
+    malformed = alice.post(PREVIEW, preview_fields(cloud, name=""))
     assert malformed.status_code == 400
     assert malformed.json()["code"] == "invalid" and "name" in malformed.json()["fields"]
-    unreadable = alice.post(PREVIEW, "{not json", content_type="application/json")
-    assert unreadable.status_code == 400
-    assert unreadable.json()["detail"] == "The launch could not be read as JSON."
+
+
+def test_the_preview_refuses_what_the_launch_refuses_with_its_message(alice, cloud):
+    """The preview reads the wizard's fields with the launch's own code: what the launch would
+    refuse, the preview refuses first, with the same words."""
+    cases = [({"metadata": "role=web\noops"}, "Line 2: write key=value (got 'oops')."),
+             ({"nics": "{not json"}, "The list of networks could not be read; reload the page."),
+             ({"nics": "[]"}, "At least one network must be specified."),
+             ({"carriers": '[{"network_id": "x"}]'},
+              "The bonding choices could not be read; reload the page.")]
+    for change, message in cases:
+        previewed = alice.post(PREVIEW, {**preview_fields(cloud), **change})
+        assert previewed.status_code == 400, change
+        assert previewed.json() == {"detail": message, "code": "invalid"}
+        launched = alice.post(LAUNCH, {**preview_fields(cloud), **change})
+        assert launched.status_code == 200 and message in unescape(
+            launched.content.decode()), change
+    assert not Instance.objects.exists()
 
 
 def test_the_preview_is_a_csrf_protected_post_for_signed_in_users(client, cloud):
     from django.test import Client
 
-    assert client.post(PREVIEW, preview_body(cloud),
-                       content_type="application/json").status_code == 302  # to sign in
+    assert client.post(PREVIEW, preview_fields(cloud)).status_code == 302  # to sign in
     strict = Client(enforce_csrf_checks=True)
     sign_in(strict, "alice", "pw-alice")
-    refused = strict.post(PREVIEW, preview_body(cloud), content_type="application/json")
+    refused = strict.post(PREVIEW, preview_fields(cloud))
     assert refused.status_code == 403
     page = strict.get(LAUNCH).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    allowed = strict.post(PREVIEW, preview_body(cloud), content_type="application/json",
-                          HTTP_X_CSRFTOKEN=token)
+    allowed = strict.post(PREVIEW, preview_fields(cloud), HTTP_X_CSRFTOKEN=token)
+    assert allowed.status_code == 200
+    # as the script posts it: the form's own token among its fields
+    allowed = strict.post(PREVIEW, {**preview_fields(cloud), "csrfmiddlewaretoken": token})
     assert allowed.status_code == 200
     assert strict.get(PREVIEW).status_code == 405
 

@@ -166,18 +166,17 @@ def test_the_wizard_shows_the_apis_refusal_of_a_lone_surrogate(alice, cloud):
 
 @pytest.mark.parametrize("document", DEEP, ids=["unclosed", "closed", "33-levels"])
 def test_the_wizards_preview_refuses_deep_json(alice, document):
-    response = alice.post("/project/launch/preview/", document, content_type="application/json")
+    response = alice.post("/project/launch/preview/", {"name": "web", "nics": document})
     assert response.status_code == 400
-    assert response.json() == {"detail": "The launch could not be read as JSON.",
-                               "code": "invalid"}
+    assert response.json() == {"detail": "The list of networks could not be read; reload "
+                                         "the page.", "code": "invalid"}
 
 
-def test_the_wizards_preview_passes_on_the_apis_refusal_of_a_lone_surrogate(alice):
-    response = alice.post("/project/launch/preview/", '{"name": "\\ud800", "nics": []}',
-                          content_type="application/json")
+def test_the_wizards_preview_passes_on_the_apis_refusal_of_a_lone_surrogate(alice, cloud):
+    nics = json.dumps([{"network_id": str(cloud.net_a.pk), "tag": "@@"}]).replace("@@", LONE)
+    response = alice.post("/project/launch/preview/", {"name": "web", "nics": nics})
     assert response.status_code == 400
-    assert response.json()["detail"].startswith("JSON parse error - name holds a lone "
-                                                "surrogate (\\ud800)")
+    assert "nics/0/tag holds a lone surrogate (\\ud800)" in response.json()["detail"]
 
 
 # --- lone surrogates -------------------------------------------------------------------------
@@ -427,7 +426,8 @@ def test_a_sign_in_form_too_big_or_with_too_many_fields_is_refused_in_api_format
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2_621_440)
 def test_a_50_mb_launch_preview_is_a_json_413_for_the_wizards_script(alice):
-    response = alice.post("/project/launch/preview/", BIG, content_type="application/json")
+    response = alice.post("/project/launch/preview/", b"metadata=" + BIG,
+                          content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     assert response.json() == {"detail": "The launch is larger than the 2621440 bytes this "
                                           "site accepts.", "code": "request_too_large"}

@@ -27,7 +27,8 @@ from support.gunicorn import GunicornServer, database_url, free_port
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
-LAUNCH_JS = ROOT / "multinic_dashboard" / "static" / "multinic_dashboard" / "js" / "launch.js"
+WIZARD_JS = sorted((ROOT / "multinic_dashboard" / "static" / "multinic_dashboard" / "js")
+                   .glob("*.js"))
 PASSWORD = "static-test-password"
 SECRET_KEY = secrets.token_urlsafe(50)  # a real key, as production must set one
 
@@ -188,20 +189,21 @@ def test_every_stylesheet_and_script_is_served_with_debug_off(production_server,
         assert not failures, "\n".join(failures)
         assert any("/CACHE/css/" in url for url in wanted), list(wanted)
 
-    # The wizard's own script reached the browser: launch.js is compressed into one of the
-    # wizard page's scripts (minified with the same rJSMin compressor uses; its first and last
+    # The wizard's own scripts reached the browser: each is compressed into one of the wizard
+    # page's scripts (minified with the same rJSMin compressor uses; its first and last
     # characters may merge with its neighbours', so its middle is what must be there).
-    launch = rjsmin.jsmin(LAUNCH_JS.read_text())
-    middle = launch[200:-200]
-    assert len(middle) > 1000
     def scripts_of(path: str) -> list[str]:
         return [urljoin(server.url(path), src) for src in assets_of(pages[path]).scripts]
 
     wizard = "/project/launch/"
-    assert any(middle in bodies[url] for url in scripts_of(wizard)), (
-        f"launch.js is in none of the wizard's scripts: {scripts_of(wizard)}")
-    # ... and it is the wizard's: the instances list does not load it
-    assert not any(middle in bodies[url] for url in scripts_of("/project/"))
+    assert len(WIZARD_JS) > 1
+    for script in WIZARD_JS:
+        middle = rjsmin.jsmin(script.read_text())[100:-100]
+        assert len(middle) > 300, script.name
+        assert any(middle in bodies[url] for url in scripts_of(wizard)), (
+            f"{script.name} is in none of the wizard's scripts: {scripts_of(wizard)}")
+        # ... and it is the wizard's: the instances list does not load it
+        assert not any(middle in bodies[url] for url in scripts_of("/project/")), script.name
 
     # Everything came from the deploy step: the server compressed nothing at run time
     # (WhiteNoise would not serve a file written after it started).

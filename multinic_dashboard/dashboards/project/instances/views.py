@@ -2,7 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -12,9 +12,9 @@ from django.views import View
 from horizon import forms, messages, tabs, workflows
 from horizon import tables as horizon_tables
 
-from multinic_dashboard import jsoninput
 from multinic_dashboard.api import multinic
 from multinic_dashboard.dashboards.project.instances import forms as instance_forms
+from multinic_dashboard.dashboards.project.instances import launch_request
 from multinic_dashboard.dashboards.project.instances import tables as instance_tables
 from multinic_dashboard.dashboards.project.instances import tabs as instance_tabs
 from multinic_dashboard.dashboards.project.instances import workflows as instance_workflows
@@ -123,20 +123,24 @@ def api_answer(call: Callable[[], Any]) -> JsonResponse:
 
 
 class LaunchPreviewView(View):
-    """The wizard's live preview: its launch body to the API's dry run
-    (``POST /api/instances/preview/``). A POST, so Django's CSRF check applies."""
+    """The wizard's live preview: its fields, as the launch would post them, read as the launch
+    reads them (``launch_request``), and the launch body to the API's dry run
+    (``POST /api/instances/preview/``). What the reading refuses is a 400 with the message the
+    launch would show. A POST, so Django's CSRF check applies."""
 
     def post(self, request):
         try:
-            body = jsoninput.loads(request.body or b"null")
+            fields = request.POST
         except RequestDataTooBig:  # else Django's HTML 400 page, which the script cannot show
             return JsonResponse({"detail": _t("The launch is larger than the %d bytes this "
                                               "site accepts.")
                                  % settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
                                  "code": "request_too_large"}, status=413)
-        except ValueError:  # not JSON, or nested too deep (jsoninput)
-            return JsonResponse({"detail": str(_("The launch could not be read as JSON.")),
-                                 "code": "invalid"}, status=400)
+        try:
+            body = launch_request.from_fields(fields)
+        except ValidationError as error:
+            return JsonResponse({"detail": " ".join(error.messages), "code": "invalid"},
+                                status=400)
         return api_answer(lambda: multinic.preview_launch(request, body))
 
 

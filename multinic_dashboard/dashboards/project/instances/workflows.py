@@ -1,14 +1,14 @@
 """The launch wizard: details, networks (ordered NICs), bare metal, bonding.
 
-The dynamic parts (the NIC list, the bonding form, the live preview) are
-``static/multinic_dashboard/js/launch.js``; it keeps two hidden fields, ``nics`` and
-``carriers``, which is all the server reads from those steps. The launch builds the REST API's
-launch body and posts it to ``POST /api/instances/`` as the signed-in user, the body the
-script's preview posts to ``/api/instances/preview/``: the wizard and the preview cannot
-disagree, and whatever the API refuses comes back with its message.
+The dynamic parts (the NIC list, the bonding form, the live preview) are the
+``static/multinic_dashboard/js/horizon.multinic.*.js`` scripts; they keep two hidden fields,
+``nics`` and ``carriers``, which is all the server reads from those steps. The launch builds the
+REST API's launch body (``launch_request``) and posts it to ``POST /api/instances/`` as the
+signed-in user; the preview reads the same fields with the same code and posts the body to
+``/api/instances/preview/``: the wizard and the preview cannot disagree, and whatever either
+refuses comes back with its message.
 """
 
-import base64
 import logging
 from typing import Any
 
@@ -16,13 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from horizon import forms, messages, workflows
 
-from multinic_dashboard import jsoninput
 from multinic_dashboard.api import multinic
+from multinic_dashboard.dashboards.project.instances import launch_request
 
 LOG = logging.getLogger(__name__)
 
 TEMPLATES = "multinic_dashboard/instances/launch"
-AT_LEAST_ONE = _("At least one network must be specified.")
 
 
 def unavailable(request, what, error: multinic.APIError) -> None:
@@ -32,16 +31,6 @@ def unavailable(request, what, error: multinic.APIError) -> None:
     LOG.warning("multinic API: %s: %s", what, error.message)
     messages.error(request, _("%(what)s could not be loaded: %(why)s")
                    % {"what": what, "why": error.message})
-
-
-def _json_list(text: str, what: str) -> list:
-    try:
-        value = jsoninput.loads(text or "[]")
-    except ValueError:  # not JSON, or nested too deep (jsoninput)
-        value = None
-    if not isinstance(value, list):
-        raise forms.ValidationError(_("The %s could not be read; reload the page.") % what)
-    return value
 
 
 class SetDetailsAction(workflows.Action):
@@ -80,17 +69,7 @@ class SetDetailsAction(workflows.Action):
             (k.name, k.name) for k in keys]
 
     def clean_metadata(self) -> dict[str, str]:
-        metadata = {}
-        for number, line in enumerate(self.cleaned_data["metadata"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            key, sep, value = line.partition("=")
-            if not sep or not key.strip():
-                raise forms.ValidationError(
-                    _("Line %(n)d: write key=value (got %(line)r).") % {"n": number,
-                                                                        "line": line})
-            metadata[key.strip()] = value.strip()
-        return metadata
+        return launch_request.metadata(self.cleaned_data["metadata"])
 
 
 class SetDetails(workflows.Step):
@@ -124,23 +103,8 @@ class SetNetworksAction(workflows.Action):
             for n in sorted(networks, key=lambda n: (n.name, str(n.id))) if n.subnet_objects]
 
     def clean_nics(self) -> list[dict[str, Any]]:
-        nics = _json_list(self.cleaned_data["nics"], "list of networks")
-        if not nics:
-            raise forms.ValidationError(AT_LEAST_ONE)
-        known = {n["id"] for n in self.networks}
-        cleaned = []
-        for index, nic in enumerate(nics):
-            if not isinstance(nic, dict) or str(nic.get("network_id")) not in known:
-                raise forms.ValidationError(_("eth%d: choose one of the listed networks.")
-                                            % index)
-            fixed_ip, tag = nic.get("fixed_ip") or "", nic.get("tag") or ""
-            if not isinstance(fixed_ip, str) or not isinstance(tag, str):
-                raise forms.ValidationError(_("eth%d: a fixed IP and a tag are text.") % index)
-            fixed_ip, tag = fixed_ip.strip(), tag.strip()
-            cleaned.append({"network_id": str(nic["network_id"]),
-                            **({"fixed_ips": [fixed_ip]} if fixed_ip else {}),
-                            **({"tag": tag} if tag else {})})
-        return cleaned
+        return launch_request.nics(self.cleaned_data["nics"],
+                                   known={n["id"] for n in self.networks})
 
 
 class SetNetworks(workflows.Step):
@@ -188,16 +152,7 @@ class SetBondingAction(workflows.Action):
                       "group, or a new bond of ports with the mode and options you pick.")
 
     def clean_carriers(self) -> list:
-        """Per NIC: null, ``{"port": ...}`` or ``{"bond": {...}}``, as the REST API's launch
-        body has them. Only those keys: a carrier must not speak for the NIC's network,
-        addresses or MAC, which the Networks step decided."""
-        carriers = _json_list(self.cleaned_data["carriers"], "bonding choices")
-        for carrier in carriers:
-            if carrier is not None and (not isinstance(carrier, dict)
-                                        or not set(carrier) <= {"port", "bond"}):
-                raise forms.ValidationError(_("The bonding choices could not be read; reload "
-                                              "the page."))
-        return carriers
+        return launch_request.carriers(self.cleaned_data["carriers"])
 
 
 class SetBonding(workflows.Step):
@@ -225,21 +180,11 @@ class LaunchInstance(workflows.Workflow):
     def body(self) -> dict[str, Any]:
         """The REST API's launch body for what the steps hold."""
         context = self.context
-        carriers = context.get("carriers") or []
-        nics = []
-        for index, nic in enumerate(context.get("nics") or []):
-            carrier = carriers[index] if index < len(carriers) else None
-            nics.append({**nic, **(carrier or {})} if context.get("node") else dict(nic))
-        body: dict[str, Any] = {"name": context["name"], "nics": nics,
-                                "config_drive": bool(context.get("config_drive")),
-                                "metadata": context.get("metadata") or {}}
-        if context.get("key_name"):
-            body["key_name"] = context["key_name"]
-        if context.get("user_data"):
-            body["user_data"] = base64.b64encode(context["user_data"].encode()).decode()
-        if context.get("node"):
-            body["node"] = context["node"]
-        return body
+        return launch_request.body(
+            name=context["name"], nics=context.get("nics") or [],
+            carriers=context.get("carriers") or [], node=context.get("node") or "",
+            config_drive=bool(context.get("config_drive")), metadata=context.get("metadata"),
+            key_name=context.get("key_name") or "", user_data=context.get("user_data") or "")
 
     def handle(self, request, context) -> bool:
         try:
