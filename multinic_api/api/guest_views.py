@@ -79,7 +79,8 @@ class InstanceGuestView(APIView):
     summary="network_info: what compute hands the virt driver, one VIF per NIC in order",
     parameters=[INSTANCE_UUID, OpenApiParameter(
         "shape", str, enum=["model", "legacy"], default="model",
-        description="`model`: Nova's network model; `legacy`: the seed's [network, info] pairs")],
+        description="`model`: Nova's network model; `legacy`: nova-network's [network, info] "
+                    "pairs")],
     responses={200: OpenApiResponse(NETWORK_INFO, description="a JSON list in the chosen shape"),
                **errors(400, 401, 404)},
 ))

@@ -448,9 +448,9 @@ class NodeWriteSerializer(StrictSerializer):
 
 
 class LocalLinkConnectionSerializer(StrictSerializer):
-    """Ironic's: empty (no link known), or switch_id and port_id together. (With both
-    required here, a PATCH, being partial, let {} through while a POST refused it; the
-    service's rule is the one above.)"""
+    """Ironic's: empty (no link known), or switch_id and port_id together. The pair is
+    checked in ``validate``, not by requiring both fields, which a PATCH (partial) skips: a
+    PATCH and a POST refuse the same bodies."""
 
     switch_id = StrictCharField(max_length=64, required=False,
                                 help_text="the switch's MAC address; with port_id")
