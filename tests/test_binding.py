@@ -24,13 +24,6 @@ def physnet2(make_network):
     return network
 
 
-@pytest.fixture
-def tunnelled(make_network):
-    network = make_network("vxlan")
-    subnets.create_subnet(network, "10.3.0.0/24", name="vxlan-v4")
-    return network
-
-
 def launch(project, node, *nics, warnings=None, **kwargs):
     return instances.launch_instance(project=project, name=kwargs.pop("name", "bm"),
                                      nics=list(nics), node=node, warnings=warnings, **kwargs)
