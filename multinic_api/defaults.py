@@ -58,6 +58,7 @@ MULTINIC_INSTANCES_PATH = os.environ.get("MULTINIC_INSTANCES_PATH", "/var/lib/mu
 
 # The VIF type a new network gets unless an administrator names one: how compute hosts plug
 # its NICs (``bridge``: Linux bridge, ``ovs``: Open vSwitch, ``vhostuser``: OVS-DPDK,
-# ``tap``: a tap the network backend makes). ``bridge`` is what every network had before the
-# type was settable. A value outside those is reported by ``manage.py check``.
+# ``tap``: a tap the network backend makes). ``bridge``, the default, is also how the NICs of
+# networks made before the type could be chosen are plugged. A value outside those is reported
+# by ``manage.py check``.
 MULTINIC_DEFAULT_VIF_TYPE = os.environ.get("MULTINIC_DEFAULT_VIF_TYPE", "bridge")

@@ -127,7 +127,7 @@ def _database_from_env() -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Each worker keeps its connection between requests: opening one costs a new
         # PostgreSQL backend process, which then warms its catalog caches again; measured by
-        # bench/end_to_end.py, that was a third of a launch's time. Health checks replace a
+        # bench/end_to_end.py, that is a third of a launch's time. Health checks replace a
         # connection the server dropped (a restart) before the request uses it.
         config["CONN_MAX_AGE"] = int(os.environ.get("MULTINIC_DB_CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
@@ -191,7 +191,7 @@ STORAGES = {
 # the built-in Identity served by this very site (or, with MULTINIC_IDENTITY_URL, a cloud's
 # Keystone). Its calls to that Identity and the panels' calls to the API are dispatched
 # inside the request (multinic_dashboard.site.inprocess): a page never waits for a second
-# free worker of its own server. The pitfalls are in ../shared/research/horizon.md section 3.
+# free worker of its own server.
 LOGIN_URL = "/auth/login/"  # a path: horizon redirects to it verbatim
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/auth/login/"

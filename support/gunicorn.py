@@ -6,7 +6,7 @@ pytest-django's test database).
     server.start()                   # returns once it answers HTTP
     requests.get(server.url("/compute"))
     server.kill(signal.SIGKILL)      # master and workers, all at once
-    server.restart()
+    server.start()                   # again, on the same port and database
     server.stop()                    # and waits until its PostgreSQL sessions are gone
 
 Each server tags its database sessions with an ``application_name`` of its own, so the
@@ -208,10 +208,6 @@ class GunicornServer:
             if time.monotonic() > deadline:
                 raise AssertionError(f"gunicorn processes {group_members(pgid)} survived")
             time.sleep(0.01)
-
-    def restart(self, sig: int = signal.SIGKILL, **start_options) -> "GunicornServer":
-        self.kill(sig)
-        return self.start(**start_options)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop (SIGTERM, then SIGKILL) and wait for its database sessions to end."""

@@ -24,13 +24,6 @@ def physnet2(make_network):
     return network
 
 
-@pytest.fixture
-def tunnelled(make_network):
-    network = make_network("vxlan")
-    subnets.create_subnet(network, "10.3.0.0/24", name="vxlan-v4")
-    return network
-
-
 def launch(project, node, *nics, warnings=None, **kwargs):
     return instances.launch_instance(project=project, name=kwargs.pop("name", "bm"),
                                      nics=list(nics), node=node, warnings=warnings, **kwargs)
@@ -182,7 +175,7 @@ def test_existing_group_with_mode_and_options_for_this_instance(project, demo_li
     assert info["bond_mode"] == "active-backup"
     assert info["bond_properties"] == {"miimon": 100, "primary": str(demo_like_node.ports[1].pk)}
     assert any("listed first in bond_links" in w for w in warnings)
-    link = guest.guest_view(instance).network_data["links"][0]
+    link = guest.renderings_of(instance).network_data["links"][0]
     assert link["bond_mode"] == "active-backup"
     assert link["bond_links"][0] == str(demo_like_node.ports[1].pk)  # primary first
     assert "bond_primary" not in link
@@ -266,7 +259,7 @@ def test_two_bonds_on_one_node(project, physnet1, physnet2, demo_like_node):
                       nic(physnet2, bond=BondRequest(
                           ports=[demo_like_node.ports[2].pk, demo_like_node.ports[3].pk],
                           mode="balance-alb")))
-    data = guest.guest_view(instance).network_data
+    data = guest.renderings_of(instance).network_data
     bonds = [link for link in data["links"] if link["type"] == "bond"]
     assert [b["bond_mode"] for b in bonds] == ["802.3ad", "balance-alb"]
     members = [link["id"] for link in data["links"] if link["type"] == "phy"]
@@ -282,7 +275,7 @@ def test_port_group_mac_shared_with_a_member(project, physnet1):
     instance = launch(project, built.node, nic(physnet1))
     vif = instance.vifs.get()
     assert vif.port_group == group and vif.mac == member_mac
-    links = guest.guest_view(instance).network_data["links"]
+    links = guest.renderings_of(instance).network_data["links"]
     assert links[0]["ethernet_mac_address"] == member_mac
     assert [link["ethernet_mac_address"] for link in links[1:]] == [p.mac for p in built.ports]
 

@@ -1,5 +1,5 @@
 """Ports and port groups in creation order, as Ironic lists them (by its integer id) and as
-Nova's Ironic driver then writes a bond's members (nova.md 3.2): the API's lists and pages,
+Nova's Ironic driver then writes a bond's members: the API's lists and pages,
 a group's ``ports``, and ``bond_links`` and the member links of network_data.json. MACs and
 names are chosen so that their sort disagrees with creation order."""
 
@@ -120,7 +120,8 @@ def launch_bond(site, ports, **bond):
 
 
 def test_network_data_lists_bond_members_in_creation_order(bare_metal):
-    # nova.md 3.2: bond_links and the member phy links in the order Ironic lists the ports;
+    # Nova's Ironic driver: bond_links and the member phy links in the order Ironic lists
+    # the ports;
     # the group has no MAC, so the VIF has its first member's (Ironic), the first created.
     first, second, third = bare_metal.ports
     instance, data = launch_bond(bare_metal, [third, first, second], mode="802.3ad",

@@ -1,7 +1,7 @@
 """The guest and hypervisor views of an instance, through the HTTP API.
 
 network_info (both shapes), the config drive (listing, files, ISO), the libvirt domain XML
-and the launch preview, checked against the database rows a real launch wrote (SPEC 3-6).
+and the launch preview, checked against the database rows a real launch wrote.
 """
 
 import base64
@@ -26,7 +26,7 @@ OPENSTACK_VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15", "2
                       "latest"]
 PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkWq0k5m6C4d9oQK2b0v3B8w0Jx3 alice@laptop"
 USER_DATA = b"#cloud-config\nruncmd:\n  - [touch, /tmp/multinic]\n\x00\xff binary tail"
-# SPEC 4 / network_data.py docstring: what each IPv6 address mode is called in network_data.
+# As the network_data.py docstring says: what each IPv6 address mode is called in network_data.
 IPV6_MODE_TYPES = {"slaac": "ipv6_slaac", "dhcpv6-stateless": "ipv6_slaac",
                    "dhcpv6-stateful": "ipv6_dhcp"}
 
@@ -84,7 +84,7 @@ def expected_network_type(subnet: Subnet) -> str:
 
 
 def expected_networks(vifs):
-    """network_data's networks, from the rows (SPEC 4): per VIF, v4 then v6."""
+    """network_data's networks, from the rows: per VIF, v4 then v6."""
     expected = []
     for vif in vifs:
         for version in (4, 6):
@@ -644,9 +644,9 @@ def test_detach_shrinks_network_info_and_network_data_keeping_order(cloud, stati
         v.mac for v in remaining]
 
 
-# --- the corners Nova's generator skips (issue 17; nova.md 2.1 and 4.2) -------------------------
+# --- the corners Nova's generator skips --------------------------------------------------
 
-#: What Nova's metadata_for_config_drive writes without user data (nova.md 4.2), by path.
+#: What Nova's metadata_for_config_drive writes without user data, by path.
 NOVA_DRIVE_PATHS = sorted(
     ["ec2/2009-04-04/meta-data.json", "ec2/latest/meta-data.json",
      "openstack/2012-08-10/meta_data.json", "openstack/2013-04-04/meta_data.json",
@@ -662,8 +662,9 @@ NOVA_DRIVE_PATHS = sorted(
 
 
 def test_an_instance_without_nics_gets_nova_s_empty_network_data(cloud):
-    # nova.md 4.2: network_data.json is still written for every version from 2015-10-15, and
-    # it holds ``{}`` (get_network_metadata returned None for the empty network_info).
+    # Nova's metadata_for_config_drive still writes network_data.json for every version from
+    # 2015-10-15, and it holds ``{}`` (get_network_metadata returned None for the empty
+    # network_info).
     bare = launch(cloud.a, [], name="no-nics", config_drive=True)
     drive = listing(cloud.a, bare["uuid"])
     assert sorted(f["path"] for f in drive["files"]) == NOVA_DRIVE_PATHS
@@ -689,7 +690,7 @@ def test_detaching_the_last_nic_leaves_nova_s_empty_network_data(cloud):
 
 def test_a_nic_on_a_network_without_subnets_gets_no_link_and_takes_no_number(cloud,
                                                                               static_net):
-    # nova.md 2.1: Neutron gives a port without fixed IPs no subnets; Nova's generator skips
+    # Neutron gives a port without fixed IPs no subnets; Nova's generator skips
     # that VIF (no link, no network, no interface number). network_info still lists it.
     bare_net = subnets.create_network(cloud.project_a, "no-subnet", mtu=1400)
     mine = launch(cloud.a, [nic(static_net), nic(bare_net), nic(static_net)])

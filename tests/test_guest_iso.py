@@ -1,4 +1,4 @@
-"""The config drive image (SPEC 5): an ISO 9660 volume labelled ``config-2`` with Joliet and
+"""The config drive image: an ISO 9660 volume labelled ``config-2`` with Joliet and
 Rock Ridge names, read back by pycdlib, by xorriso and libarchive, and finally by Debian
 cloud-init's own config-drive reader, which must find our metadata, network data, user data
 and EC2 metadata in it."""

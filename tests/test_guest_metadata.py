@@ -1,4 +1,4 @@
-"""Config drive files per metadata version (SPEC 5; Nova's metadata rules)."""
+"""Config drive files per metadata version (Nova's metadata rules)."""
 
 import base64
 import json

@@ -1,6 +1,7 @@
-"""network_data.json rules, against the outputs Nova's own tests assert
-(../shared/research/nova.md section 6). Inputs are written in Nova's network-model shape,
-as ``nova/tests/unit/fake_network_cache_model.py`` builds them."""
+"""network_data.json rules, against the outputs Nova's own tests assert: vectors A to G are
+``TestNetworkMetadata``'s (``nova/tests/unit/network/test_network_info.py``), H the Ironic
+driver's (``nova/tests/unit/virt/ironic/test_driver.py``). Inputs are written in Nova's
+network-model shape, as ``nova/tests/unit/fake_network_cache_model.py`` builds them."""
 
 import copy
 
@@ -178,8 +179,8 @@ def test_vector_g_enable_dhcp_without_server_keeps_mtu_and_devname():
 
 
 def test_a_subnet_without_addresses_gives_no_network_and_no_dns_but_the_link_stays():
-    # nova.md 2.1: the link is made for a VIF with subnets; a network entry (and its DNS in
-    # the top-level services) only for a first subnet that has an address.
+    # Nova's get_network_metadata makes the link for a VIF with subnets; a network entry (and
+    # its DNS in the top-level services) only for a first subnet that has an address.
     subnet = {**new_subnet(4), "ips": []}
     assert network_data([new_vif([subnet])]) == {
         "links": [{"id": "interface0", "vif_id": VIF_ID, "type": "phy", "mtu": 1500,
@@ -190,7 +191,7 @@ def test_a_subnet_without_addresses_gives_no_network_and_no_dns_but_the_link_sta
 
 
 def test_only_the_first_subnet_per_version_is_used_even_without_an_address():
-    # nova.md 2.1: _get_first_network takes the first subnet of the version; when it has no
+    # Nova's _get_first_network takes the first subnet of the version; when it has no
     # address there is no entry for that version, a later subnet is not tried.
     empty = {**new_subnet(4), "cidr": "10.9.0.0/24", "ips": []}
     result = network_data([new_vif([empty, new_subnet(4), new_subnet(6)])])
@@ -213,7 +214,7 @@ def test_top_level_dns_is_deduplicated_in_order_of_first_appearance():
                                                          "192.0.2.55"]
 
 
-# --- the corners where Nova's generator skips or collects differently (issue 17) -----------
+# --- the corners where Nova's generator skips or collects differently -----------------------
 
 A_ID, B_ID, C_ID = ("c0000000-0000-4000-8000-00000000000a", "c0000000-0000-4000-8000-00000000000b",
                     "c0000000-0000-4000-8000-00000000000c")
@@ -221,7 +222,7 @@ NET_B = "22222222-2222-2222-2222-222222222222"
 
 
 def test_a_vif_without_subnets_gets_no_link_and_takes_no_number():
-    # nova.md 2.1 (get_network_metadata: ``if not vif['network'].get('subnets'): continue``
+    # Nova's get_network_metadata (``if not vif['network'].get('subnets'): continue``
     # before ``ifc_num += 1``): the third VIF is interface1, its network network1.
     first = new_vif([new_subnet(4)], vif_id=A_ID)
     bare = new_vif([], address="aa:aa:aa:aa:aa:ab", net_id=NET_B, vif_id=B_ID)
@@ -247,7 +248,7 @@ def test_a_vif_without_subnets_gets_no_link_and_takes_no_number():
 
 
 def test_a_vif_without_a_network_is_skipped_too():
-    # nova.md 2.1: ``if not vif.get('network')`` is the same skip.
+    # Nova's get_network_metadata: ``if not vif.get('network')`` is the same skip.
     vif = {**new_vif([]), "network": None}
     assert network_data([vif, new_vif([new_subnet(4)], vif_id=A_ID)])["links"] == [
         {"id": "interface0", "vif_id": A_ID, "type": "phy", "mtu": 1500,
@@ -255,20 +256,20 @@ def test_a_vif_without_a_network_is_skipped_too():
 
 
 def test_vifs_none_of_which_has_a_subnet_give_three_empty_lists():
-    # nova.md 2.1: network_info is not empty, so Nova returns its three lists, empty.
+    # network_info is not empty, so Nova's get_network_metadata returns its three lists, empty.
     assert network_data([new_vif([]), new_vif([], vif_id=B_ID)]) == {
         "links": [], "networks": [], "services": []}
 
 
 def test_no_vifs_at_all_is_an_empty_document():
-    # nova.md 2.1 and 4.2: get_network_metadata returns None for an empty network_info and
-    # the metadata writes ``{}`` for network_data.json.
+    # Nova's get_network_metadata returns None for an empty network_info, and its
+    # metadata_for_config_drive writes ``{}`` for network_data.json.
     assert network_data([]) == {}
     assert network_data([], {}) == {}
 
 
 def test_top_level_dns_comes_only_from_the_subnets_that_made_a_network():
-    # nova.md 2.1 and vector D: each VIF's first IPv4 and first IPv6 subnet; the DNS of a
+    # As in vector D: each VIF's first IPv4 and first IPv6 subnet; the DNS of a
     # second subnet of either version is not collected.
     second_v4 = {**new_subnet(4), "cidr": "10.20.0.0/24",
                  "dns": [ip("10.20.0.53", None, 4)], "ips": [fixed("10.20.0.2", 4)]}
@@ -393,7 +394,7 @@ def test_an_unknown_carrier_is_a_programming_error():
 
 
 def test_a_carried_vif_without_subnets_gives_no_bond_and_no_member_links():
-    # nova.md 3.1-3.2: the Ironic driver walks the links get_network_metadata made, so a VIF
+    # Nova's Ironic driver walks the links get_network_metadata made, so a VIF
     # that got none gets no bond link, no member phy links; a single port the same.
     bonded = new_vif([], vif_id=A_ID)
     single = new_vif([], address="aa:aa:aa:aa:aa:ab", vif_id=B_ID)
@@ -417,7 +418,7 @@ def test_a_carried_vif_without_subnets_gives_no_bond_and_no_member_links():
 
 
 def test_bond_members_keep_the_order_they_are_listed_in_not_mac_order():
-    # nova.md 3.2: bond_links and the member links in the order Ironic lists the ports
+    # Nova's Ironic driver: bond_links and the member links in the order Ironic lists the ports
     # (creation order); here the later-created port has the lower MAC.
     late, early = PortRecord(P1, "00:00:00:00:00:01"), PortRecord(P2, "00:00:00:00:00:02")
     group = PortGroupRecord("pg", "802.3ad", [early, late])

@@ -1,4 +1,4 @@
-"""network_info in Nova's model shape and the seed's legacy pairs, from plain records."""
+"""network_info in Nova's model shape and nova-network's legacy pairs, from plain records."""
 
 from multinic_api.guest.network_model import (
     bridge_name,

@@ -1,4 +1,4 @@
-"""network_data.json through the real pipeline, checked by the tools guests run (SPEC 4).
+"""network_data.json through the real pipeline, checked by the tools guests run.
 
 Every case builds plain records, renders them with ``network_model.network_info`` and
 ``network_data.network_data`` (with bare-metal carriers where the case has them), and hands
@@ -160,7 +160,7 @@ def _single_port():
 
 def _nic_without_subnet_between_two():
     """The middle NIC's network has no subnet: no link, and the third NIC's link follows the
-    first's (nova.md 2.1)."""
+    first's, as Nova's get_network_metadata numbers them."""
     nics = [vif("before-bare", network("before"), subnet4(0, dns=["192.0.2.53"])),
             vif("bare", network("bare")),
             vif("after-bare", network("after"), subnet4(1, dns=["198.51.100.53"]))]
@@ -169,7 +169,7 @@ def _nic_without_subnet_between_two():
 
 def _bonded_nic_without_subnet():
     """Bare metal: a bond and a single port carry NICs whose networks have no subnet; neither
-    gets a link, and the bond's members none either (nova.md 3.2)."""
+    gets a link, and the bond's members none either (Nova's Ironic driver)."""
     bonded = vif("bm-bare-bond", network("bm-bare"), vnic_type="baremetal")
     single = vif("bm-bare-port", network("bm-bare"), vnic_type="baremetal")
     used = vif("bm-used", network("bm-used"), subnet4(2), vnic_type="baremetal")
@@ -181,7 +181,7 @@ def _bonded_nic_without_subnet():
 
 def _dns_of_further_subnets():
     """Second subnets of each version make no network entry, so their DNS is not collected
-    (nova.md 2.1)."""
+    (Nova's get_network_metadata)."""
     v = vif("dns-further", network("dns-further"), subnet4(0, dns=["192.0.2.53"]),
             subnet4(1, dns=["198.51.100.53"]), subnet6(1, dns=["2001:db8:1::53"]),
             subnet6(2, dns=["2001:db8:2::53"]))
@@ -277,13 +277,13 @@ GLEAN_BUG_CASES = [
 
 
 def linked(vifs: Sequence[VifRecord]) -> list[VifRecord]:
-    """The VIFs that get a link: those with a subnet (Nova skips the others, nova.md 2.1)."""
+    """The VIFs that get a link: those with a subnet (Nova skips the others)."""
     return [v for v in vifs if v.fixed_ips]
 
 
 def expected_networks(vifs: Sequence[VifRecord]):
     """(vif, subnet, address) per network entry: per VIF, its first IPv4 then first IPv6
-    subnet (SPEC 4)."""
+    subnet."""
     out = []
     for v in vifs:
         for version in (4, 6):
@@ -294,7 +294,8 @@ def expected_networks(vifs: Sequence[VifRecord]):
 
 
 def expected_dns(vifs: Sequence[VifRecord]) -> list[str]:
-    """The DNS servers of the subnets that made a network entry, each once (nova.md 2.1)."""
+    """The DNS servers of the subnets that made a network entry, each once, as Nova collects
+    them."""
     seen: list[str] = []
     for _v, s, _address in expected_networks(vifs):
         seen.extend(d for d in s.dns_nameservers if d not in seen)
@@ -356,7 +357,7 @@ def check_document(doc: dict, c: Case) -> None:
 
 # --- what cloud-init made of it ----------------------------------------------------------------
 
-#: Kernel bonding option -> netplan ``parameters`` key (research/bonds.md section 5).
+#: Kernel bonding option -> netplan ``parameters`` key (netplan's bonds ``parameters``).
 NETPLAN_BOND_KEYS = {"miimon": "mii-monitor-interval", "lacp_rate": "lacp-rate",
                      "xmit_hash_policy": "transmit-hash-policy", "updelay": "up-delay",
                      "downdelay": "down-delay"}
@@ -459,7 +460,7 @@ def test_only_glean_s_known_bugs_reject_the_document(guest_tools, tmp_path, c, g
 
 
 def test_nova_s_document_for_no_nics_is_taken_by_every_guest_tool(guest_tools, tmp_path):
-    """``{}``, as Nova's metadata writes it for an instance without NICs (nova.md 4.2):
+    """``{}``, as Nova's metadata_for_config_drive writes it for an instance without NICs:
     cloud-init, netplan and glean configure no interface from it. Ironic's schema requires
     the three lists, but no node gets this document: a bare-metal instance has a NIC (and
     Nova's Ironic driver cannot build a drive without one)."""

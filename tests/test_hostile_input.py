@@ -1,4 +1,4 @@
-"""Requests a hostile client can send to any face (issue 16, "500s reachable by anyone"):
+"""Requests a hostile client can send to any face, none of which may be a 500:
 each is a 4xx in that face's own error format, with a message that says what was wrong.
 
 The faces: Nova's ``{"<faultName>": {"code", "message"}}`` under /compute/, Keystone's

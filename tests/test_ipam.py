@@ -28,14 +28,17 @@ def make_vif(project):
 
 @pytest.fixture
 def allocate(make_vif):
-    """Allocate on a subnet the way a launch does: lock, then allocate; returns the address."""
+    """Allocate on a subnet the way a launch does: lock, take the address, record it;
+    returns the address."""
 
     def run(subnet, requested=None, vif=None):
         vif = vif or make_vif(subnet.network)
         with transaction.atomic():
             ipam.lock_subnets([subnet])
             wanted = ipam.check_requested_address(subnet, requested) if requested else None
-            return netaddr.IPAddress(ipam.allocate(vif, subnet, wanted).address)
+            (address,) = ipam.take_addresses([(vif, subnet, wanted)])
+            (fixed_ip,) = ipam.record([(vif, subnet, address)])
+            return netaddr.IPAddress(fixed_ip.address)
 
     return run
 

@@ -1,4 +1,4 @@
-"""A network's VIF type (issue 17): set by administrators only, through ``/api/networks/``
+"""A network's VIF type: set by administrators only, through ``/api/networks/``
 (create and PATCH), the Django admin and the dashboard's create form; new networks take
 ``MULTINIC_DEFAULT_VIF_TYPE``; a NIC is plugged with its network's type when it is attached
 and keeps it; what the guest and the hypervisor are given follows."""

@@ -7,14 +7,14 @@ checks. Django's foreign keys on PostgreSQL are checked at commit (DEFERRABLE IN
 DEFERRED), so the launch ran to its end holding its subnets' locks, and at COMMIT its VIFs'
 foreign-key check waited on the delete's lock on the network, while the delete waited on
 those subnet locks. PostgreSQL broke the deadlock by failing one of the two: a 500, for the
-launch or for the DELETE. A launch now takes a share lock on its networks (FOR KEY SHARE)
+launch or for the DELETE. A launch therefore takes a share lock on its networks (FOR KEY SHARE)
 before its first insert: it waits there holding nothing the delete needs and then sees the
 network gone (409); or, if it got there first, the delete waits for it and refuses (409,
 "has interfaces"). Without that lock each of those tests fails with "deadlock detected".
 
 The last two: admin launches requesting the same MACs in different NIC orders. Each insert
 holds its MAC's entry in the unique index until commit, so in NIC order two launches could
-each hold a MAC the other waits for ("deadlock detected" again). VIFs now go in in MAC
+each hold a MAC the other waits for ("deadlock detected" again). VIFs therefore go in in MAC
 order, in the batched insert and in its one-by-one fallback: the later launch waits at the
 first MAC they share, holding none of the others, and gets a 409.
 """

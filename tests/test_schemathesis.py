@@ -180,7 +180,7 @@ def _build_world() -> dict[str, str]:
         "keypair": ["key-a", "key-root"],
         "mac": [v.mac for v in vifs] + [p.mac for p in built.ports] + [v.mac.upper().replace(
             ":", "-") for v in vifs[:1]],
-        "drive_path": list(guest.guest_view(vm).config_drive_files),
+        "drive_path": list(guest.renderings_of(vm).config_drive_files),
     })
     return {"tenant": Token.objects.create(user=cloud.alice).key,
             "admin": Token.objects.create(user=cloud.root).key}

@@ -1,8 +1,9 @@
-"""The VIF type per network (issue 17): for each type an operator can give a network, the VIF
-in ``network_info``, its libvirt ``<interface>`` and its ``network_data.json`` link, each a
-literal document checked against Nova's documented behaviour (``shared/research/nova.md``
-sections 1.4, 2.2 and Vector F; Nova's ``nova/network/neutron.py``, ``os_vif_util.py`` and
-``virt/libvirt/vif.py``; Neutron's ML2 OVS and linuxbridge mechanism drivers).
+"""The VIF type per network: for each type an operator can give a network, the VIF in
+``network_info``, its libvirt ``<interface>`` and its ``network_data.json`` link, each a
+literal document checked against Nova's documented behaviour (its network model's VIF types,
+``_get_eth_link`` and its tests' vector F; Nova's ``nova/network/neutron.py``,
+``os_vif_util.py`` and ``virt/libvirt/vif.py``; Neutron's ML2 OVS and linuxbridge mechanism
+drivers).
 
 The VIF id is the one Nova's own libvirt VIF tests use (``dc065497-3c8d-...``), so that the
 vhost-user ``<interface>`` can be compared with the literal in Nova's

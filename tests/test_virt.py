@@ -1,4 +1,4 @@
-"""The virt driver handoff (SPEC 3): a libvirt domain with one ``<interface>`` per VIF in NIC
+"""The virt driver handoff: a libvirt domain with one ``<interface>`` per VIF in NIC
 order that libvirt's own schema accepts, the bare-metal config drive with its bonds, and the
 choice between the two."""
 

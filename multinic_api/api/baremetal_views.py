@@ -184,11 +184,11 @@ class PortViewSet(keyset.KeysetMixin, mixins.CreateModelMixin, BareMetalViewSet)
     create=extend_schema(
         summary="Bond ports of a node (admin); mode and options by the bonding rules",
         request=s.PortGroupWriteSerializer,
-        responses={201: s.PortGroupWrittenSerializer, **errors(400, 401, 403, 404, 409)}),
+        responses={201: s.PortGroupWithWarningsSerializer, **errors(400, 401, 403, 404, 409)}),
     partial_update=extend_schema(
         summary="Change a port group (admin); not its members or MAC while it carries a VIF",
         request=s.PortGroupWriteSerializer,
-        responses={200: s.PortGroupWrittenSerializer, **errors(400, 401, 403, 404, 409)}),
+        responses={200: s.PortGroupWithWarningsSerializer, **errors(400, 401, 403, 404, 409)}),
     destroy=extend_schema(summary="Delete a port group (admin); its ports stay. 409 while it "
                                   "carries a VIF",
                           responses={204: None, **errors(401, 403, 404, 409)}),

@@ -70,8 +70,8 @@ class InstanceGuestView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONForErrors
 
-    def get_view(self, uuid) -> guest.GuestView:
-        return guest.guest_view(visible_instance(self.request, uuid))
+    def renderings(self, uuid) -> guest.InstanceRenderings:
+        return guest.renderings_of(visible_instance(self.request, uuid))
 
 
 @extend_schema_view(get=extend_schema(
@@ -79,7 +79,8 @@ class InstanceGuestView(APIView):
     summary="network_info: what compute hands the virt driver, one VIF per NIC in order",
     parameters=[INSTANCE_UUID, OpenApiParameter(
         "shape", str, enum=["model", "legacy"], default="model",
-        description="`model`: Nova's network model; `legacy`: the seed's [network, info] pairs")],
+        description="`model`: Nova's network model; `legacy`: nova-network's [network, info] "
+                    "pairs")],
     responses={200: OpenApiResponse(NETWORK_INFO, description="a JSON list in the chosen shape"),
                **errors(400, 401, 404)},
 ))
@@ -88,8 +89,9 @@ class NetworkInfoView(InstanceGuestView):
         shape = request.query_params.get("shape", "model")
         if shape not in ("model", "legacy"):
             raise InvalidInput("shape must be 'model' or 'legacy'")
-        view = self.get_view(uuid)
-        return Response(view.legacy_network_info if shape == "legacy" else view.network_info)
+        renderings = self.renderings(uuid)
+        return Response(renderings.legacy_network_info if shape == "legacy"
+                        else renderings.network_info)
 
 
 @extend_schema_view(get=extend_schema(
@@ -102,10 +104,10 @@ class NetworkInfoView(InstanceGuestView):
 ))
 class ConfigDriveListView(InstanceGuestView):
     def get(self, request, uuid):
-        view = self.get_view(uuid)
+        renderings = self.renderings(uuid)
         base = request.build_absolute_uri(f"/api/instances/{uuid}/config_drive/")
         files = [{"path": path, "size": len(data), "content_type": _content_type(path),
-                  "url": base + path} for path, data in view.config_drive_files.items()]
+                  "url": base + path} for path, data in renderings.config_drive_files.items()]
         return Response({"label": VOLUME_LABEL, "files": files})
 
 
@@ -119,7 +121,7 @@ class ConfigDriveListView(InstanceGuestView):
 ))
 class ConfigDriveFileView(InstanceGuestView):
     def get(self, request, uuid, path):
-        files = self.get_view(uuid).config_drive_files
+        files = self.renderings(uuid).config_drive_files
         if path not in files:
             raise NotFound(f"The config drive has no file {path}.")
         return HttpResponse(files[path], content_type=_content_type(path))
@@ -133,7 +135,7 @@ class ConfigDriveFileView(InstanceGuestView):
 ))
 class ConfigDriveIsoView(InstanceGuestView):
     def get(self, request, uuid):
-        image = self.get_view(uuid).config_drive_iso()
+        image = self.renderings(uuid).config_drive_iso()
         response = HttpResponse(image, content_type=ISO_TYPE)
         response["Content-Disposition"] = f'attachment; filename="config-drive-{uuid}.iso"'
         return response
@@ -148,5 +150,5 @@ class ConfigDriveIsoView(InstanceGuestView):
 ))
 class DomainXmlView(InstanceGuestView):
     def get(self, request, uuid):
-        xml = self.get_view(uuid).domain_xml()
+        xml = self.renderings(uuid).domain_xml()
         return HttpResponse(xml, content_type="application/xml")

@@ -267,8 +267,9 @@ class InstanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LaunchedSerializer(InstanceSerializer):
-    """A launched instance, with what works but is likely not what was meant."""
+class InstanceWithWarningsSerializer(InstanceSerializer):
+    """An instance as its launch answers it: with what works but is likely not what was
+    meant."""
 
     warnings = serializers.ListField(
         child=serializers.CharField(), read_only=True,
@@ -279,7 +280,7 @@ class LaunchedSerializer(InstanceSerializer):
         read_only_fields = fields
 
 
-class InstancePreviewSerializer(LaunchedSerializer):
+class InstancePreviewSerializer(InstanceWithWarningsSerializer):
     """A launch that was not committed, with what its guest would be handed."""
 
     network_info = serializers.ListField(child=serializers.DictField(), read_only=True,
@@ -287,8 +288,9 @@ class InstancePreviewSerializer(LaunchedSerializer):
     network_data = serializers.DictField(read_only=True, help_text="network_data.json")
     meta_data = serializers.DictField(read_only=True, help_text="meta_data.json (latest)")
 
-    class Meta(LaunchedSerializer.Meta):
-        fields = [*LaunchedSerializer.Meta.fields, "network_info", "network_data", "meta_data"]
+    class Meta(InstanceWithWarningsSerializer.Meta):
+        fields = [*InstanceWithWarningsSerializer.Meta.fields, "network_info", "network_data",
+                  "meta_data"]
         read_only_fields = fields
 
 
@@ -343,11 +345,9 @@ class NicRequestSerializer(StrictSerializer):
         return attrs
 
 
-class InterfaceAttachSerializer(NicRequestSerializer):
-    pass
+class VIFWithWarningsSerializer(VIFSerializer):
+    """A VIF as its attach answers it: with what works but is likely not what was meant."""
 
-
-class VIFAttachedSerializer(VIFSerializer):
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta(VIFSerializer.Meta):
@@ -448,9 +448,9 @@ class NodeWriteSerializer(StrictSerializer):
 
 
 class LocalLinkConnectionSerializer(StrictSerializer):
-    """Ironic's: empty (no link known), or switch_id and port_id together. (With both
-    required here, a PATCH, being partial, let {} through while a POST refused it; the
-    service's rule is the one above.)"""
+    """Ironic's: empty (no link known), or switch_id and port_id together. The pair is
+    checked in ``validate``, not by requiring both fields, which a PATCH (partial) skips: a
+    PATCH and a POST refuse the same bodies."""
 
     switch_id = StrictCharField(max_length=64, required=False,
                                 help_text="the switch's MAC address; with port_id")
@@ -520,7 +520,10 @@ class PortGroupSerializer(serializers.ModelSerializer):
         return str(vif.uuid) if vif is not None else None
 
 
-class PortGroupWrittenSerializer(PortGroupSerializer):
+class PortGroupWithWarningsSerializer(PortGroupSerializer):
+    """A port group as its create or change answers it: with what the bonding rules accept
+    but is likely not what was meant."""
+
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta(PortGroupSerializer.Meta):

@@ -171,7 +171,7 @@ class SubnetViewSet(ScopedViewSet):
     retrieve=extend_schema(responses={200: s.InstanceSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Launch: one VIF per requested NIC, in order, all or nothing",
                          request=s.LaunchSerializer,
-                         responses={201: s.LaunchedSerializer,
+                         responses={201: s.InstanceWithWarningsSerializer,
                                     **errors(400, 401, 403, 404, 409)}),
     destroy=extend_schema(summary="Delete, freeing every MAC and address",
                           responses={204: None, **errors(401, 404)}),
@@ -215,9 +215,10 @@ class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
         try:
             with transaction.atomic():
                 instance, data = self._launch(request)
-                view = guest.guest_view(instance)
-                data.update(network_info=view.network_info, network_data=view.network_data,
-                            meta_data=view.meta_data)
+                renderings = guest.renderings_of(instance)
+                data.update(network_info=renderings.network_info,
+                            network_data=renderings.network_data,
+                            meta_data=renderings.meta_data)
                 raise _PreviewRollback
         except _PreviewRollback:
             pass
@@ -236,8 +237,8 @@ INSTANCE_UUID = OpenApiParameter("instance_uuid", OpenApiTypes.UUID, OpenApiPara
                        responses={200: s.VIFSerializer, **errors(401, 404)}),
     retrieve=extend_schema(responses={200: s.VIFSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Attach: a new VIF after the last one",
-                         request=s.InterfaceAttachSerializer,
-                         responses={201: s.VIFAttachedSerializer,
+                         request=s.NicRequestSerializer,
+                         responses={201: s.VIFWithWarningsSerializer,
                                     **errors(400, 401, 403, 404, 409)}),
     destroy=extend_schema(summary="Detach, freeing its MAC and addresses",
                           responses={204: None, **errors(401, 404)}),
@@ -259,7 +260,7 @@ class InterfaceViewSet(ScopedViewSet):
     def create(self, request, *args, **kwargs):
         scope = request_scope(request)
         instance = self.get_instance()
-        body = s.InterfaceAttachSerializer(data=request.data)
+        body = s.NicRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         (nic,) = launching.nic_requests([body.validated_data])
         warnings: list[str] = []

@@ -1,4 +1,4 @@
-"""The config drive as an ISO 9660 image labelled ``config-2`` (SPEC 5), built in memory.
+"""The config drive as an ISO 9660 image labelled ``config-2``, built in memory.
 
 Nova runs ``genisoimage -J -r -V config-2`` over a directory; here pycdlib writes the same
 kind of image without a temporary tree or a subprocess. Each file has three names: a strict

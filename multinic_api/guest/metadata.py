@@ -1,5 +1,5 @@
-"""The config drive's files (SPEC 5): ``meta_data.json``, vendor data, user data, network
-data and EC2 metadata, for every OpenStack metadata version a guest may ask for.
+"""The config drive's files: ``meta_data.json``, vendor data, user data, network data and
+EC2 metadata, for every OpenStack metadata version a guest may ask for.
 
 Version rules follow Nova's metadata API (``nova/api/metadata/base.py``): ``random_seed``
 from 2013-04-04, ``vendor_data.json`` from 2013-10-17, ``project_id`` and

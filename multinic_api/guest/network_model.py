@@ -1,10 +1,10 @@
-"""``network_info``: what compute hands the virt driver at spawn (SPEC 3).
+"""``network_info``: what compute hands the virt driver at spawn.
 
 Two renderings of the same VIFs:
 
 - :func:`network_info`, Nova's network model (``nova/network/model.py``) as JSON: a list of
   VIF objects in NIC order, keys in Nova's order, every model object with its ``meta``;
-- :func:`legacy_network_info`, the seed's ``[network, info]`` pairs (Diablo's
+- :func:`legacy_network_info`, nova-network's ``[network, info]`` pairs (Diablo's
   ``get_instance_nw_info``), one per VIF.
 """
 
@@ -162,8 +162,8 @@ def network_info(vifs: Sequence[VifRecord]) -> list[dict[str, Any]]:
 
 
 def legacy_network_info(vifs: Sequence[VifRecord]) -> list[list[dict[str, Any]]]:
-    """The seed's rendering: a ``[network, info]`` pair per VIF, as Diablo's network manager
-    returned them to compute (``gateway6``, ``ips``/``ip6s`` with ``enabled: "1"``)."""
+    """nova-network's rendering: a ``[network, info]`` pair per VIF, as Diablo's network
+    manager returned them to compute (``gateway6``, ``ips``/``ip6s`` with ``enabled: "1"``)."""
     pairs = []
     for vif in vifs:
         grouped = _grouped_addresses(vif)

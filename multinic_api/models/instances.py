@@ -2,6 +2,8 @@ import uuid
 
 from django.db import models
 
+from multinic_api.guest import network_model
+
 from .querysets import InstanceQuerySet, VIFQuerySet
 
 
@@ -83,8 +85,8 @@ class VIF(models.Model):
 
     @property
     def devname(self) -> str:
-        """The host-side device name, as Nova names taps: "tap" + the uuid, 14 characters."""
-        return f"tap{self.uuid}"[:14]
+        """The host-side device name, as the guest renderers name it (one rule for both)."""
+        return network_model.devname(str(self.uuid))
 
 
 class FixedIP(models.Model):

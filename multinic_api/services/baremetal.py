@@ -248,7 +248,7 @@ def physical_network_of(members: Iterable[Port]) -> str:
 
 def in_member_order(members: Iterable[Port]) -> list[Port]:
     """A group's ports in member order, their creation order: the order in which Ironic lists
-    them and Nova writes ``bond_links`` (nova.md 3.2). The first one's MAC is the VIF's when
+    them and Nova's Ironic driver writes ``bond_links``. The first one's MAC is the VIF's when
     the group has none."""
     return sorted(members, key=lambda port: port.serial)
 

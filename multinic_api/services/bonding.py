@@ -137,10 +137,6 @@ class Bond:
     warnings: tuple[str, ...] = ()
 
 
-def get_mode(name: str) -> Mode:
-    return _MODES[name]
-
-
 def modes_for(option: Option) -> list[str]:
     """The option's modes in table order."""
     return [name for name in MODE_NAMES if name in option.modes]

@@ -84,7 +84,7 @@ def instance_record(instance: Instance, flavor: dict[str, Any] | None) -> Instan
 
 
 @dataclass
-class GuestView:
+class InstanceRenderings:
     """Every rendering of one instance, computed on first use."""
 
     instance: InstanceRecord
@@ -168,10 +168,10 @@ def carriers_for(vifs: list[VIF]) -> dict[str, Carrier]:
     return carriers
 
 
-def guest_view(instance: Instance) -> GuestView:
+def renderings_of(instance: Instance) -> InstanceRenderings:
     """Read an instance's VIFs (two queries) and wrap them for rendering."""
     vifs = list(VIF.objects.with_addresses().filter(instance=instance).order_by("position"))
     flavor = find_flavor(instance.flavor_ref) if instance.flavor_ref else None
-    return GuestView(instance=instance_record(instance, flavor), vifs=[vif_record(v) for v in vifs],
-                     carriers=carriers_for(vifs), flavor=flavor,
-                     config_drive=instance.config_drive)
+    return InstanceRenderings(
+        instance=instance_record(instance, flavor), vifs=[vif_record(v) for v in vifs],
+        carriers=carriers_for(vifs), flavor=flavor, config_drive=instance.config_drive)

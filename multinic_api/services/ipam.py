@@ -110,7 +110,7 @@ def lock_subnets(subnets: Iterable[Subnet]) -> None:
 def check_requested_address(subnet: Subnet, value: str) -> netaddr.IPAddress:
     """Validate a client's fixed IP for a subnet: a 400 unless the subnet could hand it out.
 
-    Whether it is still free is decided under the subnet lock, by ``allocate``.
+    Whether it is still free is decided under the subnet lock, by ``take_addresses``.
     """
     label = _subnet_label(subnet)
     if subnet.address_from_mac:
@@ -141,21 +141,13 @@ def parse_address(value: str) -> netaddr.IPAddress:
         raise InvalidInput(f"'{value}' is not an IP address") from None
 
 
-def allocate(vif: VIF, subnet: Subnet, requested: netaddr.IPAddress | None = None) -> FixedIP:
-    """Give ``vif`` an address on ``subnet``: the requested one, the EUI-64 one, or the next free.
-
-    The caller holds ``lock_subnets([subnet])`` and has validated ``requested`` with
-    ``check_requested_address``.
-    """
-    (fixed_ip,) = record([(vif, subnet, take_addresses([(vif, subnet, requested)])[0])])
-    return fixed_ip
-
-
 def take_addresses(
     wanted: Sequence[tuple[VIF, Subnet, netaddr.IPAddress | None]],
 ) -> list[netaddr.IPAddress]:
-    """The address each ``(vif, subnet, requested)`` gets, taken out of the free ranges, in
-    the order asked; ``record`` then writes them down. Same contract as ``allocate``.
+    """The address each ``(vif, subnet, requested)`` gets, in the order asked: the requested
+    one, the EUI-64 one, or the next free, taken out of the free ranges; ``record`` then
+    writes them down. The caller holds ``lock_subnets`` of those subnets and has validated
+    each requested address with ``check_requested_address``.
 
     Requested addresses are taken first, so a request for a subnet's lowest free address
     does not clash with a next-free one of the same launch. The next free addresses of all

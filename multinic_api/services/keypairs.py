@@ -60,7 +60,7 @@ def import_keypair(user_id: str, name: str, public_key: str,
         raise InvalidInput("Only ssh key pairs are supported")
     if not isinstance(public_key, str) or not public_key.strip():
         raise InvalidInput("public_key is required: keys are imported, not generated here")
-    # Before the key is parsed: a 2 MB "key" was taken and then copied into every launch.
+    # Before the key is parsed: a 2 MB "key" would be kept and copied into every launch.
     limits.check_length(public_key, limits.PUBLIC_KEY, "A public key")
     # A comment may be any text, but not one PostgreSQL cannot store (text.py).
     refuse_nul(public_key, "public_key")

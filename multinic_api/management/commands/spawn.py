@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from multinic_api.exceptions import MultinicError
 from multinic_api.models import Instance
-from multinic_api.services.guest import guest_view
+from multinic_api.services.guest import renderings_of
 from multinic_api.virt import DRIVERS
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         except (ValueError, Instance.DoesNotExist):
             raise CommandError(f"No instance {instance}") from None
         try:
-            spawned = guest_view(row).spawn(DRIVERS[driver]() if driver else None)
+            spawned = renderings_of(row).spawn(DRIVERS[driver]() if driver else None)
         except MultinicError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"driver: {spawned.driver}")

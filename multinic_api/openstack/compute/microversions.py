@@ -11,7 +11,7 @@ MAX_VERSION = (2, 96)
 # "$" matches before a final newline.
 _VERSION = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*|0)\Z")
 # Longer numbers are beyond MAX_VERSION whatever their digits, and int() refuses text of more
-# than 4,300 digits (a ValueError, once a 500): they are compared by length instead.
+# than 4,300 digits (a ValueError, which would be a 500): they are compared by length instead.
 _DIGITS = 4
 
 

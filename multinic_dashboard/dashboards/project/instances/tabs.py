@@ -96,7 +96,8 @@ class InstanceDetailTabs(tabs.DetailTabsGroup):
 
 
 def _as_text(data: bytes) -> str:
-    """JSON pretty-printed, other text as is; binary (never written today) summarised."""
+    """JSON pretty-printed, other text as is; binary summarised (the drive holds none,
+    but a file is not assumed to be text)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
