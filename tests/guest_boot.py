@@ -58,7 +58,7 @@ class GuestImage:
 
 def accelerator() -> str:
     """TCG unless MULTINIC_GUEST_ACCEL says otherwise. These machines' /dev/kvm exists, opens,
-    and hangs the guest's kernel (measured, issue 17), so its presence proves nothing; a probe
+    and hangs the guest's kernel (measured on them), so its presence proves nothing; a probe
     that proves KVM works would be a boot of its own, which costs what it might save."""
     return os.environ.get("MULTINIC_GUEST_ACCEL", "tcg")
 

@@ -1,4 +1,4 @@
-"""``network_data.json``: the config drive's network metadata (SPEC 4).
+"""``network_data.json``: the config drive's network metadata, as Nova writes it.
 
 Rendered from ``network_info`` (Nova's model shape, see :mod:`.network_model`) plus, on bare
 metal, what carries each VIF (:data:`.records.Carrier`). The structure is Nova's
