@@ -8,6 +8,7 @@ from tests.api_fixtures import Cloud
 from tests.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
 from tests.guest_boot import guest_image  # noqa: F401  (session fixture)
 from tests.guest_tools import guest_tools  # noqa: F401  (session fixture)
+from tests.helpers import sign_in
 from tests.horizon_site import horizon_site  # noqa: F401  (session fixture)
 from tests.keystone_server import keystone  # noqa: F401  (session fixture)
 
@@ -113,4 +114,18 @@ def admin_client(client, admin_user):
     """pytest-django's admin client, signed in the way the Django admin signs its users in
     here: the built-in Identity's password backend, not the dashboard's Keystone one."""
     client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def as_alice(client, cloud):
+    """The dashboard's test client, signed in as alice (a member of project-a)."""
+    sign_in(client, "alice", "pw-alice")
+    return client
+
+
+@pytest.fixture
+def as_admin(client, cloud):
+    """The dashboard's test client, signed in as root (an administrator)."""
+    sign_in(client, "root", "pw-root")
     return client

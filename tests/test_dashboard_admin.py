@@ -21,7 +21,6 @@ from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequ
 from multinic_dashboard.dashboards.admin.vifs import views as vif_views
 from multinic_dashboard.site.inprocess import InProcessAdapter
 from tests.baremetal_fixtures import build_node
-from tests.helpers import sign_in
 
 VIFS = "/admin/"
 MACS = "/admin/multinic_macs/"
@@ -76,18 +75,6 @@ def api_calls(monkeypatch) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(InProcessAdapter, "send", recording)
     return calls
-
-
-@pytest.fixture
-def as_admin(client, cloud):
-    sign_in(client, "root", "pw-root")
-    return client
-
-
-@pytest.fixture
-def as_alice(client, cloud):
-    sign_in(client, "alice", "pw-alice")
-    return client
 
 
 @pytest.fixture

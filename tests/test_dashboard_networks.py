@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from multinic_api.models import Network, Subnet
 from multinic_api.services import instances
-from tests.helpers import sign_in
 
 INDEX = "/project/multinic_networks/"
 CREATE = "/project/multinic_networks/create/"
@@ -28,18 +27,6 @@ def messages_of(response) -> list[str]:
 def form_errors(response) -> list[str]:
     form = response.context["form"]
     return [str(e) for errors in form.errors.values() for e in errors]
-
-
-@pytest.fixture
-def as_alice(client, cloud):
-    sign_in(client, "alice", "pw-alice")
-    return client
-
-
-@pytest.fixture
-def as_admin(client, cloud):
-    sign_in(client, "root", "pw-root")
-    return client
 
 
 def subnet_form(cidr="10.5.0.0/24", **fields):

@@ -15,7 +15,6 @@ from django.urls import reverse
 from multinic_api import checks
 from multinic_api.models import VIF, Network
 from multinic_api.services import subnets
-from tests.helpers import sign_in
 from tests.test_dashboard_networks import CREATE, INDEX, form_errors
 
 pytestmark = pytest.mark.django_db
@@ -208,18 +207,6 @@ def test_networks_from_before_the_type_keep_the_linux_bridge_they_had(settings):
 
 
 # --- the dashboard's create form ------------------------------------------------------------
-
-@pytest.fixture
-def as_admin(client, cloud):
-    sign_in(client, "root", "pw-root")
-    return client
-
-
-@pytest.fixture
-def as_alice(client, cloud):
-    sign_in(client, "alice", "pw-alice")
-    return client
-
 
 def test_the_dashboard_s_administrator_names_the_type(as_admin, cloud, settings):
     settings.MULTINIC_DEFAULT_VIF_TYPE = "bridge"
