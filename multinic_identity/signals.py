@@ -24,7 +24,13 @@ def note_credential_change(sender: type[User], instance: User,
     before = User.objects.filter(pk=instance.pk).values(*CREDENTIAL_FIELDS).first()
     if before is None:
         return
-    instance._multinic_revoke = (before["password"] != instance.password
+    # Django re-hashes a password on a successful check when its hasher or work factor has
+    # changed (check_password's setter: set_password, then _password cleared, then a save of
+    # the password field alone). The hash differs, but the password does not: that save
+    # ends no token.
+    rehashed = (update_fields is not None and set(update_fields) == {"password"}
+                and getattr(instance, "_password", None) is None)
+    instance._multinic_revoke = ((before["password"] != instance.password and not rehashed)
                                  or (before["is_active"] and not instance.is_active))
 
 

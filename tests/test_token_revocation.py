@@ -4,6 +4,7 @@ holding one); removing a user from a project ends their tokens scoped to it. And
 unscoped token acts in no project: the compute face refuses it, as Nova does."""
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -218,3 +219,23 @@ def test_the_image_face_refuses_an_unscoped_token(cloud, alice_tokens):
     body = response.json()
     assert body["code"] == "403 Forbidden" and "unscoped token" in body["message"]
     assert with_token(tokens["scoped"]).get("/image/v2/images").status_code == 200
+
+
+class UpgradedHasher(MD5PasswordHasher):
+    """A hasher preferred over the one the password was stored with (fast, for tests)."""
+
+    algorithm = "upgraded_md5"
+
+
+def test_a_password_rehashed_on_sign_in_ends_no_token(cloud, alice_tokens, settings):
+    """Django re-hashes a password at a successful check when the preferred hasher has
+    changed (an upgrade): the hash is new, the password is not, and no token ends."""
+    tokens, drf_key = alice_tokens
+    old_hash = type(cloud.alice).objects.get(pk=cloud.alice.pk).password
+    settings.PASSWORD_HASHERS = [f"{__name__}.UpgradedHasher",
+                                 "django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert is_valid(token_for("alice", "pw-alice", "project-a"))  # signs in: re-hashed
+    new_hash = type(cloud.alice).objects.get(pk=cloud.alice.pk).password
+    assert new_hash != old_hash and new_hash.startswith("upgraded_md5$")
+    assert all(is_valid(token) for token in tokens.values())
+    assert Token.objects.filter(key=drf_key).exists()
