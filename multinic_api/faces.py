@@ -15,12 +15,35 @@ import webob
 import webob.exc
 from django.http import HttpResponse
 from rest_framework import exceptions
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.exceptions import MultinicError, NotFound
 from multinic_api.parsers import as_api_exception
+
+# --- Answers in JSON, whatever Accept says ------------------------------------------------------
+# Nova, Keystone and Glance speak JSON only and answer it to any Accept (Nova falls back to JSON
+# for a type it cannot serve); so do the REST API's config drive and domain views for their
+# errors (their files are plain responses of their own type). DRF's defaults would answer
+# ``Accept: text/html`` with its browsable HTML page, and an Accept it cannot serve (an ISO,
+# XML) with a 406, to clients that parse JSON.
+
+class JSONOnly(DefaultContentNegotiation):
+    """Request bodies are parsed by their content type, as DRF does; answers are JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class JSONAnswers:
+    """Mixed into a view that answers JSON only."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
+
 
 # --- Nova and Keystone: a body made of status and message ------------------------------------
 

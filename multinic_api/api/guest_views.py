@@ -13,30 +13,17 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api.api.views import errors, visible_instance
 from multinic_api.exceptions import InvalidInput
+from multinic_api.faces import JSONAnswers
 from multinic_api.guest.iso import VOLUME_LABEL
 from multinic_api.services import guest
 
 ISO_TYPE = "application/x-iso9660-image"
 INSTANCE_UUID = OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
-
-
-class JSONForErrors(BaseContentNegotiation):
-    """Answers JSON whatever the client accepts. The files themselves are plain
-    ``HttpResponse``s with their own type; only errors are rendered, and they are JSON, say so,
-    and are never refused with a 406 because the client asked for an ISO or XML."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 class ConfigDriveFileSerializer(serializers.Serializer):
@@ -64,11 +51,9 @@ def _content_type(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
-class InstanceGuestView(APIView):
-    """Base: the caller's instance (404 when it is not theirs)."""
-
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JSONForErrors
+class InstanceGuestView(JSONAnswers, APIView):
+    """Base: the caller's instance (404 when it is not theirs). The files are plain responses
+    of their own type; the errors are JSON, whatever file the client asked for."""
 
     def renderings(self, uuid) -> guest.InstanceRenderings:
         return guest.renderings_of(visible_instance(self.request, uuid))

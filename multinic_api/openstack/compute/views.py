@@ -11,16 +11,15 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope, request_scope
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound
-from multinic_api.faces import no_such_resource_view, nova_fault
+from multinic_api.faces import JSONAnswers, no_such_resource_view, nova_fault
 from multinic_api.models import Instance, Network
 from multinic_api.openstack.compute import microversions, presenters
-from multinic_api.openstack.rendering import OpenStackRendering
 from multinic_api.scope import Scope
 from multinic_api.services import catalog, instances, keypairs, name_filter
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
 
-class ComputeView(OpenStackRendering, APIView):
+class ComputeView(JSONAnswers, APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
     permission_classes = [IsAuthenticated, HasProjectScope]

@@ -10,8 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api.faces import keystone_fault, no_such_resource_view
-from multinic_api.openstack.rendering import OpenStackRendering
+from multinic_api.faces import JSONAnswers, keystone_fault, no_such_resource_view
 from multinic_identity import lockout
 from multinic_identity import services as identity
 from multinic_identity.models import AuthToken
@@ -20,7 +19,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 VERSION_ID = "v3.14"
 
 
-class IdentityView(OpenStackRendering, APIView):
+class IdentityView(JSONAnswers, APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = []
     permission_classes = [AllowAny]

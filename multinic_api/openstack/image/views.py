@@ -8,8 +8,7 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope
 from multinic_api.exceptions import NotFound
-from multinic_api.faces import glance_fault, no_such_resource_view
-from multinic_api.openstack.rendering import OpenStackRendering
+from multinic_api.faces import JSONAnswers, glance_fault, no_such_resource_view
 from multinic_api.services import catalog
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
@@ -30,7 +29,7 @@ def image_body(item: dict) -> dict:
     }
 
 
-class ImageView(OpenStackRendering, APIView):
+class ImageView(JSONAnswers, APIView):
     schema = None  # an OpenStack API, documented upstream; not part of /api/schema/
     authentication_classes = [KeystoneTokenAuthentication, BuiltinTokenAuthentication]
     permission_classes = [IsAuthenticated, HasProjectScope]
