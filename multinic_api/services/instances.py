@@ -25,7 +25,7 @@ from typing import Any
 
 import netaddr
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from multinic_api import phases
 from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
@@ -163,10 +163,11 @@ def attach_interface(
         # The launch's NIC ceiling holds for the instance's life: attaching one by one must
         # not reach what one launch may not ask for. Counted under the instance's lock, so
         # two attaches at once cannot both take the last place.
-        if instance.vifs.count() >= limits.max_nics():
+        held = instance.vifs.aggregate(count=Count("pk"), last=Max("position"))
+        if held["count"] >= limits.max_nics():
             raise Conflict(f"Instance {instance.uuid} already has {limits.max_nics()} NICs, "
                            "the most an instance may have; detach one first")
-        last = instance.vifs.aggregate(last=Max("position"))["last"]
+        last = held["last"]
         (vif,) = _add_vifs(instance, [resolved], first_position=0 if last is None else last + 1,
                            warnings=warnings if warnings is not None else [])
     return vif
