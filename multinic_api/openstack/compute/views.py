@@ -323,9 +323,8 @@ class ServerView(ServerMixin, ComputeView):
 class InterfacesView(ServerMixin, ComputeView):
     def get(self, request, server_id):
         server = self.get_server(server_id)
-        vifs = sorted(server.vifs.all(), key=lambda v: v.position)
         return Response({"interfaceAttachments": [presenters.interface(v, self.version)
-                                                  for v in vifs]})
+                                                  for v in server.interfaces]})
 
     def post(self, request, server_id):
         server = self.get_server(server_id)
@@ -352,7 +351,7 @@ class InterfacesView(ServerMixin, ComputeView):
 
 class InterfaceView(ServerMixin, ComputeView):
     def _vif(self, server, port_id):
-        vif = next((v for v in server.vifs.all() if str(v.uuid) == str(port_id)), None)
+        vif = next((v for v in server.interfaces if str(v.uuid) == str(port_id)), None)
         if vif is None:
             raise NotFound(f"Port {port_id} is not attached to instance {server.uuid}.")
         return vif
