@@ -2,17 +2,19 @@
 
 from collections import OrderedDict
 
+from multinic_api.faces import Link, resource_links
 from multinic_api.models import VIF, Instance, Keypair, Network
 from multinic_api.services.catalog import find_flavor, find_image
 
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
+#: Where the face is mounted, and the one API version it serves.
+FACE_PATH = "/compute"
+VERSION = "v2.1"
 
-def _links(request, kind: str, ident: str) -> list[dict]:
-    return [
-        {"rel": "self", "href": request.build_absolute_uri(f"/compute/v2.1/{kind}/{ident}")},
-        {"rel": "bookmark", "href": request.build_absolute_uri(f"/compute/{kind}/{ident}")},
-    ]
+
+def _links(request, kind: str, ident: str) -> list[Link]:
+    return resource_links(request, FACE_PATH, VERSION, kind, ident)
 
 
 def flavor(request, item: dict, detail: bool, version: tuple[int, int]) -> dict:
