@@ -187,6 +187,8 @@ def delete_instance(instance: Instance) -> None:
     """Delete an instance, freeing every MAC and address it held."""
     with transaction.atomic():
         _lock_instance(instance)
+        # Read under the lock, not taken from ``instance.interfaces``: a NIC attached after
+        # the caller loaded the instance goes too.
         _release_vifs(instance, list(instance.vifs.all()))
         instance.delete()
 
