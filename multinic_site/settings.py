@@ -18,6 +18,8 @@ import multinic_dashboard.enabled
 import multinic_site.enabled
 from multinic_site import production
 
+# The checkout the site runs from: its templates/ and static/ (the site's own page frame and
+# styles), make run's database and the default STATIC_ROOT are there.
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("MULTINIC_DEBUG", "1") == "1"
@@ -59,9 +61,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here, not a CDN
     "compressor",
-    # The standalone site (its dashboards, sign-in page and page frame) before horizon,
-    # whose own auth/login.html it replaces; the plugin's own apps arrive through the
-    # enabled files' ADD_INSTALLED_APPS, as in an OpenStack dashboard.
+    # The standalone site (sign-in against the built-in Identity in this process, the
+    # revocation of a session's tokens at sign-out); its two dashboards and the plugin's
+    # own apps arrive through the enabled files' ADD_INSTALLED_APPS, as in an OpenStack
+    # dashboard.
     "multinic_site",
     "horizon",
     # Sign-in through Keystone (the built-in Identity here, or the cloud's), as in every
@@ -98,7 +101,10 @@ WSGI_APPLICATION = "multinic_site.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's own page frame, sign-in page and 404, found before any app's: they
+        # replace openstack_auth's auth/login.html. The plugin's panels keep their templates
+        # in multinic_dashboard, so that an OpenStack dashboard finds them there.
+        "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
             "loaders": [
                 "django.template.loaders.filesystem.Loader",
@@ -236,6 +242,8 @@ horizon_settings.update_dashboards(
 
 _OPENSTACK_DASHBOARD = Path(horizon_settings.__file__).resolve().parent.parent
 STATICFILES_DIRS = [
+    # The site's own styles, favicon and the script that runs horizon without AngularJS.
+    BASE_DIR / "static",
     # Horizon's own look: its SCSS (and the default theme's) compile from these.
     _OPENSTACK_DASHBOARD / "static",
     ("themes/default", _OPENSTACK_DASHBOARD / "themes" / "default"),

@@ -18,7 +18,7 @@ urlpatterns = [
     # Horizon has no "/" of its own; its user_home sends each user to their default dashboard.
     path("", RedirectView.as_view(pattern_name="horizon:user_home"), name="home"),
     # Browsers ask for /favicon.ico whatever the page links; a 404 there is console noise.
-    path("favicon.ico", RedirectView.as_view(url="/static/multinic_site/favicon.svg")),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg")),
     # Sign in, switch project, sign out: openstack_auth, as in every OpenStack dashboard; its
     # sign-in page behind the failed sign-in lockout (signin.py), and the project switch
     # revokes the token it replaces (project_switch.py).
