@@ -8,9 +8,9 @@ from horizon.site_urls import last_modified_date
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
-from multinic_dashboard.views import JavaScriptCatalog
 from multinic_site import project_switch, signin
 from multinic_site.admin_login import IdentityAdminLoginForm
+from multinic_site.views import JavaScriptCatalog
 
 admin.site.login_form = IdentityAdminLoginForm
 
