@@ -46,7 +46,7 @@ from schemathesis.generation.meta import TestPhase
 
 from multinic_api.models import VIF, Project
 from multinic_api.services import guest
-from multinic_dashboard.wsgi import application
+from multinic_site.wsgi import application
 from tests.helpers import ED25519
 from tests.schemathesis_support import (  # noqa: F401  (one_connection: an autouse fixture)
     ADDRESSES,
