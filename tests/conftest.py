@@ -4,13 +4,13 @@ from rest_framework.test import APIClient
 
 from multinic_api.models import Project
 from multinic_api.services import subnets
-from tests.api_fixtures import Cloud
-from tests.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
-from tests.guest_boot import guest_image  # noqa: F401  (session fixture)
-from tests.guest_tools import guest_tools  # noqa: F401  (session fixture)
-from tests.helpers import sign_in
-from tests.horizon_site import horizon_site  # noqa: F401  (session fixture)
-from tests.keystone_server import keystone  # noqa: F401  (session fixture)
+from tests.harness.api_fixtures import Cloud
+from tests.harness.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
+from tests.harness.guest_boot import guest_image  # noqa: F401  (session fixture)
+from tests.harness.guest_tools import guest_tools  # noqa: F401  (session fixture)
+from tests.harness.helpers import sign_in
+from tests.harness.horizon_site import horizon_site  # noqa: F401  (session fixture)
+from tests.harness.keystone_server import keystone  # noqa: F401  (session fixture)
 
 
 def _on_postgres() -> bool:
@@ -91,7 +91,8 @@ def make_subnet(make_network):
 
 @pytest.fixture
 def cloud(db):
-    """Two tenants and an admin with API clients, and their networks (tests.api_fixtures)."""
+    """Two tenants and an admin with API clients, and their networks
+    (tests.harness.api_fixtures)."""
     return Cloud()
 
 
