@@ -3,7 +3,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from multinic_api.models import Project
-from multinic_api.services import subnets
+from tests.factories import NetworkFactory, SubnetFactory
 from tests.harness.api_fixtures import Cloud
 from tests.harness.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
 from tests.harness.guest_boot import guest_image  # noqa: F401  (session fixture)
@@ -71,20 +71,20 @@ def other_project(db):
 
 @pytest.fixture
 def make_network(project):
-    def make(name="net", owner=None, shared=False, **kwargs):
-        return subnets.create_network(owner or project, name, shared=shared, **kwargs)
+    """Networks of ``project`` (or ``owner``'s)."""
+
+    def make(name="net", owner=None, **kwargs):
+        return NetworkFactory(project=owner or project, name=name, **kwargs)
 
     return make
 
 
 @pytest.fixture
 def make_subnet(make_network):
-    """A network with one subnet; returns the subnet."""
+    """A subnet, on a network of its own (of ``project``) unless one is given."""
 
     def make(cidr="10.0.0.0/24", network=None, **kwargs):
-        network = network or make_network(f"net-{cidr}")
-        return subnets.create_subnet(network, cidr, name=kwargs.pop("name", f"sub-{cidr}"),
-                                     **kwargs)
+        return SubnetFactory(network=network or make_network(f"net-{cidr}"), cidr=cidr, **kwargs)
 
     return make
 

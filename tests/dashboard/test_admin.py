@@ -2,16 +2,14 @@ import pytest
 from django.urls import reverse
 
 from multinic_api.models import VIF, FixedIP, Instance
-from multinic_api.services import instances
-from multinic_api.services.instances import NicRequest
+from tests.factories import InstanceFactory
 from tests.harness.helpers import assert_subnet_consistent
 
 
 @pytest.fixture
 def launched(project, make_subnet):
     subnet = make_subnet("10.0.0.0/24")
-    instance = instances.launch_instance(project=project, name="vm",
-                                         nics=[NicRequest(subnet.network_id)] * 2)
+    instance = InstanceFactory(project=project, name="vm", nics=[subnet.network] * 2)
     return instance, subnet
 
 

@@ -9,31 +9,23 @@ import pathlib
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import multinic_dashboard
 from multinic_api.models import VIF, Node, Port, PortGroup
-from multinic_api.services import baremetal, instances, subnets
+from multinic_api.services import baremetal, subnets
 from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
 from multinic_dashboard.dashboards.admin.vifs import views as vif_views
 from multinic_dashboard.site.inprocess import InProcessAdapter
+from tests.factories import InstanceFactory
 from tests.harness.baremetal_fixtures import build_node
+from tests.harness.helpers import form_errors, messages_of
 
 VIFS = "/admin/"
 MACS = "/admin/multinic_macs/"
 BAREMETAL = "/admin/multinic_baremetal/"
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_errors(response) -> list[str]:
-    form = response.context["form"]
-    return [str(e) for errors in form.errors.values() for e in errors]
 
 
 def detail_url(node) -> str:
@@ -51,12 +43,6 @@ def update_url(group) -> str:
 
 def instance_url(instance) -> str:
     return reverse("horizon:project:multinic_instances:detail", args=[instance.pk])
-
-
-def launch(project, name, *networks, **kwargs):
-    return instances.launch_instance(project=project, name=name,
-                                     nics=[n if isinstance(n, NicRequest) else NicRequest(n.id)
-                                           for n in networks], **kwargs)
 
 
 @pytest.fixture
@@ -80,8 +66,8 @@ def api_calls(monkeypatch) -> list[tuple[str, str]]:
 @pytest.fixture
 def two_projects(cloud):
     """Alice's instance with two NICs on net-a (eth0, eth1) and Bob's with one on net-b."""
-    web = launch(cloud.project_a, "web-a", cloud.net_a, cloud.net_a)
-    db = launch(cloud.project_b, "db-b", cloud.net_b)
+    web = InstanceFactory(project=cloud.project_a, name="web-a", nics=[cloud.net_a, cloud.net_a])
+    db = InstanceFactory(project=cloud.project_b, name="db-b", nics=[cloud.net_b])
     return web, db
 
 
@@ -105,7 +91,8 @@ def physnet1(cloud):
 @pytest.fixture
 def bare_metal_instance(cloud, node, physnet1):
     """An instance on node-a whose one NIC (phys1) binds bond0."""
-    instance = launch(cloud.project_a, "metal", physnet1, node=node.node.name)
+    instance = InstanceFactory(project=cloud.project_a, name="metal", nics=[physnet1],
+                               node=node.node.name)
     assert instance.vifs.get().port_group_id == node.groups[0].pk
     return instance
 
@@ -263,7 +250,7 @@ def test_filter_by_an_unparsable_mac_is_empty_with_the_reason(as_admin, two_proj
 def test_inventory_pages_with_next_and_prev_links(as_admin, cloud, two_projects, monkeypatch,
                                                   api_calls):
     monkeypatch.setattr(vif_views.IndexView, "page_size", 2)
-    launch(cloud.project_b, "late-b", cloud.net_b, cloud.net_b)
+    InstanceFactory(project=cloud.project_b, name="late-b", nics=[cloud.net_b, cloud.net_b])
     everything = [("web-a", 0), ("web-a", 1), ("db-b", 0), ("late-b", 0), ("late-b", 1)]
 
     seen, url, pages = [], VIFS, 0
@@ -332,15 +319,15 @@ def cost_of(client, url, api_calls) -> tuple[list[tuple[str, str]], int]:
 
 def test_inventory_costs_the_same_for_3_or_12_vifs(as_admin, cloud, node, bare_metal_instance,
                                                    api_calls):
-    launch(cloud.project_a, "one", cloud.net_a)
-    launch(cloud.project_b, "two", cloud.net_b)
+    InstanceFactory(project=cloud.project_a, name="one", nics=[cloud.net_a])
+    InstanceFactory(project=cloud.project_b, name="two", nics=[cloud.net_b])
     as_admin.get(VIFS)  # session and caches warm
     calls, few = cost_of(as_admin, VIFS, api_calls)
     assert calls == [("GET", "/api/vifs/")]  # one page, one call
     assert len(rows(as_admin.get(VIFS))) == 3
     for i in range(3):
-        launch(cloud.project_a, f"more-a{i}", cloud.net_a, cloud.net_a)
-        launch(cloud.project_b, f"more-b{i}", cloud.net_b)
+        InstanceFactory(project=cloud.project_a, name=f"more-a{i}", nics=[cloud.net_a, cloud.net_a])
+        InstanceFactory(project=cloud.project_b, name=f"more-b{i}", nics=[cloud.net_b])
     assert len(rows(as_admin.get(VIFS))) == 12
     assert cost_of(as_admin, VIFS, api_calls) == (calls, few)
 
@@ -509,8 +496,8 @@ def test_node_page_shows_a_bond_made_by_a_launch(as_admin, cloud, node):
     physnet2 = subnets.create_network(cloud.project_a, "phys2", physical_network="physnet2")
     subnets.create_subnet(physnet2, "10.12.0.0/24")
     bond = BondRequest(ports=[str(node.ports[2].pk), str(node.ports[3].pk)], mode="balance-alb")
-    instance = launch(cloud.project_a, "bonded", NicRequest(
-        physnet2.id, carrier=CarrierRequest(bond=bond)), node=node.node.name)
+    instance = InstanceFactory(project=cloud.project_a, name="bonded", nics=[NicRequest(
+        physnet2.id, carrier=CarrierRequest(bond=bond))], node=node.node.name)
     response = as_admin.get(detail_url(node.node))
     made = [row for row in response.context["port_groups_table"].get_rows()
             if row.datum.instance_uuid is not None]
@@ -767,7 +754,7 @@ def test_delete_refused_by_the_service_shows_its_message(as_admin, node, monkeyp
                         lambda self, request, datum=None: True)
     physnet = subnets.create_network(node.node.project, "late", physical_network="physnet1")
     subnets.create_subnet(physnet, "10.13.0.0/24")
-    launch(node.node.project, "late", physnet, node=node.node.name)
+    InstanceFactory(project=node.node.project, name="late", nics=[physnet], node=node.node.name)
     response = as_admin.post(detail_url(node.node), {"action": f"port_groups__delete__{group.pk}"})
     assert response.status_code == 302
     assert PortGroup.objects.filter(pk=group.pk).exists()

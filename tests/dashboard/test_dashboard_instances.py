@@ -13,17 +13,12 @@ from django.urls import reverse
 
 from multinic_api.models import VIF, FixedIP, Instance, PortGroup
 from multinic_api.services import instances, subnets
+from tests.factories import InstanceFactory, KeypairFactory
 from tests.harness.baremetal_fixtures import build_node
 from tests.harness.helpers import sign_in
 
 INDEX = "/project/"
 LAUNCH = "/project/launch/"
-
-
-def launch(cloud, name, networks, project=None, **kwargs):
-    nics = [instances.NicRequest(network_id=n.pk) for n in networks]
-    return instances.launch_instance(project=project or cloud.project_a, name=name, nics=nics,
-                                     **kwargs)
 
 
 @pytest.fixture
@@ -88,8 +83,8 @@ def test_a_tenant_gets_403_on_the_admin_dashboard(alice):
 # --- the instances table -------------------------------------------------------------------
 
 def test_table_lists_own_instances_with_nics_in_order(alice, cloud):
-    mine = launch(cloud, "two-nics", [cloud.net_a, cloud.shared])
-    launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    mine = InstanceFactory(name="two-nics", nics=[cloud.net_a, cloud.shared])
+    InstanceFactory(name="theirs", nics=[cloud.net_b], project=cloud.project_b)
     page = alice.get(INDEX)
     assert page.status_code == 200
     html = page.content.decode()
@@ -112,7 +107,7 @@ def test_table_pages_with_markers(alice, cloud, monkeypatch):
     from multinic_dashboard.dashboards.project.instances import views
 
     monkeypatch.setattr(views.IndexView, "page_size", 2)
-    made = [launch(cloud, f"vm-{i}", [cloud.net_a]) for i in range(5)]
+    made = [InstanceFactory(name=f"vm-{i}", nics=[cloud.net_a]) for i in range(5)]
     newest_first = sorted(made, key=lambda i: (-i.created.timestamp(), str(i.uuid)))
     seen, url = [], INDEX
     for _ in range(3):
@@ -131,8 +126,8 @@ def test_table_pages_with_markers(alice, cloud, monkeypatch):
 
 
 def test_table_filters_by_name_and_by_address(alice, cloud):
-    web = launch(cloud, "web-1", [cloud.net_a])
-    launch(cloud, "db-1", [cloud.net_a])
+    web = InstanceFactory(name="web-1", nics=[cloud.net_a])
+    InstanceFactory(name="db-1", nics=[cloud.net_a])
     param = "instances__filter__q"
 
     def shown(field, value):
@@ -157,7 +152,7 @@ def test_table_filters_by_name_and_by_address(alice, cloud):
 
 
 def test_delete_frees_addresses_and_batch_delete_takes_several(alice, cloud):
-    one, two, three = (launch(cloud, f"vm-{i}", [cloud.net_a]) for i in range(3))
+    one, two, three = (InstanceFactory(name=f"vm-{i}", nics=[cloud.net_a]) for i in range(3))
     response = alice.post(INDEX, {"action": f"instances__delete__{one.uuid}"})
     assert response.status_code == 302
     assert not Instance.objects.filter(pk=one.pk).exists()
@@ -168,7 +163,7 @@ def test_delete_frees_addresses_and_batch_delete_takes_several(alice, cloud):
 
 
 def test_deleting_another_projects_instance_does_nothing(alice, cloud):
-    theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    theirs = InstanceFactory(name="theirs", nics=[cloud.net_b], project=cloud.project_b)
     alice.post(INDEX, {"action": f"instances__delete__{theirs.uuid}"})
     assert Instance.objects.filter(pk=theirs.pk).exists()
 
@@ -191,14 +186,14 @@ def api_calls(monkeypatch):
 
 def test_a_page_of_the_table_is_one_api_call_however_many_instances(alice, cloud, api_calls):
     for i in range(3):
-        launch(cloud, f"vm-{i}", [cloud.net_a, cloud.shared])
+        InstanceFactory(name=f"vm-{i}", nics=[cloud.net_a, cloud.shared])
     assert alice.get(INDEX).status_code == 200
     assert api_calls == [("GET", "instances/")]
 
 
 def test_a_stale_marker_shows_the_first_page(alice, cloud):
-    gone = launch(cloud, "gone", [cloud.net_a])
-    launch(cloud, "kept", [cloud.net_a])
+    gone = InstanceFactory(name="gone", nics=[cloud.net_a])
+    InstanceFactory(name="kept", nics=[cloud.net_a])
     marker = str(gone.uuid)
     instances.delete_instance(gone)
     page = alice.get(f"{INDEX}?marker={marker}", follow=True).content.decode()
@@ -208,7 +203,7 @@ def test_a_stale_marker_shows_the_first_page(alice, cloud):
 # --- the detail page -----------------------------------------------------------------------
 
 def test_detail_tabs_show_interfaces_network_info_config_drive_and_domain(alice, cloud):
-    instance = launch(cloud, "web", [cloud.net_a, cloud.shared], config_drive=True)
+    instance = InstanceFactory(name="web", nics=[cloud.net_a, cloud.shared], config_drive=True)
     page = alice.get(detail(instance))
     assert page.status_code == 200
     html = page.content.decode()
@@ -225,7 +220,7 @@ def test_detail_tabs_show_interfaces_network_info_config_drive_and_domain(alice,
 
 
 def test_the_detail_page_shows_every_config_drive_file_the_api_lists(alice, cloud, api_calls):
-    instance = launch(cloud, "web", [cloud.net_a], config_drive=True)
+    instance = InstanceFactory(name="web", nics=[cloud.net_a], config_drive=True)
     html = alice.get(detail(instance)).content.decode()
     base = f"instances/{instance.uuid}/"
     listing = cloud.a.get(f"/api/{base}config_drive/").json()["files"]
@@ -241,7 +236,7 @@ def test_the_detail_page_shows_every_config_drive_file_the_api_lists(alice, clou
 
 
 def test_the_config_drive_iso_downloads_with_its_label(alice, cloud):
-    instance = launch(cloud, "web", [cloud.net_a], config_drive=True)
+    instance = InstanceFactory(name="web", nics=[cloud.net_a], config_drive=True)
     response = alice.get(reverse("horizon:project:multinic_instances:config_drive_iso",
                                  args=[instance.uuid]))
     assert response.status_code == 200
@@ -261,7 +256,7 @@ def test_the_config_drive_iso_downloads_with_its_label(alice, cloud):
 
 
 def test_another_projects_instance_is_a_404_page(alice, cloud):
-    theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    theirs = InstanceFactory(name="theirs", nics=[cloud.net_b], project=cloud.project_b)
     assert alice.get(detail(theirs)).status_code == 404
     assert alice.get("/project/not-a-uuid/").status_code == 404
     iso = reverse("horizon:project:multinic_instances:config_drive_iso", args=[theirs.uuid])
@@ -271,7 +266,7 @@ def test_another_projects_instance_is_a_404_page(alice, cloud):
 def test_bare_metal_detail_shows_the_bond_and_no_domain(alice, cloud):
     built = build_node("bm-1", cloud.project_a, [("physnet1", True), ("physnet1", True)],
                        groups=[{"name": "bond0", "ports": [0, 1], "mode": "802.3ad"}])
-    instance = launch(cloud, "metal", [cloud.net_a], node=built.node.name)
+    instance = InstanceFactory(name="metal", nics=[cloud.net_a], node=built.node.name)
     html = alice.get(detail(instance)).content.decode()
     assert "bond bond0 (802.3ad: 52:54:00" in html
     assert "&quot;type&quot;: &quot;bond&quot;" in html
@@ -294,7 +289,7 @@ def test_blank_cells_show_a_dash(alice, cloud):
         instances.NicRequest(network_id=cloud.net_a.pk, tag="db"),
         instances.NicRequest(network_id=bare.pk)])
     built = build_node("bm-2", cloud.project_a, [("physnet1", True)])
-    metal = launch(cloud, "metal", [cloud.net_a], node=built.node.name)
+    metal = InstanceFactory(name="metal", nics=[cloud.net_a], node=built.node.name)
     tagged, blank = vm.vifs.order_by("position")
     VIF.objects.filter(pk=blank.pk).update(tag="")  # blank rather than None: still "-"
     html = alice.get(detail(vm)).content.decode()
@@ -313,7 +308,7 @@ def test_blank_cells_show_a_dash(alice, cloud):
 # --- attach and detach ---------------------------------------------------------------------
 
 def test_attach_interface_adds_the_next_nic(alice, cloud):
-    instance = launch(cloud, "web", [cloud.net_a])
+    instance = InstanceFactory(name="web", nics=[cloud.net_a])
     url = reverse("horizon:project:multinic_instances:attach_interface", args=[instance.uuid])
     assert alice.get(url).status_code == 200
     response = alice.post(url, {"network": str(cloud.shared.pk), "fixed_ip": "192.0.2.3",
@@ -324,7 +319,7 @@ def test_attach_interface_adds_the_next_nic(alice, cloud):
 
 
 def test_attach_with_a_bad_address_shows_the_services_message_and_adds_nothing(alice, cloud):
-    instance = launch(cloud, "web", [cloud.net_a])
+    instance = InstanceFactory(name="web", nics=[cloud.net_a])
     url = reverse("horizon:project:multinic_instances:attach_interface", args=[instance.uuid])
     response = alice.post(url, {"network": str(cloud.shared.pk), "fixed_ip": "10.9.9.9"})
     assert response.status_code == 200
@@ -333,7 +328,7 @@ def test_attach_with_a_bad_address_shows_the_services_message_and_adds_nothing(a
 
 
 def test_attach_offers_only_usable_networks(alice, cloud):
-    instance = launch(cloud, "web", [cloud.net_a])
+    instance = InstanceFactory(name="web", nics=[cloud.net_a])
     url = reverse("horizon:project:multinic_instances:attach_interface", args=[instance.uuid])
     html = alice.get(url).content.decode()
     assert "net-a" in html and "shared" in html and "net-b" not in html
@@ -342,7 +337,7 @@ def test_attach_offers_only_usable_networks(alice, cloud):
 
 
 def test_detach_interface_frees_it(alice, cloud):
-    instance = launch(cloud, "web", [cloud.net_a, cloud.shared])
+    instance = InstanceFactory(name="web", nics=[cloud.net_a, cloud.shared])
     eth1 = instance.vifs.get(position=1)
     url = reverse("horizon:project:multinic_instances:detach_interface", args=[instance.uuid])
     assert eth1.mac in alice.get(url).content.decode()
@@ -352,7 +347,7 @@ def test_detach_interface_frees_it(alice, cloud):
 
 
 def test_another_projects_instance_cannot_get_an_interface(alice, cloud):
-    theirs = launch(cloud, "theirs", [cloud.net_b], project=cloud.project_b)
+    theirs = InstanceFactory(name="theirs", nics=[cloud.net_b], project=cloud.project_b)
     url = reverse("horizon:project:multinic_instances:attach_interface", args=[theirs.uuid])
     assert alice.get(url).status_code == 404
     assert alice.post(url, {"network": str(cloud.shared.pk)}).status_code == 404
@@ -486,9 +481,9 @@ def test_delete_from_the_detail_page_works_beyond_the_first_page(alice, cloud, m
     from multinic_dashboard.dashboards.project.instances import views
 
     monkeypatch.setattr(views.IndexView, "page_size", 2)
-    oldest = launch(cloud, "oldest", [cloud.net_a])
+    oldest = InstanceFactory(name="oldest", nics=[cloud.net_a])
     for i in range(3):
-        launch(cloud, f"newer-{i}", [cloud.net_a])
+        InstanceFactory(name=f"newer-{i}", nics=[cloud.net_a])
     page = alice.get(detail(oldest)).content.decode()
     assert f'instances__delete__{oldest.uuid}' in page  # the detail page offers Delete
     response = alice.post(INDEX, {"action": f"instances__delete__{oldest.uuid}"})
@@ -538,12 +533,11 @@ def test_the_wizard_launches_with_one_api_call_after_reading_its_lists(alice, cl
 
 
 def test_the_wizard_offers_the_users_own_key_pairs_from_the_api(alice, cloud):
-    from multinic_api.services import keypairs
     from tests.harness.helpers import ED25519
 
-    keypairs.import_keypair(cloud.alice.user_id, "zeta", ED25519)
-    keypairs.import_keypair(cloud.alice.user_id, "alpha", ED25519)
-    keypairs.import_keypair(cloud.bob.user_id, "bobs-key", ED25519)
+    KeypairFactory(user=cloud.alice, name="zeta")
+    KeypairFactory(user=cloud.alice, name="alpha")
+    KeypairFactory(user=cloud.bob, name="bobs-key")
     html = alice.get(LAUNCH).content.decode()
     offered = re.findall(r'<option value="([^"]*)"', html.split('name="key_name"')[1]
                          .split("</select>")[0])
@@ -701,7 +695,7 @@ def test_another_projects_node_has_no_carriers_for_you(alice, cloud):
 
 def test_an_unreachable_api_on_an_instances_pages_is_a_message_not_a_500(alice, cloud,
                                                                           settings):
-    instance = launch(cloud, "web", [cloud.net_a])
+    instance = InstanceFactory(name="web", nics=[cloud.net_a])
     settings.MULTINIC_API_URL = "http://127.0.0.1:9/network-manager"
     settings.MULTINIC_API_ADAPTER = ""
     for page in (detail(instance), f"{INDEX}{instance.uuid}/attach_interface/"):

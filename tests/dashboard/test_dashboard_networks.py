@@ -2,11 +2,11 @@
 browser's requests (Django's test client, signed in with Django's users)."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from multinic_api.models import Network, Subnet
-from multinic_api.services import instances
+from tests.factories import InstanceFactory
+from tests.harness.helpers import form_errors, messages_of
 
 INDEX = "/project/multinic_networks/"
 CREATE = "/project/multinic_networks/create/"
@@ -18,15 +18,6 @@ def create_subnet_url(network) -> str:
 
 def delete_subnet_url(network) -> str:
     return reverse("horizon:project:multinic_networks:delete_subnet", args=[network.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_errors(response) -> list[str]:
-    form = response.context["form"]
-    return [str(e) for errors in form.errors.values() for e in errors]
 
 
 def subnet_form(cidr="10.5.0.0/24", **fields):
@@ -321,8 +312,7 @@ def test_delete_network_with_its_subnets(as_alice, cloud):
 
 
 def test_delete_network_in_use_shows_the_conflict(as_alice, cloud):
-    instances.launch_instance(project=cloud.project_a, name="vm",
-                              nics=[instances.NicRequest(network_id=cloud.net_a.pk)])
+    InstanceFactory(name="vm", nics=[cloud.net_a])
     response = as_alice.post(INDEX, {"action": f"networks__delete__{cloud.net_a.pk}"})
     assert response.status_code == 302
     assert Network.objects.filter(pk=cloud.net_a.pk).exists()
@@ -351,8 +341,7 @@ def test_delete_subnet(as_alice, cloud):
 
 
 def test_delete_subnet_in_use_is_a_form_error(as_alice, cloud):
-    instances.launch_instance(project=cloud.project_a, name="vm",
-                              nics=[instances.NicRequest(network_id=cloud.net_a.pk)])
+    InstanceFactory(name="vm", nics=[cloud.net_a])
     response = as_alice.post(delete_subnet_url(cloud.net_a), {"subnet": str(cloud.sub_a4.pk)})
     assert response.status_code == 200
     assert form_errors(response) == [

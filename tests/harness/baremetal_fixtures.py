@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from multinic_api.models import Node, Port, PortGroup
-from multinic_api.services import baremetal
+from tests.factories import NodeFactory, PortFactory, PortGroupFactory
 
 
 @dataclass
@@ -22,19 +22,16 @@ _NODE_NUMBERS = itertools.count(1)
 def build_node(name, project, ports, groups=()):
     """``ports``: (physical_network, pxe_enabled) per port, MACs 52:54:00:00:<node>:<n>, in
     port order. ``groups``: dicts of create_port_group arguments, ``ports`` as indexes."""
-    node = baremetal.create_node(name, project)
+    node = NodeFactory(name=name, project=project)
     number = next(_NODE_NUMBERS) % 256
-    built = [baremetal.create_port(node, f"52:54:00:00:{number:02x}:{i + 1:02x}",
-                                   physical_network=physnet, pxe_enabled=pxe)
+    built = [PortFactory(node=node, mac=f"52:54:00:00:{number:02x}:{i + 1:02x}",
+                         physical_network=physnet, pxe_enabled=pxe)
              for i, (physnet, pxe) in enumerate(ports)]
     made = []
     for spec in groups:
         spec = dict(spec)
         members = [built[i] for i in spec.pop("ports")]
-        group, _ = baremetal.create_port_group(node, spec.pop("name"), ports=members, **spec)
-        made.append(group)
-    for port in built:
-        port.refresh_from_db()
+        made.append(PortGroupFactory(node=node, ports=members, **spec))
     return BuiltNode(node=node, ports=built, groups=made)
 
 

@@ -1,6 +1,8 @@
-"""Assertions shared by the allocation tests."""
+"""What tests of several layers share: the allocation checks, a real public key, and signing
+in to the dashboard and reading what its pages said."""
 
 import netaddr
+from django.contrib.messages import get_messages
 
 from multinic_api.models import FreeRange, Subnet
 from multinic_api.services import ipam
@@ -35,3 +37,14 @@ def sign_in(client, username: str, password: str) -> None:
                                             "region": "default",
                                             "csrfmiddlewaretoken": token})
     assert response.status_code == 302, (response.status_code, response.content[-2000:])
+
+
+def messages_of(response) -> list[str]:
+    """The messages a dashboard page queued for the next page (Horizon's toasts)."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def form_errors(response) -> list[str]:
+    """Every error of the form a dashboard page shows again, field by field."""
+    form = response.context["form"]
+    return [str(e) for errors in form.errors.values() for e in errors]

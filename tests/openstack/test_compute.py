@@ -5,8 +5,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, Instance
-from multinic_api.services import keypairs
+from tests.factories import KeypairFactory
 from tests.harness.baremetal_fixtures import build_node
+from tests.harness.errors import fault
 from tests.harness.helpers import ED25519
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
@@ -16,14 +17,6 @@ def create(client, *networks, **extra):
     body = {"server": {"name": "vm", "imageRef": IMAGE, "flavorRef": "1",
                        "networks": list(networks), **extra}}
     return client.post("/compute/v2.1/servers", body, format="json")
-
-
-def fault(response, status, name):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert list(body) == [name], body
-    assert body[name]["code"] == status and body[name]["message"]
-    return body[name]["message"]
 
 
 def test_version_discovery(cloud):
@@ -61,7 +54,7 @@ def test_flavors_and_networks(nova, cloud):
 
 
 def test_create_show_list_delete_with_addresses_in_nic_order(nova, cloud):
-    keypairs.import_keypair(cloud.alice.user_id, "k", ED25519)
+    KeypairFactory(user=cloud.alice, name="k")
     response = create(nova, {"uuid": str(cloud.shared.id)},
                       {"uuid": str(cloud.net_a.id), "fixed_ip": "10.0.0.42", "tag": "data"},
                       config_drive=True, metadata={"role": "db"}, key_name="k")

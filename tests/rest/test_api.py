@@ -4,6 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from multinic_api.models import VIF, FixedIP, Instance, Network, Subnet
+from tests.harness.errors import assert_error
 from tests.harness.helpers import assert_subnet_consistent, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -11,16 +12,6 @@ pytestmark = pytest.mark.django_db
 
 def launch_body(*network_ids, name="vm", **extra):
     return {"name": name, "nics": [{"network_id": str(n)} for n in network_ids], **extra}
-
-
-def assert_error(response, status, code=None, text=None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
-    if code:
-        assert body["code"] == code, body
-    if text:
-        assert text in body["detail"], body
 
 
 # --- authentication --------------------------------------------------------------------------

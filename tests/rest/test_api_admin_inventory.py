@@ -5,16 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from multinic_api.services import instances, subnets
-from multinic_api.services.instances import NicRequest
+from multinic_api.services import subnets
+from tests.factories import InstanceFactory
 from tests.harness.baremetal_fixtures import build_node
 
 pytestmark = pytest.mark.django_db
-
-
-def launch(project, name, *networks, **kwargs):
-    return instances.launch_instance(project=project, name=name,
-                                     nics=[NicRequest(n.id) for n in networks], **kwargs)
 
 
 @pytest.fixture
@@ -26,9 +21,9 @@ def rack(cloud):
                                "properties": {"miimon": 100}}])
     phys1 = subnets.create_network(cloud.project_a, "phys1", physical_network="physnet1")
     subnets.create_subnet(phys1, "10.11.0.0/24")
-    web = launch(cloud.project_a, "web-a", cloud.net_a, cloud.net_a)
-    db = launch(cloud.project_b, "db-b", cloud.net_b)
-    metal = launch(cloud.project_a, "metal", phys1, node="node-a")
+    web = InstanceFactory(project=cloud.project_a, name="web-a", nics=[cloud.net_a, cloud.net_a])
+    db = InstanceFactory(project=cloud.project_b, name="db-b", nics=[cloud.net_b])
+    metal = InstanceFactory(project=cloud.project_a, name="metal", nics=[phys1], node="node-a")
     return cloud, node, web, db, metal
 
 
@@ -64,7 +59,7 @@ def test_the_inventory_says_what_carries_a_bare_metal_vif(rack):
     port = node.ports[2]
     phys2 = subnets.create_network(cloud.project_a, "phys2", physical_network="physnet2")
     subnets.create_subnet(phys2, "10.12.0.0/24")
-    single = launch(cloud.project_a, "single", phys2, node="node-a")
+    single = InstanceFactory(project=cloud.project_a, name="single", nics=[phys2], node="node-a")
     (vif,) = listed(cloud.admin, instance_uuid=str(single.pk))
     assert vif["carrier"] == {"kind": "port", "uuid": str(port.pk), "mac": port.mac}
 
@@ -124,7 +119,7 @@ def test_the_inventory_costs_the_same_queries_for_more_vifs(rack):
 
     before = cost()
     for i in range(3):
-        launch(cloud.project_b, f"more-{i}", cloud.net_b, cloud.net_b)
+        InstanceFactory(project=cloud.project_b, name=f"more-{i}", nics=[cloud.net_b, cloud.net_b])
     assert cost() == before
 
 
@@ -140,7 +135,7 @@ def test_mac_owner_shows_the_vif_as_the_inventory_does(rack):
 def test_nodes_name_their_project_and_instances(rack):
     cloud, node, web, db, metal = rack
     build_node("node-b", None, [("", True)])
-    other = launch(cloud.project_a, "a-metal", *[], node="node-a")
+    other = InstanceFactory(project=cloud.project_a, name="a-metal", node="node-a")
     body = cloud.admin.get("/api/nodes/").json()["results"]
     by_name = {n["name"]: n for n in body}
     assert by_name["node-a"]["project_name"] == "project-a"

@@ -8,15 +8,10 @@ import uuid
 import pytest
 
 from multinic_api.services import instances, subnets
+from tests.factories import InstanceFactory
 from tests.harness.baremetal_fixtures import build_node
 
 pytestmark = pytest.mark.django_db
-
-
-def launch(cloud, name, *networks, project=None, **kwargs):
-    nics = [instances.NicRequest(network_id=n.pk) for n in networks]
-    return instances.launch_instance(project=project or cloud.project_a, name=name, nics=nics,
-                                     **kwargs)
 
 
 def names(response) -> list[str]:
@@ -32,7 +27,7 @@ def error(response, status: int) -> str:
 # --- marker paging ---------------------------------------------------------------------------
 
 def test_instances_page_after_and_before_a_marker(cloud):
-    made = [launch(cloud, f"vm-{i}", cloud.net_a) for i in range(5)]
+    made = [InstanceFactory(name=f"vm-{i}", nics=[cloud.net_a]) for i in range(5)]
     order = [i.name for i in sorted(made, key=lambda i: (-i.created.timestamp(), str(i.uuid)))]
     by_name = {i.name: i for i in made}
     assert names(cloud.a.get("/api/instances/")) == order  # newest first
@@ -45,15 +40,15 @@ def test_instances_page_after_and_before_a_marker(cloud):
 
 
 def test_a_marker_survives_rows_added_before_it(cloud):
-    made = [launch(cloud, f"vm-{i}", cloud.net_a) for i in range(2)]
+    made = [InstanceFactory(name=f"vm-{i}", nics=[cloud.net_a]) for i in range(2)]
     newest, oldest = sorted(made, key=lambda i: (-i.created.timestamp(), str(i.uuid)))
-    launch(cloud, "newer-still", cloud.net_a)
+    InstanceFactory(name="newer-still", nics=[cloud.net_a])
     # An offset would now shift by one; the marker still means "after the newest of two".
     assert names(cloud.a.get(f"/api/instances/?marker={newest.uuid}")) == [oldest.name]
 
 
 def test_a_marker_outside_the_callers_list_is_a_400(cloud):
-    theirs = launch(cloud, "theirs", cloud.net_b, project=cloud.project_b)
+    theirs = InstanceFactory(name="theirs", nics=[cloud.net_b], project=cloud.project_b)
     for marker in (theirs.uuid, uuid.uuid4(), "not-a-uuid"):
         assert "No row" in error(cloud.a.get(f"/api/instances/?marker={marker}"), 400)
     assert "true or false" in error(cloud.a.get("/api/instances/?page_reverse=yes"), 400)
@@ -75,15 +70,15 @@ def test_networks_page_by_name(cloud):
 # --- the instances' filters -----------------------------------------------------------------
 
 def test_instances_filter_by_name_contains(cloud):
-    launch(cloud, "web-1", cloud.net_a)
-    launch(cloud, "db-1", cloud.net_a)
+    InstanceFactory(name="web-1", nics=[cloud.net_a])
+    InstanceFactory(name="db-1", nics=[cloud.net_a])
     assert names(cloud.a.get("/api/instances/?name__icontains=WEB")) == ["web-1"]
 
 
 def test_instances_filter_by_ip_or_mac_in_any_notation(cloud):
-    web = launch(cloud, "web", cloud.net_a)
-    launch(cloud, "db", cloud.net_a)
-    launch(cloud, "theirs", cloud.net_b, project=cloud.project_b)
+    web = InstanceFactory(name="web", nics=[cloud.net_a])
+    InstanceFactory(name="db", nics=[cloud.net_a])
+    InstanceFactory(name="theirs", nics=[cloud.net_b], project=cloud.project_b)
     vif = web.vifs.get()
     v4 = str(vif.fixed_ips.get(subnet__ip_version=4).address)
     v6 = str(vif.fixed_ips.get(subnet__ip_version=6).address)
@@ -145,7 +140,7 @@ def test_network_project_names_go_to_admins_and_to_the_project_itself(cloud):
 
 
 def test_instances_name_their_project_node_and_networks(cloud):
-    launch(cloud, "vm", cloud.net_a, cloud.shared)
+    InstanceFactory(name="vm", nics=[cloud.net_a, cloud.shared])
     (vm,) = cloud.a.get("/api/instances/").json()["results"]
     assert (vm["project_name"], vm["node_name"], vm["node_uuid"]) == ("project-a", None, None)
     assert [i["network_name"] for i in vm["interfaces"]] == ["net-a", "shared"]

@@ -12,7 +12,7 @@ from multinic_api.guest.iso import read_iso
 from multinic_api.models import VIF, Instance, Node, Port, PortGroup
 from multinic_api.services import baremetal, instances, subnets
 from tests.harness.baremetal_fixtures import build_node
-from tests.rest.test_guest_api import assert_error
+from tests.harness.errors import assert_error
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from multinic_api.guest.iso import read_iso
 from multinic_api.models import VIF, FixedIP, FreeRange, Instance, Subnet
 from multinic_api.services import subnets
+from tests.harness.errors import assert_error
 from tests.harness.helpers import assert_subnet_consistent
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +33,6 @@ IPV6_MODE_TYPES = {"slaac": "ipv6_slaac", "dhcpv6-stateless": "ipv6_slaac",
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert isinstance(body["code"], str) and body["code"]
-    if code:
-        assert body["code"] == code, body
-    return body
-
 
 def nic(network, tag=None, fixed_ips=None):
     entry = {"network_id": str(network.id)}

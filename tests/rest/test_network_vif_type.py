@@ -15,7 +15,10 @@ from django.urls import reverse
 from multinic_api import checks
 from multinic_api.models import VIF, Network
 from multinic_api.services import subnets
-from tests.dashboard.test_dashboard_networks import CREATE, INDEX, form_errors
+from tests.harness.helpers import form_errors
+
+INDEX = "/project/multinic_networks/"
+CREATE = "/project/multinic_networks/create/"
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
-from multinic_api.services import instances
-from tests.openstack.test_compute import fault
+from tests.factories import InstanceFactory
+from tests.harness.errors import fault
 
 SERVERS = "/compute/v2.1/servers"
 #: Backtracking engines try every way to split the a's between the two "+" before failing
@@ -21,7 +21,7 @@ CATASTROPHIC = "(a+)+$"
 
 def launch(cloud, *names):
     for name in names:
-        instances.launch_instance(project=cloud.project_a, name=name, nics=[])
+        InstanceFactory(project=cloud.project_a, name=name)
 
 
 def listed(nova, pattern: str) -> tuple[list[str], float]:

@@ -7,17 +7,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from multinic_api.guest.iso import read_iso
-from multinic_api.services import instances
+from tests.factories import InstanceFactory
 
 
 @pytest.fixture
 def launched(make_subnet, project):
     first = make_subnet("10.20.0.0/24")
     second = make_subnet("10.21.0.0/24")
-    return instances.launch_instance(
-        project=project, name="vm", config_drive=True,
-        nics=[instances.NicRequest(network_id=first.network_id),
-              instances.NicRequest(network_id=second.network_id)])
+    return InstanceFactory(project=project, name="vm", config_drive=True,
+                           nics=[first.network, second.network])
 
 
 def test_prints_the_domain_xml_with_interfaces_in_nic_order(launched):
