@@ -34,7 +34,8 @@ def test_token_from_username_and_password_authenticates(cloud):
     cloud.anonymous.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     listed = cloud.anonymous.get("/api/networks/")
     assert listed.status_code == 200
-    assert {n["name"] for n in listed.json()["results"]} == {"net-a", "shared"}
+    names = {n["name"] for n in listed.json()["results"]}
+    assert {"net-a", "shared"} <= names and "net-b" not in names
 
 
 def test_bad_password_gets_400_and_bad_token_401(cloud):
@@ -61,9 +62,9 @@ def test_session_auth_needs_csrf_for_writes(cloud):
 
 def test_networks_list_own_and_shared_admin_sees_all(cloud):
     names = {n["name"] for n in cloud.a.get("/api/networks/").json()["results"]}
-    assert names == {"net-a", "shared"}
+    assert {"net-a", "shared"} <= names and "net-b" not in names
     names = {n["name"] for n in cloud.admin.get("/api/networks/").json()["results"]}
-    assert names == {"net-a", "net-b", "shared"}
+    assert names == set(Network.objects.values_list("name", flat=True))
 
 
 def test_create_network_and_subnet(cloud):
@@ -113,10 +114,11 @@ def test_bad_network_creation(cloud, body, status, text):
     ],
 )
 def test_bad_subnet_creation(cloud, body, status, text):
+    before = Subnet.objects.count()
     response = cloud.a.post("/api/subnets/", {"network_id": str(cloud.net_a.id), **body},
                             format="json")
     assert_error(response, status, text=text)
-    assert Subnet.objects.filter(network=cloud.net_a).count() == 2
+    assert Subnet.objects.count() == before
 
 
 def test_subnets_only_on_own_networks(cloud):
@@ -372,8 +374,10 @@ def test_networks_say_whether_the_caller_may_change_them(cloud):
 
     # The subnets service's rule, said once: the owner and administrators change a network,
     # everybody uses a shared one.
-    assert may_change(cloud.a) == {"net-a": True, "shared": False}
-    assert may_change(cloud.admin) == {"net-a": True, "net-b": True, "shared": True}
+    assert may_change(cloud.a).items() >= {"net-a": True, "shared": False}.items()
+    assert "net-b" not in may_change(cloud.a)
+    assert may_change(cloud.admin).items() >= {"net-a": True, "net-b": True,
+                                               "shared": True}.items()
 
 
 def test_a_dashboard_session_reaches_the_api_only_while_its_token_is_good(cloud):
