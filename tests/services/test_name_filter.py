@@ -19,7 +19,8 @@ SERVERS = "/compute/v2.1/servers"
 CATASTROPHIC = "(a+)+$"
 
 
-def launch(cloud, *names):
+def instances_named(cloud, *names):
+    """Instances of project-a's (no NICs: the filter reads names only), one per name."""
     for name in names:
         InstanceFactory(project=cloud.project_a, name=name)
 
@@ -33,14 +34,14 @@ def listed(nova, pattern: str) -> tuple[list[str], float]:
 
 
 def test_a_catastrophic_pattern_answers_correctly_within_a_bound(nova, cloud):
-    launch(cloud, "a" * 29 + "!", "b" + "a" * 28 + "!", "a" * 30, "web-1")
+    instances_named(cloud, "a" * 29 + "!", "b" + "a" * 28 + "!", "a" * 30, "web-1")
     names, elapsed = listed(nova, CATASTROPHIC)
     assert names == ["a" * 30]
     assert elapsed < 2, f"{elapsed:.1f} s"
 
 
 def test_the_filter_is_a_search_as_in_nova(nova, cloud):
-    launch(cloud, "web-1", "web-22", "db-1", "my-web")
+    instances_named(cloud, "web-1", "web-22", "db-1", "my-web")
     assert listed(nova, "^web-[0-9]+$")[0] == ["web-1", "web-22"]
     assert listed(nova, "web")[0] == ["my-web", "web-1", "web-22"]
     assert listed(nova, "(?i)^WEB")[0] == ["web-1", "web-22"]
@@ -55,7 +56,7 @@ def test_the_filter_is_a_search_as_in_nova(nova, cloud):
     ("a\x00", "NUL"),
 ])
 def test_patterns_the_filter_will_not_run_are_nova_400s(nova, cloud, pattern, says):
-    launch(cloud, "web-1")
+    instances_named(cloud, "web-1")
     message = fault(nova.get(f"{SERVERS}?name={quote(pattern)}"), 400, "badRequest")
     assert says in message
 
@@ -67,7 +68,7 @@ def test_patterns_the_filter_will_not_run_are_nova_400s(nova, cloud, pattern, sa
     "((a*b?){0,13}){0,4}((a*b?){0,13}){0,4}((a*b?){0,13}){0,4}",
 ])
 def test_postgresql_answers_hard_patterns_within_a_bound(nova, cloud, pattern):
-    launch(cloud, *[f"{'a' * 29}{c}" for c in "!?"], "a" * 30)
+    instances_named(cloud, *[f"{'a' * 29}{c}" for c in "!?"], "a" * 30)
     _, elapsed = listed(nova, pattern)
     assert elapsed < 2, f"{elapsed:.1f} s"
 
@@ -76,7 +77,7 @@ def test_postgresql_answers_hard_patterns_within_a_bound(nova, cloud, pattern):
 def test_postgresql_is_not_made_to_compile_a_huge_pattern(nova, cloud):
     """255 characters of counted repetitions, which PostgreSQL's compiler took 2.9 s over
     (and then matched). RE2 counts the instructions first."""
-    launch(cloud, "a" * 30)
+    instances_named(cloud, "a" * 30)
     started = time.perf_counter()
     response = nova.get(f"{SERVERS}?name={quote('(.{0,20}){0,20}' * 17)}")
     elapsed = time.perf_counter() - started
@@ -89,7 +90,7 @@ def test_postgresql_is_not_made_to_compile_a_huge_pattern(nova, cloud):
 def test_a_pattern_postgresql_refuses_is_a_400_not_a_500(nova, cloud, pattern):
     """RE2 takes these; PostgreSQL's syntax does not (counts above 255, named groups, \\z,
     option groups, Unicode classes). The listing, not a separate query, finds out."""
-    launch(cloud, "web-1")
+    instances_named(cloud, "web-1")
     message = fault(nova.get(f"{SERVERS}?name={quote(pattern)}"), 400, "badRequest")
     assert "the database cannot use it" in message
     assert nova.get(SERVERS).status_code == 200  # the connection is still usable
