@@ -34,7 +34,14 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
 
 from multinic_api import phases
-from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from multinic_api.exceptions import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PortInUse,
+    PortNotFound,
+)
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
 from multinic_api.scope import Scope
 from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
@@ -43,17 +50,11 @@ from multinic_api.services.text import refuse_nul
 
 __all__ = ["BondRequest", "CarrierRequest", "NicRequest", "launch_instance", "attach_interface",
            "detach_interface", "delete_instance", "check_nic_count", "create_port",
-           "update_port", "delete_port", "PortInUse"]
+           "update_port", "delete_port"]
 
 # Nova's device-tag rule (no "/" or ","), and no control characters: a tag is a word the
 # guest reads in meta_data.json. \Z, not $, which also matches before a final newline.
 _TAG = re.compile(r"[^,/\x00-\x1f\x7f]+\Z")
-
-
-class PortInUse(Conflict):
-    """A port already attached to an instance, asked for by another launch or attach."""
-
-    code = "port_in_use"
 
 
 @dataclass(frozen=True)
@@ -536,7 +537,12 @@ def _find_ports(port_ids: list[Any], project: Project, is_admin: bool) -> dict[s
     PortNotUsable)."""
     if not port_ids:
         return {}
-    wanted = {str(port_id): _as_uuid(port_id, "port") for port_id in port_ids}
+    wanted = {}
+    for port_id in port_ids:
+        try:
+            wanted[str(port_id)] = _as_uuid(port_id, "port")
+        except NotFound:
+            raise PortNotFound(f"Port id {port_id} could not be found.") from None
     if len(set(wanted.values())) < len(port_ids):
         raise InvalidInput("A port may be requested only once")
     found = {vif.pk: vif for vif in VIF.objects.restrict(Scope(project, is_admin))
@@ -545,7 +551,7 @@ def _find_ports(port_ids: list[Any], project: Project, is_admin: bool) -> dict[s
     for text, pk in wanted.items():
         port = found.get(pk)
         if port is None:
-            raise NotFound(f"Port id {text} could not be found.")
+            raise PortNotFound(f"Port id {text} could not be found.")
         if port.instance_id is not None:
             raise PortInUse(f"Port {pk} is still in use.")
         if port.project_id != project.pk:

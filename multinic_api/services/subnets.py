@@ -136,6 +136,7 @@ def create_subnet(
     dhcp_server: str | None = None,
     ipv6_address_mode: str | None = None,
     ipv6_ra_mode: str | None = None,
+    ip_version: int | None = None,
 ) -> Subnet:
     """Create a subnet with its pools and free ranges.
 
@@ -149,6 +150,9 @@ def create_subnet(
     check_list_sizes(allocation_pools=allocation_pools, dns_nameservers=dns_nameservers,
                      host_routes=host_routes)
     net = _parse_cidr(cidr)
+    if ip_version is not None and ip_version != net.version:
+        raise InvalidInput(f"ip_version {ip_version} does not match cidr {net}, an IPv"
+                           f"{net.version} network")
     if ipv6_address_mode is not None:
         if net.version != 6:
             raise InvalidInput("ipv6_address_mode applies only to IPv6 subnets")
