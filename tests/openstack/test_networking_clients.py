@@ -108,3 +108,59 @@ def test_openstack_cli_networks_subnets_ports_and_a_server_on_a_port(live):
     _cli(live, "subnet", "delete", "jumbo-v4")
     _cli(live, "network", "delete", "jumbo")
     assert not Network.objects.filter(name="jumbo").exists()
+
+
+def test_openstacksdk_network_subnet_port_and_a_server_on_the_port(live):
+    import openstack
+    from openstack import exceptions
+
+    conn = openstack.connect(auth_url=live.auth_url, username="alice", password="pw-alice",
+                             project_name="project-a", user_domain_name="Default",
+                             project_domain_name="Default", region_name="RegionOne",
+                             load_yaml_config=False, load_envvars=False)
+    network = conn.network.create_network(name="sdk-net", mtu=1450)
+    assert Network.objects.get(pk=network.id).mtu == 1450
+    subnet = conn.network.create_subnet(
+        network_id=network.id, ip_version=4, cidr="10.8.0.0/28", name="sdk-v4",
+        allocation_pools=[{"start": "10.8.0.4", "end": "10.8.0.6"}],
+        dns_nameservers=["10.8.0.2"])
+    assert Subnet.objects.get(pk=subnet.id).dns_nameservers == ["10.8.0.2"]
+    assert conn.network.find_network("sdk-net").id == network.id
+    assert [s.id for s in conn.network.subnets(network_id=network.id)] == [subnet.id]
+
+    port = conn.network.create_port(network_id=network.id, name="sdk-port")
+    assert [ip["ip_address"] for ip in port.fixed_ips] == ["10.8.0.4"]
+    assert port.mac_address == VIF.objects.get(pk=port.id).mac
+    port = conn.network.update_port(port, description="kept for the server")
+    assert VIF.objects.get(pk=port.id).description == "kept for the server"
+
+    server = conn.compute.create_server(
+        name="sdk-vm", image_id="6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01", flavor_id="1",
+        networks=[{"uuid": network.id}, {"port": port.id}])
+    nics = _db_nics(server.id)
+    assert nics[1][0] == port.id
+    listed = list(conn.network.ports(device_id=server.id))
+    assert [(p.id, p.mac_address) for p in listed] == [(n[0], n[1]) for n in nics]
+    assert [sorted(ip["ip_address"] for ip in p.fixed_ips) for p in listed] == [
+        n[2] for n in nics]
+    assert listed[1].device_owner == "compute:nova"
+
+    # Paged as openstacksdk pages: one request per page, every port once.
+    extra = [conn.network.create_port(network_id=live.net_a.id) for _ in range(3)]
+    paged = [p.id for p in conn.network.ports(limit=2)]
+    assert sorted(paged) == sorted([n[0] for n in nics] + [p.id for p in extra])
+
+    with pytest.raises(exceptions.ConflictException) as in_use:
+        conn.network.delete_subnet(subnet)
+    assert "One or more ports have an IP allocation" in str(in_use.value)
+    conn.compute.delete_server(server)
+    assert VIF.objects.get(pk=port.id).instance_id is None
+    conn.network.delete_port(port)
+    for other in extra:
+        conn.network.delete_port(other)
+    conn.network.delete_subnet(subnet)
+    conn.network.delete_network(network)
+    assert not VIF.objects.exists()
+    assert not Network.objects.filter(pk=network.id).exists()
+    with pytest.raises(exceptions.NotFoundException):
+        conn.network.get_network(network.id)
