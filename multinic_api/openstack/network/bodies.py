@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from multinic_api.exceptions import InvalidInput
-from multinic_api.openstack.network import query
 from multinic_api.services.text import refuse_nul
 
 _MISSING = object()
+
+#: As Keystone's project ids, and Project.id here.
+PROJECT_ID_LENGTH = 64
 
 #: Attributes of Neutron's that have one value here (the feature they switch does not
 #: exist, or is always on): that value is accepted, any other refused.
@@ -44,11 +46,12 @@ class Body:
     def fixed(self, **also: Any) -> None:
         """Refuse another value for an attribute that has one value here."""
         for name, value in {**FIXED, **also}.items():
-            if name in self.attributes and self.attributes[name] != value:
-                if isinstance(value, bool):
-                    query.boolean(self.attributes[name], name)  # a bad boolean says so first
-                    if query.boolean(self.attributes[name], name) == value:
-                        continue
+            if name not in self.attributes:
+                continue
+            given = self.attributes[name]
+            if isinstance(value, bool):
+                given = self.boolean(name)
+            if given != value:
                 raise InvalidInput(f"Invalid input for {name}: only {value!r} is supported "
                                    "here")
 
@@ -75,7 +78,7 @@ class Body:
 
     def integer(self, name: str, *, default: int | None = None) -> int | None:
         value = self.attributes.get(name, _MISSING)
-        if value is _MISSING or value is None:
+        if value is _MISSING:
             return default
         # Neutron converts a string of digits too (the CLI sends "--mtu 9000" as one).
         text = value.strip() if isinstance(value, str) else None
@@ -87,10 +90,15 @@ class Body:
         return value
 
     def boolean(self, name: str, *, default: bool | None = None) -> bool | None:
+        """JSON true or false (what the CLI and openstacksdk send); Neutron's converter also
+        takes 0, 1 and words, which a body here does not."""
         value = self.attributes.get(name, _MISSING)
         if value is _MISSING:
             return default
-        return query.boolean(value, name)
+        if not isinstance(value, bool):
+            raise InvalidInput(f"Invalid input for {name}. Reason: '{value!s:.80}' is not a "
+                               "valid boolean value.")
+        return value
 
     def list_of_strings(self, name: str) -> list[str] | None:
         value = self.attributes.get(name, _MISSING)
@@ -115,4 +123,8 @@ class Body:
         named = {self.string(key) for key in ("project_id", "tenant_id")} - {None}
         if len(named) > 1:
             raise InvalidInput("project_id and tenant_id name different projects")
-        return named.pop() if named else None
+        project_id = named.pop() if named else None
+        if project_id is not None and not 0 < len(project_id) <= PROJECT_ID_LENGTH:
+            raise InvalidInput(f"Invalid input for project_id. Reason: a project id is 1 to "
+                               f"{PROJECT_ID_LENGTH} characters.")
+        return project_id

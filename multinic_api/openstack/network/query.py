@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Model, Q, QuerySet
 
 from multinic_api.exceptions import InvalidInput
+from multinic_api.services import text
 
 #: The most a page holds, whatever ``limit`` asks; a full page links to the next.
 MAX_LIMIT = 1000
@@ -61,7 +62,10 @@ def filtered(queryset: QuerySet, query, filters: dict[str, Filter]) -> QuerySet:
             continue
         if name not in filters:
             raise InvalidInput(f"[{name:.80}] is invalid attribute for filtering")
-        queryset = queryset.filter(filters[name](query.getlist(name)))
+        values = query.getlist(name)
+        if any(text.has_nul(value) for value in values):  # PostgreSQL cannot compare it
+            raise InvalidInput(f"Invalid input for {name:.80}: a NUL character")
+        queryset = queryset.filter(filters[name](values))
     return queryset
 
 
