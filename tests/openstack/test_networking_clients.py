@@ -96,6 +96,12 @@ def test_openstack_cli_networks_subnets_ports_and_a_server_on_a_port(live):
     assert "One or more ports have an IP allocation from this subnet" in refused.stderr
     assert Subnet.objects.filter(pk=subnet["id"]).exists()
 
+    # Detached and attached again (os-interface with port_id): back, as the last NIC.
+    _cli(live, "server", "remove", "port", server["id"], port["id"])
+    assert VIF.objects.get(pk=port["id"]).instance_id is None
+    _cli(live, "server", "add", "port", server["id"], port["id"])
+    assert _db_nics(server["id"])[-1] == (port["id"], early.mac, ["10.9.0.10"])
+
     # Deleting the server leaves the port it did not make, with its MAC and address.
     _cli(live, "server", "delete", "--wait", "on-a-port")
     assert not Instance.objects.exists()
