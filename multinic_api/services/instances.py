@@ -257,8 +257,8 @@ def delete_port(port: VIF) -> None:
                     _release_vifs(instance, [vif], keep_ports=False)
                     return
                 continue
-            free = VIF.objects.select_for_update().filter(pk=port.pk,
-                                                          instance__isnull=True).first()
+            free = (VIF.objects.select_for_update(of=("self",))
+                    .filter(pk=port.pk, instance__isnull=True).order_by("pk").first())
             if free is not None:
                 fixed_ips = list(free.fixed_ips.select_related("subnet__network"))
                 ipam.lock_subnets(ip.subnet for ip in fixed_ips)
@@ -323,8 +323,9 @@ def _take_ports(instance: Instance, wanted: list[tuple[int, _ResolvedNic]]) -> d
     if not wanted:
         return {}
     ids = sorted(nic.port.pk for _, nic in wanted)
-    free = {vif.pk: vif for vif in VIF.objects.select_for_update(no_key=True).filter(
-        pk__in=ids, instance__isnull=True).with_addresses().order_by("pk")}
+    # Only the port rows are locked (of=self): PostgreSQL locks no row a LEFT JOIN may miss.
+    free = {vif.pk: vif for vif in VIF.objects.select_for_update(no_key=True, of=("self",))
+            .filter(pk__in=ids, instance__isnull=True).with_addresses().order_by("pk")}
     taken = {}
     for position, nic in wanted:
         vif = free.get(nic.port.pk)
