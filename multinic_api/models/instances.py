@@ -103,6 +103,13 @@ class VIF(models.Model):
     def __str__(self) -> str:
         return f"{self.mac} ({self.uuid})"
 
+    def save(self, *args, **kwargs) -> None:
+        # An instance's NIC is its instance's project's, unless told (bulk_create does not
+        # come here: the services name the project themselves).
+        if self.project_id is None and self.instance is not None:
+            self.project_id = self.instance.project_id
+        super().save(*args, **kwargs)
+
     @property
     def devname(self) -> str:
         """The host-side device name, as the guest renderers name it (one rule for both)."""

@@ -2,6 +2,8 @@
 pagination, error body and tenancy, each answer checked against the database."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, FixedIP, Network, Subnet
@@ -334,3 +336,24 @@ def test_a_subnet_or_network_with_a_port_is_in_use(alice, cloud):
     _error(alice.delete(f"{V2}/subnets/{cloud.sub_a4.id}"), 409, "SubnetInUse")
     _error(alice.delete(f"{V2}/networks/{cloud.net_a.id}"), 409, "NetworkInUse")
     assert Subnet.objects.filter(pk=cloud.sub_a4.id).exists()
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+def test_a_list_costs_the_same_queries_for_one_row_as_for_many(alice, cloud):
+    """Each list reads its rows and what they show in a fixed number of queries."""
+    def queries(path):
+        with CaptureQueriesContext(connection) as captured:
+            assert alice.get(path).status_code == 200
+        return len(captured)
+
+    instances.create_port(project=cloud.project_a, network_id=cloud.net_a.id)
+    few = {path: queries(path) for path in (f"{V2}/networks", f"{V2}/subnets", f"{V2}/ports")}
+    for index in range(4):
+        Network.objects.create(project=cloud.project_a, name=f"more-{index}")
+        instances.create_port(project=cloud.project_a, network_id=cloud.net_a.id)
+        instances.launch_instance(project=cloud.project_a, name=f"vm-{index}",
+                                  nics=[instances.NicRequest(cloud.net_a.id)] * 2)
+    many = {path: queries(path) for path in few}
+    assert many == few
+    assert len(alice.get(f"{V2}/ports").json()["ports"]) == 13
