@@ -315,6 +315,12 @@ def test_port_filters_update_and_delete(alice, cloud):
     address = vifs[1].fixed_ips.get().address
     assert ids(f"fixed_ips=ip_address%3D{address}") == [str(vifs[1].uuid)]
     assert ids(f"fixed_ips=subnet_id%3D{cloud.sub_shared.id}") == [str(vifs[1].uuid)]
+    page = alice.get(f"{V2}/ports?device_id={server.uuid}&limit=1").json()
+    assert [p["id"] for p in page["ports"]] == [str(vifs[0].uuid)]
+    assert [p["id"] for p in alice.get(page["ports_links"][0]["href"]).json()["ports"]] == [
+        str(vifs[1].uuid)]
+    _error(alice.get(f"{V2}/ports?device_id={server.uuid}&marker={free.uuid}"), 400,
+           "HTTPBadRequest")
     shown = alice.get(f"{V2}/ports/{vifs[0].uuid}").json()["port"]
     assert (shown["device_id"], shown["device_owner"], shown["status"]) == (
         str(server.uuid), "compute:nova", "ACTIVE")

@@ -97,6 +97,9 @@ def _after(order: Sequence[str], anchor: Model, reverse: bool) -> Q:
     """Rows after ``anchor`` in ``order`` (before it, ``reverse``): keyset, every key
     non-null."""
     values = [_follow(anchor, field) for field in order]
+    # A port attached to nothing has no place in a server's NIC order to start after.
+    if any(value is None for value in values):
+        raise InvalidInput(f"The marker {anchor.pk} is not a row of this list")
     beyond = "lt" if reverse else "gt"
     condition = Q(pk__in=[])
     for index, field in enumerate(order):
