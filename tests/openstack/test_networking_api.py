@@ -101,6 +101,9 @@ def test_bad_bodies_are_400s_that_write_nothing(alice, cloud):
     _error(alice.post(f"{V2}/subnets", {"subnet": {
         "network_id": str(cloud.net_a.id), "cidr": "10.5.0.0/24", "ip_version": 6}},
         format="json"), 400, "HTTPBadRequest")
+    for raw in ('{"network": {"name": "\\ud800"}}', "[" * 5000, '{"network": {"name": '):
+        _error(alice.post(f"{V2}/networks", raw, content_type="application/json"), 400,
+               "HTTPBadRequest")
     assert Network.objects.count() == before
     assert not Subnet.objects.filter(cidr="10.5.0.0/24").exists()
 
