@@ -77,7 +77,7 @@ screenshots: $(STAMP) browser
 	  $(PY) -m pytest -q -m browser tests/test_dashboard_browser.py
 
 bench: $(STAMP)
-	$(PY) tools/pgtmp.py --install -- $(PY) bench/report.py --crash-repeats $(or $(CRASHES),200)
+	$(PY) tools/pgtmp.py --install --durable -- $(PY) bench/report.py --crash-repeats $(or $(CRASHES),200)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .ruff_cache *.egg-info

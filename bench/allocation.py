@@ -30,7 +30,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_dashboard.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
 
 BATCH = 10_000
 VIFS_PER_FILLER_INSTANCE = 1_000

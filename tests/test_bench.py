@@ -225,3 +225,16 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
             if cursor.fetchone()[0] == 0:
                 break
             time.sleep(0.1)
+
+
+@pytest.mark.postgres
+def test_the_table_header_says_how_durable_the_database_was():
+    """The test server runs without durability (tools/pgtmp.py); ``make bench`` starts its own
+    with --durable. The header reads the settings from the server, so either shows."""
+    import os
+
+    from bench.report import postgres_description
+
+    description = postgres_description(os.environ["DATABASE_URL"])
+    assert description.startswith("PostgreSQL ")
+    assert description.endswith("(fsync off, synchronous_commit off, full_page_writes off)")

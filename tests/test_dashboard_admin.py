@@ -19,7 +19,7 @@ from multinic_api.models import VIF, Node, Port, PortGroup
 from multinic_api.services import baremetal, instances, subnets
 from multinic_api.services.instances import BondRequest, CarrierRequest, NicRequest
 from multinic_dashboard.dashboards.admin.vifs import views as vif_views
-from multinic_dashboard.site.inprocess import InProcessAdapter
+from multinic_site.inprocess import InProcessAdapter
 from tests.baremetal_fixtures import build_node
 
 VIFS = "/admin/"

@@ -17,6 +17,8 @@ from pathlib import Path
 import horizon
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -51,6 +53,17 @@ def _refuse(self, address, *args, **kwargs):
     raise OSError(f"network access attempted: {address!r}")
 socket.socket.connect = _refuse
 socket.socket.connect_ex = _refuse
+
+# Without the standalone site, as in an OpenStack dashboard with only the plugin installed:
+# importing any of multinic_site fails here.
+class _WithoutTheSite:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "multinic_site":
+            # Said here too: horizon's autodiscovery may swallow the ImportError.
+            print(f"the plugin imported the standalone site ({name})", file=sys.stderr)
+            raise ImportError(f"the plugin imported the standalone site ({name})")
+        return None
+sys.meta_path.insert(0, _WithoutTheSite())
 
 import django
 django.setup()
@@ -117,6 +130,7 @@ for name in defaults.__all__:
 call_command("check", fail_level="ERROR")
 
 assert not attempts, attempts
+assert not [name for name in sys.modules if name.partition(".")[0] == "multinic_site"]
 print(json.dumps({"urls": urls, "panels": registered, "groups": found_groups,
                   "project_panels": project_panels, "admin_panels": admin_panels,
                   "installed_apps": list(settings.INSTALLED_APPS),
@@ -292,6 +306,22 @@ def test_every_enabled_panel_registers_in_the_standalone_site():
     assert site_panels == set(PANELS)
     for app in ("multinic_api", "multinic_dashboard"):
         assert app in settings.INSTALLED_APPS
+
+
+def test_the_sites_page_frame_and_styles_are_the_projects_top_level_ones():
+    # The project's templates/ comes before every app's: its sign-in page replaces
+    # openstack_auth's, and the plugin ships none of these.
+    for name in ("base.html", "404.html", "auth/login.html", "header/_header.html"):
+        assert Path(get_template(name).origin.name) == ROOT / "templates" / name
+    for name in ("favicon.svg", "site.scss", "horizon_without_angular.js"):
+        assert Path(finders.find(name)) == ROOT / "static" / name
+
+
+def test_an_unknown_page_is_the_sites_own_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b'id="not-found"' in response.content
+    assert b'href="/static/favicon.svg"' in response.content  # in the site's page frame
 
 
 @pytest.mark.parametrize(("dashboard", "slug"), sorted(PANELS))

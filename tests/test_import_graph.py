@@ -1,4 +1,5 @@
-"""No import cycle among the core's modules (``multinic_api``, ``multinic_identity``).
+"""No import cycle among the core's modules (``multinic_api``, ``multinic_identity``), and
+no import of the standalone site (``multinic_site``) from the core or the plugin.
 
 The graph is read from the source (every ``import`` and ``from ... import``, at module level
 or inside a function, where a cycle would otherwise hide), not from what happens to be
@@ -128,3 +129,26 @@ def test_a_cycle_is_found():
 
 def test_no_import_cycle_among_the_core_modules():
     assert _cycles(_graph()) == []
+
+
+def _imported_names(path: Path) -> set[str]:
+    """The absolute module names ``path`` imports, wherever the import is."""
+    names: set[str] = set()
+    for statement in _imports(ast.parse(path.read_text(), str(path))):
+        if isinstance(statement, ast.Import):
+            names.update(alias.name for alias in statement.names)
+        elif not statement.level and statement.module:
+            names.add(statement.module)
+    return names
+
+
+def test_only_the_site_imports_the_standalone_site():
+    """The plugin, the API and the built-in Identity never import ``multinic_site``, not even
+    inside a function: the plugin runs in an OpenStack dashboard that has no such package."""
+    assert "multinic_site.inprocess" in _imported_names(ROOT / "multinic_site" / "signin.py")
+    importers = {str(path.relative_to(ROOT))
+                 for package in (*PACKAGES, "multinic_dashboard")
+                 for path in sorted((ROOT / package).rglob("*.py"))
+                 if any(name.partition(".")[0] == "multinic_site"
+                        for name in _imported_names(path))}
+    assert importers == set()

@@ -159,6 +159,19 @@ def test_delete_frees_macs_and_addresses_for_reuse(project, dual_stack):
     assert again.vifs.get(position=0).mac == "fa:16:3e:aa:bb:cc"
 
 
+def test_delete_frees_a_nic_attached_after_the_instance_was_loaded(project, dual_stack):
+    """What a delete frees is read under the instance's lock: an instance loaded with its
+    interfaces (as the faces load it) and then given one more NIC loses that one too."""
+    dual, v4, _ = dual_stack
+    launched = _launch(project, NicRequest(dual.id))
+    loaded = Instance.objects.with_interfaces().get(pk=launched.pk)
+    instances.attach_interface(launched, NicRequest(dual.id))
+    instances.delete_instance(loaded)
+    assert not Instance.objects.exists() and not VIF.objects.exists()
+    assert not FixedIP.objects.exists()
+    assert_subnet_consistent(v4)
+
+
 def test_detach_frees_one_interface_and_attach_appends_after_the_last(project, dual_stack, tiny):
     dual, v4, _ = dual_stack
     tiny_net, tiny_subnet = tiny

@@ -148,7 +148,7 @@ def test_openstack_auth_signs_in_switches_project_and_signs_out(keystone, identi
     _revoke(switched.endpoint, scoped_a)  # the token the switch replaced
 
     # Sign-out: openstack_auth's logout view; the site's receiver of its signal revokes the
-    # session's tokens (multinic_dashboard.site.apps.revoke_session_tokens).
+    # session's tokens (multinic_site.apps.revoke_session_tokens).
     logout = _request("post", "/auth/logout/", session=dict(switch.session))
     logout.user = switched
     assert auth_views.logout(logout).status_code == 302

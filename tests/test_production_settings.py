@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from multinic_dashboard.production import DEMO_SECRET_KEY
+from multinic_site.production import DEMO_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = secrets.token_urlsafe(50)
@@ -31,7 +31,7 @@ TLS = {
 }
 SHOW_SETTINGS = """\
 import json
-import multinic_dashboard.settings as s
+import multinic_site.settings as s
 print(json.dumps({name: getattr(s, name) for name in (
     "DEBUG", "SECRET_KEY", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",

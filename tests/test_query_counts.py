@@ -46,6 +46,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from multinic_api.api.serializers import InstanceSerializer, VIFSerializer
 from multinic_api.exceptions import IpAddressInUse, MacAddressInUse
 from multinic_api.models import VIF, FixedIP, FreeRange, Instance
 from multinic_api.services import instances, ipam, macs, subnets
@@ -136,6 +137,35 @@ def test_rest_launch_costs_a_fixed_number_of_queries_per_nic(project):
 
     counts = {n: _count(lambda n=n: launch(n)) for n in (1, 8)}
     _check("api", counts)
+
+
+# --- what a launch answers with is what a read would load ---------------------------------
+
+def test_a_launch_answers_with_the_rows_it_wrote_as_a_read_loads_them(project):
+    """A launch sets ``interfaces`` and their ``addresses`` on the instance it returns, so
+    its answer needs no query, and that answer is the one a later read gives."""
+    networks = _networks(project, 2, "dhcpv6-stateful")
+    launched = instances.launch_instance(project=project, name="vm", nics=[
+        NicRequest(networks[1].pk), NicRequest(networks[0].pk), NicRequest(networks[1].pk)])
+    with CaptureQueriesContext(connection) as queries:
+        answered = InstanceSerializer(launched).data
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    read = Instance.objects.with_interfaces().select_related("project", "node").get(
+        pk=launched.pk)
+    assert answered == InstanceSerializer(read).data
+    assert [len(nic["fixed_ips"]) for nic in answered["interfaces"]] == [2, 2, 2]
+
+
+def test_an_attach_answers_with_the_rows_it_wrote_as_a_read_loads_them(project):
+    networks = _networks(project, 2, "slaac")
+    instance = instances.launch_instance(project=project, name="vm",
+                                         nics=[NicRequest(networks[0].pk)])
+    attached = instances.attach_interface(instance, NicRequest(networks[1].pk))
+    with CaptureQueriesContext(connection) as queries:
+        answered = VIFSerializer(attached).data
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    assert answered == VIFSerializer(VIF.objects.with_addresses().get(pk=attached.pk)).data
+    assert answered["position"] == 1 and len(answered["fixed_ips"]) == 2
 
 
 # --- the batched inserts keep the rules -----------------------------------------------------

@@ -36,8 +36,8 @@ from schemathesis.core.parameters import ParameterLocation
 from multinic_api.models import VIF
 from multinic_api.openstack import openapi
 from multinic_api.services import catalog
-from multinic_dashboard.wsgi import application
 from multinic_identity import services as identity
+from multinic_site.wsgi import application
 from tests.helpers import ED25519
 from tests.schemathesis_support import (  # noqa: F401  (one_connection: an autouse fixture)
     ADDRESSES,

@@ -206,7 +206,7 @@ class VIFSerializer(serializers.ModelSerializer):
     network_name = StrictCharField(source="network.name", read_only=True)
     project_id = StrictCharField(read_only=True)
     devname = StrictCharField(read_only=True)
-    fixed_ips = FixedIPSerializer(many=True, read_only=True)
+    fixed_ips = FixedIPSerializer(source="addresses", many=True, read_only=True)
 
     class Meta:
         model = VIF
@@ -258,7 +258,7 @@ class InstanceSerializer(serializers.ModelSerializer):
     node_uuid = serializers.UUIDField(source="node_id", read_only=True, allow_null=True)
     node_name = StrictCharField(source="node.name", read_only=True, allow_null=True,
                                 help_text="bare metal: the node's name")
-    interfaces = VIFSerializer(source="vifs", many=True, read_only=True)
+    interfaces = VIFSerializer(many=True, read_only=True)
 
     class Meta:
         model = Instance

@@ -30,6 +30,10 @@ class Instance(models.Model):
 
     objects = InstanceQuerySet.as_manager()
 
+    #: The VIFs in NIC order, each with its ``addresses``: set by
+    #: ``Instance.objects.with_interfaces()`` and by a launch (not a database column).
+    interfaces: list["VIF"]
+
     class Meta:
         ordering = ["-created", "uuid"]
 
@@ -80,6 +84,10 @@ class VIF(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     objects = VIFQuerySet.as_manager()
+
+    #: The fixed IPs with their subnets: set by ``VIF.objects.with_addresses()`` and by a
+    #: launch or attach (not a database column).
+    addresses: list["FixedIP"]
 
     class Meta:
         ordering = ["instance", "position"]

@@ -11,7 +11,13 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope, request_scope
 from multinic_api.exceptions import Conflict, InvalidInput, NotFound, PortNotFound
-from multinic_api.faces import JSONAnswers, no_such_resource_view, nova_fault
+from multinic_api.faces import (
+    JSONAnswers,
+    next_page_links,
+    no_such_resource_view,
+    nova_fault,
+    version_links,
+)
 from multinic_api.models import Instance, Network
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.scope import Scope
@@ -59,7 +65,7 @@ def _version_body(request) -> dict:
         "version": microversions.text(microversions.MAX_VERSION),
         "min_version": microversions.text(microversions.MIN_VERSION),
         "updated": "2013-07-23T11:33:21Z",
-        "links": [{"rel": "self", "href": request.build_absolute_uri("/compute/v2.1/")}],
+        "links": version_links(request, f"{presenters.FACE_PATH}/{presenters.VERSION}/"),
         "media-types": [{"base": "application/json",
                          "type": "application/vnd.openstack.compute+json;version=2.1"}],
     }
@@ -169,11 +175,7 @@ class ServersView(ComputeView):
             servers[:limit])
         body = {"servers": [self._present(server) for server in page]}
         if limit and len(page) == limit:
-            query = request.query_params.copy()
-            query["marker"] = str(page[-1].pk)
-            query["limit"] = str(limit)
-            body["servers_links"] = [{"rel": "next", "href": request.build_absolute_uri(
-                f"{request.path}?{query.urlencode()}")}]
+            body["servers_links"] = next_page_links(request, str(page[-1].pk), limit)
         return Response(body)
 
     def _present(self, server: Instance) -> dict:
@@ -347,9 +349,8 @@ class ServerView(ServerMixin, ComputeView):
 class InterfacesView(ServerMixin, ComputeView):
     def get(self, request, server_id):
         server = self.get_server(server_id)
-        vifs = sorted(server.vifs.all(), key=lambda v: v.position)
         return Response({"interfaceAttachments": [presenters.interface(v, self.version)
-                                                  for v in vifs]})
+                                                  for v in server.interfaces]})
 
     def post(self, request, server_id):
         server = self.get_server(server_id)
@@ -381,7 +382,7 @@ class InterfacesView(ServerMixin, ComputeView):
 
 class InterfaceView(ServerMixin, ComputeView):
     def _vif(self, server, port_id):
-        vif = next((v for v in server.vifs.all() if str(v.uuid) == str(port_id)), None)
+        vif = next((v for v in server.interfaces if str(v.uuid) == str(port_id)), None)
         if vif is None:
             raise NotFound(f"Port {port_id} is not attached to instance {server.uuid}.")
         return vif

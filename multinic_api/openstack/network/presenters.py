@@ -59,7 +59,7 @@ def port(item: VIF) -> dict:
         "device_id": str(instance.uuid) if attached else "",
         "device_owner": f"compute:{instance.availability_zone}" if attached else "",
         "fixed_ips": [{"subnet_id": str(ip.subnet_id), "ip_address": ip.address}
-                      for ip in item.fixed_ips.all()],
+                      for ip in item.addresses],
         "binding:vnic_type": item.vnic_type,
         "binding:vif_type": item.vif_type if attached else "unbound",
         "binding:host_id": item.binding_host or "",

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Model, Q, QuerySet
 
 from multinic_api.exceptions import InvalidInput
+from multinic_api.faces import absolute_url
 from multinic_api.services import text
 
 #: The most a page holds, whatever ``limit`` asks; a full page links to the next.
@@ -144,8 +145,8 @@ def _link(request, rel: str, marker: Any, limit: int, reverse: bool) -> dict:
     query.pop("page_reverse", None)
     if reverse:
         query["page_reverse"] = "True"
-    return {"rel": rel, "href": request.build_absolute_uri(
-        f"{request.path}?{urlencode(list(query.lists()), doseq=True)}")}
+    return {"rel": rel, "href": absolute_url(
+        request, f"{request.path}?{urlencode(list(query.lists()), doseq=True)}")}
 
 
 def values_of(values: Iterable[str], parse: Callable[[str], Any]) -> list:

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from multinic_api.exceptions import NotFound
-from multinic_api.faces import no_such_resource_view
+from multinic_api.faces import absolute_url, no_such_resource_view, version_links
 from multinic_api.openstack.network.base import NetworkingView
 
 # --- versions and extensions -----------------------------------------------------------------
@@ -19,7 +19,7 @@ class VersionsView(NetworkingView):
     def get(self, request):
         return Response({"versions": [{
             "id": "v2.0", "status": "CURRENT",
-            "links": [{"rel": "self", "href": request.build_absolute_uri("/networking/v2.0/")}],
+            "links": version_links(request, "/networking/v2.0/"),
         }]})
 
 
@@ -30,8 +30,8 @@ class VersionView(VersionsView):
     def get(self, request):
         return Response({"resources": [{
             "name": name, "collection": collection,
-            "links": [{"rel": "self", "href": request.build_absolute_uri(
-                f"/networking/v2.0/{collection}")}],
+            "links": [{"rel": "self",
+                       "href": absolute_url(request, f"/networking/v2.0/{collection}")}],
         } for name, collection in _RESOURCES]})
 
 

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ProjectDashboardConfig(AppConfig):
-    name = "multinic_dashboard.site.dashboards.project"
+    name = "multinic_site.dashboards.project"
     label = "multinic_site_project"

@@ -53,7 +53,7 @@ class _SiteApplication:
 _application = None
 
 # The address of the browser on whose behalf the calls made now are made (the sign-in page
-# sets it around openstack_auth's sign-in, multinic_dashboard.site.signin). The built-in
+# sets it around openstack_auth's sign-in, multinic_site.signin). The built-in
 # Identity counts failed sign-ins per client address: without it, every browser's sign-in
 # would reach it from the placeholder address below, and one attacker's failures would lock
 # everyone out of the dashboard. A context variable, not a header: it is set only inside
@@ -74,7 +74,7 @@ def on_behalf_of(address: str | None) -> Iterator[None]:
 
 def site_application():
     """The site's in-process WSGI application, behind keystonemiddleware's ``auth_token``
-    exactly as the served site is when it runs beside a Keystone (``multinic_dashboard.wsgi``),
+    exactly as the served site is when it runs beside a Keystone (``multinic_site.wsgi``),
     so that a call made here is authenticated as it would be over HTTP."""
     global _application
     if _application is None:

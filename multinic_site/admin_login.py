@@ -10,9 +10,9 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from multinic_dashboard.site.signin import locked_out_message
 from multinic_identity import lockout
 from multinic_identity import services as identity
+from multinic_site.signin import locked_out_message
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -1,6 +1,6 @@
 """What the standalone site's settings take from the environment to run safely in production.
 
-Plain functions of the environment, read while ``multinic_dashboard.settings`` is being built:
+Plain functions of the environment, read while ``multinic_site.settings`` is being built:
 each refuses a value it cannot trust with ``ImproperlyConfigured`` naming its variable, so a
 mistyped or missing setting stops the server at start-up instead of running it less safely.
 """

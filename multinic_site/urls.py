@@ -9,9 +9,9 @@ from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
 from multinic_api.openstack.network import views as networking_views
-from multinic_dashboard.site import project_switch, signin
-from multinic_dashboard.site.admin_login import IdentityAdminLoginForm
-from multinic_dashboard.views import JavaScriptCatalog
+from multinic_site import project_switch, signin
+from multinic_site.admin_login import IdentityAdminLoginForm
+from multinic_site.views import JavaScriptCatalog
 
 admin.site.login_form = IdentityAdminLoginForm
 
@@ -19,10 +19,10 @@ urlpatterns = [
     # Horizon has no "/" of its own; its user_home sends each user to their default dashboard.
     path("", RedirectView.as_view(pattern_name="horizon:user_home"), name="home"),
     # Browsers ask for /favicon.ico whatever the page links; a 404 there is console noise.
-    path("favicon.ico", RedirectView.as_view(url="/static/multinic_site/favicon.svg")),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg")),
     # Sign in, switch project, sign out: openstack_auth, as in every OpenStack dashboard; its
-    # sign-in page behind the failed sign-in lockout (site/signin.py), and the project switch
-    # revokes the token it replaces (multinic_dashboard.site).
+    # sign-in page behind the failed sign-in lockout (signin.py), and the project switch
+    # revokes the token it replaces (project_switch.py).
     path("auth/login/", signin.login, name="login"),
     re_path(r"^auth/switch/(?P<project>[^/]+)/$",
             project_switch.ProjectSwitchByIDView.as_view(), name="switch_project_id"),

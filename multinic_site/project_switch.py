@@ -2,7 +2,7 @@
 
 from openstack_auth import views as auth_views
 
-from multinic_dashboard.site.apps import revoke_tokens
+from multinic_site.apps import revoke_tokens
 
 
 class RevokeReplacedToken:

@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 from openstack_auth import views as openstack_auth_views
 from openstack_auth.exceptions import KeystoneAuthException
 
-from multinic_dashboard.site.inprocess import on_behalf_of
 from multinic_identity import lockout
+from multinic_site.inprocess import on_behalf_of
 
 
 def locked_out_message() -> str:

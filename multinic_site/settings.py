@@ -15,9 +15,11 @@ from horizon.defaults import *  # noqa: F403,E402  (also brings openstack_auth's
 from openstack_dashboard.utils import settings as horizon_settings
 
 import multinic_dashboard.enabled
-import multinic_dashboard.site.enabled
-from multinic_dashboard import production
+import multinic_site.enabled
+from multinic_site import production
 
+# The checkout the site runs from: its templates/ and static/ (the site's own page frame and
+# styles), make run's database and the default STATIC_ROOT are there.
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("MULTINIC_DEBUG", "1") == "1"
@@ -30,7 +32,7 @@ ALLOWED_HOSTS = os.environ.get("MULTINIC_ALLOWED_HOSTS", "127.0.0.1,localhost,[:
 # until it is set, and about nothing else.
 SECRET_KEY = production.secret_key(os.environ, DEBUG)
 # Only behind a proxy that sets this header on every request and drops it from clients':
-# otherwise any client can claim https (multinic_dashboard.production.proxy_ssl_header).
+# otherwise any client can claim https (multinic_site.production.proxy_ssl_header).
 SECURE_PROXY_SSL_HEADER = production.proxy_ssl_header(os.environ)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = production.flag(
     os.environ, "MULTINIC_SECURE_COOKIES")
@@ -59,10 +61,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc served from here, not a CDN
     "compressor",
-    # The standalone site (its dashboards, sign-in page and page frame) before horizon,
-    # whose own auth/login.html it replaces; the plugin's own apps arrive through the
-    # enabled files' ADD_INSTALLED_APPS, as in an OpenStack dashboard.
-    "multinic_dashboard.site",
+    # The standalone site (sign-in against the built-in Identity in this process, the
+    # revocation of a session's tokens at sign-out); its two dashboards and the plugin's
+    # own apps arrive through the enabled files' ADD_INSTALLED_APPS, as in an OpenStack
+    # dashboard.
+    "multinic_site",
     "horizon",
     # Sign-in through Keystone (the built-in Identity here, or the cloud's), as in every
     # OpenStack dashboard: the session holds the user's token, which the panels call with.
@@ -92,13 +95,16 @@ MIDDLEWARE = [
     "horizon.middleware.HorizonMiddleware",
 ]
 
-ROOT_URLCONF = "multinic_dashboard.urls"
-WSGI_APPLICATION = "multinic_dashboard.wsgi.application"
+ROOT_URLCONF = "multinic_site.urls"
+WSGI_APPLICATION = "multinic_site.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's own page frame, sign-in page and 404, found before any app's: they
+        # replace openstack_auth's auth/login.html. The plugin's panels keep their templates
+        # in multinic_dashboard, so that an OpenStack dashboard finds them there.
+        "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
             "loaders": [
                 "django.template.loaders.filesystem.Loader",
@@ -114,7 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "horizon.context_processors.horizon",
-                "multinic_dashboard.site.context_processors.caller",
+                "multinic_site.context_processors.caller",
             ],
         },
     },
@@ -142,7 +148,7 @@ DATABASES = {"default": _database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Beside a real Keystone: a config file with a [keystone_authtoken] section; the site then
-# sits behind keystonemiddleware and takes that Keystone's tokens (multinic_dashboard.wsgi).
+# sits behind keystonemiddleware and takes that Keystone's tokens (multinic_site.wsgi).
 MULTINIC_KEYSTONE_CONFIG = os.environ.get("MULTINIC_KEYSTONE_CONFIG", "")
 
 # The built-in Identity's users are the site's own (the Django admin signs them in); the
@@ -190,7 +196,7 @@ STORAGES = {
 # The standalone site runs the horizon framework signed in through openstack_auth, against
 # the built-in Identity served by this very site (or, with MULTINIC_IDENTITY_URL, a cloud's
 # Keystone). Its calls to that Identity and the panels' calls to the API are dispatched
-# inside the request (multinic_dashboard.site.inprocess): a page never waits for a second
+# inside the request (multinic_site.inprocess): a page never waits for a second
 # free worker of its own server.
 LOGIN_URL = "/auth/login/"  # a path: horizon redirects to it verbatim
 LOGIN_REDIRECT_URL = "/"
@@ -210,7 +216,7 @@ def _own_identity_url() -> str:
 OPENSTACK_KEYSTONE_URL = os.environ.get("MULTINIC_IDENTITY_URL") or _own_identity_url()
 # The panels' API client (multinic_dashboard.api.multinic) finds the API in the catalog of
 # the user's token; this site serves it, so its calls stay in the process.
-MULTINIC_API_ADAPTER = "multinic_dashboard.site.inprocess.InProcessAdapter"
+MULTINIC_API_ADAPTER = "multinic_site.inprocess.InProcessAdapter"
 # Horizon's idle refresh of the session reads the user's token, which the Django admin's
 # users (the built-in Identity's own) do not have: sessions end when the token does.
 SESSION_REFRESH = False
@@ -231,11 +237,13 @@ HORIZON_CONFIG = {
 # The same enabled files an OpenStack dashboard would load: first the standalone site's two
 # dashboards (project, admin), then the plugin's panel groups and panels.
 horizon_settings.update_dashboards(
-    [multinic_dashboard.site.enabled, multinic_dashboard.enabled], HORIZON_CONFIG, INSTALLED_APPS)
+    [multinic_site.enabled, multinic_dashboard.enabled], HORIZON_CONFIG, INSTALLED_APPS)
 # (multinic_api, the models and services, is one of the apps the plugin's files add.)
 
 _OPENSTACK_DASHBOARD = Path(horizon_settings.__file__).resolve().parent.parent
 STATICFILES_DIRS = [
+    # The site's own styles, favicon and the script that runs horizon without AngularJS.
+    BASE_DIR / "static",
     # Horizon's own look: its SCSS (and the default theme's) compile from these.
     _OPENSTACK_DASHBOARD / "static",
     ("themes/default", _OPENSTACK_DASHBOARD / "themes" / "default"),
@@ -317,7 +325,7 @@ SPECTACULAR_SETTINGS = {
 from datetime import timedelta  # noqa: E402
 
 INSTALLED_APPS.append("axes")
-AUTHENTICATION_BACKENDS = ["multinic_dashboard.site.signin.LockoutBackend",
+AUTHENTICATION_BACKENDS = ["multinic_site.signin.LockoutBackend",
                            *AUTHENTICATION_BACKENDS]
 AXES_FAILURE_LIMIT = int(os.environ.get("MULTINIC_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("MULTINIC_LOCKOUT_SECONDS", "300")))

@@ -9,7 +9,7 @@ LOG = logging.getLogger(__name__)
 
 
 class SiteConfig(AppConfig):
-    name = "multinic_dashboard.site"
+    name = "multinic_site"
     label = "multinic_site"
     verbose_name = "multinic standalone site"
 
