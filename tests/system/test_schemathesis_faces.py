@@ -1,5 +1,6 @@
 """Hostile input on the OpenStack faces: schemathesis generates requests from each face's own
-OpenAPI document (``/api/schema/compute/``, ``/identity/``, ``/image/``, hand-written in
+OpenAPI document (``/api/schema/compute/``, ``/identity/``, ``/image/``, ``/network/``,
+hand-written in
 ``multinic_api/openstack/<face>/openapi.yaml``) and sends them, in process, to the Django
 app, against the data ``tests/system/test_schemathesis.py`` uses too (schemathesis_support).
 
@@ -9,7 +10,8 @@ from the built-in Identity in ``X-Auth-Token``. Each case goes through every bui
 response check but positive_data_acceptance (see schemathesis_support.config) and through
 one of ours: a 4xx body is in the face's own error format (Nova's ``{"<faultName>":
 {"code", "message"}}``, Keystone's ``{"error": {"code", "title", "message"}}``, Glance's
-``{"code", "title", "message"}``), with the answer's status as its code.
+``{"code", "title", "message"}``, Neutron's ``{"NeutronError": {"type", "message",
+"detail"}}``), with the answer's status as its code where the format has one.
 
 A case hook per face swaps, at random, values generated valid for real ones: server, port,
 network, flavor, image and key pair ids and names, microversions, user names and their
@@ -53,7 +55,8 @@ from tests.harness.schemathesis_support import (  # noqa: F401  (one_connection:
 
 # Examples per operation and caller. The faces have few operations (image: three, one without
 # parameters), so each gets more than /api/'s to reach 1,000 cases a face; writes most.
-FACE_EXAMPLES = {"compute": 2 * EXAMPLES, "identity": 6 * EXAMPLES, "image": 30 * EXAMPLES}
+FACE_EXAMPLES = {"compute": 2 * EXAMPLES, "identity": 6 * EXAMPLES, "image": 30 * EXAMPLES,
+                 "network": 2 * EXAMPLES}
 WRITES = [{"include-method": ["POST", "DELETE"],
            "generation": {"max-examples": 6 * EXAMPLES}}]
 
@@ -73,7 +76,7 @@ def _load(face: str):
     return schema
 
 
-FACES = ("compute", "identity", "image")
+FACES = ("compute", "identity", "image", "network")
 SCHEMAS = {face: _load(face) for face in FACES}
 OPERATIONS = {face: sorted(op.ok().label for op in SCHEMAS[face].get_all_operations())
               for face in FACES}
@@ -94,6 +97,10 @@ REACHED = {
     "identity": [("POST /v3/auth/tokens", 201), ("GET /v3/auth/tokens", 200),
                  ("DELETE /v3/auth/tokens", 204), ("GET /v3/users/{user_id}/projects", 200)],
     "image": [("GET /v2/images/{image_id}", 200)],
+    "network": [("POST /v2.0/networks", 201), ("POST /v2.0/subnets", 201),
+                ("POST /v2.0/ports", 201), ("GET /v2.0/ports/{port_id}", 200),
+                ("PUT /v2.0/networks/{network_id}", 200), ("DELETE /v2.0/ports/{port_id}", 204),
+                ("GET /v2.0/subnets/{subnet_id}", 200)],
 }
 
 # --- real data --------------------------------------------------------------------------------
@@ -121,6 +128,8 @@ def _build_world() -> dict[str, str]:
         "server": [str(i.pk) for i in (world.vm, world.bare_metal, world.other)],
         "port": [str(v.pk) for v in VIF.objects.all()],
         "network": [str(n.pk) for n in (cloud.net_a, cloud.net_b, cloud.shared)],
+        "subnet": [str(s.pk) for s in (cloud.sub_a4, cloud.sub_a6, cloud.sub_b4,
+                                       cloud.sub_shared)],
         "flavor": [f["id"] for f in catalog.flavors()],
         "image": [i["id"] for i in catalog.images()],
         "image_name": [i["name"] for i in catalog.images()],
@@ -228,6 +237,26 @@ def _image_case(case, rnd):
     return case
 
 
+NETWORK_BODY = {
+    "network_id": _real("network"), "ip_address": ADDRESSES, "subnet_id": _real("subnet"),
+    "cidr": ["10.20.0.0/24", "2001:db8:20::/64", "10.0.0.0/24", "192.0.2.0/31"],
+    "gateway_ip": ADDRESSES, "mac_address": ["fa:16:3e:00:00:01", "FA-16-3E-00-00-02"],
+    "project_id": lambda: [p for p, _ in REAL["project"]],
+}
+NETWORK_PATH = {"network_id": "network", "subnet_id": "subnet", "port_id": "port"}
+
+
+def _network_case(case, rnd):
+    _swap_path(case, rnd, NETWORK_PATH)
+    if isinstance(case.body, dict) and generated_valid(case, ParameterLocation.BODY):
+        case.body = swap_body(case.body, rnd, NETWORK_BODY)
+    if case.query and generated_valid(case, ParameterLocation.QUERY) and rnd.random() < 0.5:
+        swaps = {"network_id": "network", "device_id": "server", "marker": "port"}
+        case.query = {name: rnd.choice(REAL[swaps[name]]) if name in swaps else value
+                      for name, value in case.query.items()}
+    return case
+
+
 def _hook(face, swap):
     @SCHEMAS[face].hook
     def flatmap_case(context, case):
@@ -238,6 +267,7 @@ def _hook(face, swap):
 _hook("compute", _compute_case)
 _hook("identity", _identity_case)
 _hook("image", _image_case)
+_hook("network", _network_case)
 
 
 # --- each face's error format -----------------------------------------------------------------
@@ -293,7 +323,23 @@ def _glance_format(ctx, response, case):
     return True
 
 
-FORMATS = {"compute": _nova_format, "identity": _keystone_format, "image": _glance_format}
+def _neutron_format(ctx, response, case):
+    """Neutron's error: ``{"NeutronError": {"type": "...", "message": "...", "detail": ""}}``;
+    a 401 is keystonemiddleware's, which answers in front of Neutron (Keystone's shape)."""
+    body = _error_body(response, case)
+    if body is None:
+        return None
+    if response.status_code == 401:
+        return _keystone_format(ctx, response, case)
+    error = body.get("NeutronError") if isinstance(body, dict) else None
+    assert isinstance(body, dict) and len(body) == 1 and isinstance(error, dict) \
+        and isinstance(error.get("type"), str) and isinstance(error.get("message"), str) \
+        and error.get("detail") == "", f"not a Neutron error: {body!r}"
+    return True
+
+
+FORMATS = {"compute": _nova_format, "identity": _keystone_format, "image": _glance_format,
+           "network": _neutron_format}
 
 
 # --- the tests ----------------------------------------------------------------------------------
@@ -329,6 +375,14 @@ def test_identity(case, world, role):
 @SCHEMAS["image"].parametrize()
 def test_image(case, world, role):
     _run("image", case, world[role], role)
+
+
+@pytest.mark.fuzz
+@pytest.mark.django_db
+@settings(suppress_health_check=HEALTH_CHECKS, deadline=None)
+@SCHEMAS["network"].parametrize()
+def test_network(case, world, role):
+    _run("network", case, world[role], role)
 
 
 @pytest.mark.parametrize("face", FACES)
