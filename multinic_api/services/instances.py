@@ -9,7 +9,7 @@ On a bare-metal node each NIC is carried by one of the node's ports or port grou
 
 A bulk launch (Nova's ``min_count``/``max_count``) is the same launch for several instances
 at once, its inserts and its address allocation one statement each for all of them, so its
-cost does not grow with their number (on bare metal, each node's free carriers are one read).
+cost does not grow with their number (on bare metal, each node's carriers are read apart).
 
 Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
 detach, delete), then a share lock on the networks (so that a concurrent ``delete_network``
