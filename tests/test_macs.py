@@ -170,3 +170,20 @@ def test_a_mac_requested_twice_in_one_batch_is_a_conflict(instance, network):
             lambda mac, index: VIF(instance=instance, network=network, position=index, mac=mac),
             VIF, ["fa:16:3e:00:00:09", "FA163E000009"])
     assert not VIF.objects.exists()
+
+
+def test_a_batch_that_looks_first_draws_the_taken_macs_again_before_inserting(instance,
+                                                                             network):
+    """One read instead of a failed insert; requested MACs are left for the insert to judge."""
+    VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:02")
+    draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 5]])
+    with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
+        with CaptureQueriesContext(connection) as queries:
+            rows = macs.insert_all_with_unique_macs(
+                lambda mac, index: VIF(instance=instance, network=network, position=1 + index,
+                                       mac=mac), VIF, [None, None, "fa:16:3e:00:00:09"],
+                look_first=True)
+    assert [row.mac for row in rows] == ["fa:16:3e:00:00:01", "fa:16:3e:00:00:05",
+                                         "fa:16:3e:00:00:09"]
+    assert sum("INSERT" in q["sql"] for q in queries) == 1
+    assert sum(q["sql"].startswith("SELECT") for q in queries) == 1

@@ -366,7 +366,8 @@ def _add_virtual_vifs(instances: list[Instance], nics: list[_ResolvedNic],
                    position=first_position + index % len(nics),
                    tag=nic.tag, mac=mac, vif_type=nic.network.vif_type)
 
-    return macs.insert_all_with_unique_macs(build, VIF, [nic.mac for nic in nics] * len(instances))
+    return macs.insert_all_with_unique_macs(build, VIF, [nic.mac for nic in nics] * len(instances),
+                                            look_first=len(instances) > 1)
 
 
 def _share_networks(networks: list[Network]) -> None:
