@@ -58,15 +58,16 @@ def test_fewer_possible_than_min_count_is_a_409_and_leaves_nothing(cloud):
 
 
 @pytest.mark.parametrize(("extra", "text"), [
-    ({"count": 0}, "count must be a positive integer"),
-    ({"count": -3}, "count must be a positive integer"),
+    ({"count": 0}, "'count must be a positive integer"),
+    ({"count": -3}, "'count must be a positive integer"),
+    ({"count": 3, "min_count": 0}, "'min_count must be a positive integer"),
     ({"count": 1001}, "At most 1000 instances"),
     ({"count": 10**30}, "At most 1000 instances"),
     ({"count": "3"}, "valid integer"),
     ({"count": 2.5}, "valid integer"),
     ({"count": True}, "valid integer"),
     ({"count": None}, "null"),
-    ({"count": 2, "min_count": 3}, "min_count (3) may not be greater than max_count (2)"),
+    ({"count": 2, "min_count": 3}, "min_count (3) may not be greater than count (2)"),
     ({"min_count": 2}, "min_count needs count"),
     ({"count": 2, "node": "n", "nodes": ["n"]}, "not both"),
     ({"nodes": "n"}, "list"),

@@ -56,6 +56,7 @@ def launch_from_body(body: Mapping[str, Any], *, user_id: str, project: Project,
         nodes = [node]
     count = data.pop("count", len(nodes) if nodes and bulk else 1)
     min_count = data.pop("min_count", count)
+    instances.check_instance_count(min_count, count, names=("min_count", "count"))
     if data.get("key_name") is not None and data.get("public_key") is None:
         data["public_key"] = keypairs.public_key_for(user_id, data["key_name"])
     warnings: list[str] = []

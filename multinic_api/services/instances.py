@@ -203,17 +203,19 @@ def launch_instances(
     return Launched(reservation_id=reservation_id, instances=launched)
 
 
-def check_instance_count(min_count: Any, max_count: Any) -> None:
+def check_instance_count(min_count: Any, max_count: Any,
+                         names: tuple[str, str] = ("min_count", "max_count")) -> None:
     """A 400 unless ``1 <= min_count <= max_count <= limits.INSTANCES_PER_LAUNCH``, both
-    integers. Faces may ask before they read anything else, and get this same message."""
-    for what, value in (("min_count", min_count), ("max_count", max_count)):
+    integers. Faces may ask before they read anything else, and get this same message, in
+    which ``names`` are what the face calls the two counts."""
+    for what, value in ((names[1], max_count), (names[0], min_count)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidInput(f"{what} must be a positive integer")
     if max_count > limits.INSTANCES_PER_LAUNCH:
         raise InvalidInput(f"At most {limits.INSTANCES_PER_LAUNCH} instances may be launched "
                            f"in one request (this asks for {max_count})")
     if min_count > max_count:
-        raise InvalidInput(f"min_count ({min_count}) may not be greater than max_count "
+        raise InvalidInput(f"{names[0]} ({min_count}) may not be greater than {names[1]} "
                            f"({max_count})")
 
 
