@@ -241,3 +241,15 @@ def test_the_queries_of_a_bulk_launch_do_not_grow_with_its_count(project):
     looks = [sql for sql in counts[10] if sql not in single and '"mac" IN' in sql]
     assert len(looks) == 1 and "ORDER BY" not in looks[0]
     assert not invariants.check_invariants()
+
+
+def test_the_queries_of_a_bulk_launch_onto_nodes_do_not_grow_with_their_number(project):
+    """The nodes are found, locked and their free carriers read once for all of them."""
+    network = _network(project)
+    nodes = _nodes(project, 9)
+    counts = {n: _queries(lambda n=n, chosen=chosen: instances.launch_instances(
+        project=project, name=f"bm{n}", max_count=n, nodes=[node.name for node in chosen],
+        nics=[NicRequest(network.pk)] * 2)) for n, chosen in ((3, nodes[:3]), (6, nodes[3:]))}
+    assert len(counts[3]) == len(counts[6]), (counts[3], counts[6])
+    assert VIF.objects.filter(port__isnull=False).count() == 18
+    assert not invariants.check_invariants()

@@ -9,7 +9,8 @@ On a bare-metal node each NIC is carried by one of the node's ports or port grou
 
 A bulk launch (Nova's ``min_count``/``max_count``) is the same launch for several instances
 at once, its inserts and its address allocation one statement each for all of them, so its
-cost does not grow with their number (on bare metal, each node's carriers are read apart).
+cost does not grow with their number (on bare metal too: every node's free carriers are
+read at once).
 
 Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
 detach, delete), then a share lock on the networks (so that a concurrent ``delete_network``
@@ -340,9 +341,11 @@ def _add_baremetal_vifs(instances: list[Instance], nics: list[_ResolvedNic],
                         first_position: int, warnings: list[str]) -> list[VIF]:
     """VIFs whose MACs are their carriers' (Ironic's rule), under their nodes' locks."""
     baremetal.lock_nodes([instance.node for instance in instances])
+    free = binding.free_carriers([instance.node for instance in instances])
     bindings = [binding.bind(instance, instance.node,
                              [(nic.network, nic.carrier) for nic in nics], warnings,
-                             first_position=first_position) for instance in instances]
+                             first_position=first_position, free=free[instance.node_id])
+                for instance in instances]
 
     def build(mac: str, index: int) -> VIF:
         instance = instances[index // len(nics)]
