@@ -114,3 +114,12 @@ def test_nodes_launch_one_instance_onto_each(cloud):
     assert_error(cloud.a.post("/api/instances/", launch_body(
         cloud.net_a.id, nodes=[nodes[0].name], count=3), format="json"), 409,
         text="Only 1 of the 3")
+
+
+def test_the_instances_of_one_launch_share_their_ec2_reservation_id(cloud):
+    body = cloud.a.post("/api/instances/", launch_body(cloud.net_a.id, count=2),
+                        format="json").json()
+    ec2 = [cloud.a.get(f"/api/instances/{i['uuid']}/config_drive/ec2/latest/meta-data.json")
+           .json() for i in body["instances"]]
+    assert [m["reservation-id"] for m in ec2] == [body["reservation_id"]] * 2
+    assert [m["ami-launch-index"] for m in ec2] == [0, 1]
