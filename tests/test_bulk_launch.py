@@ -73,6 +73,15 @@ def test_a_hostname_is_numbered_like_the_name(project):
     assert [i.name for i in launched.instances] == ["Web Server-1", "Web Server-2"]
 
 
+def test_a_long_name_is_cut_before_the_number_of_the_hostname(project):
+    network = _network(project)
+    launched = instances.launch_instances(project=project, name="x" * 80, max_count=10,
+                                          nics=[NicRequest(network.pk)])
+    hostnames = [i.hostname for i in launched.instances]
+    assert hostnames[0] == "x" * 61 + "-1" and hostnames[9] == "x" * 60 + "-10"
+    assert launched.instances[9].name == "x" * 80 + "-10"
+
+
 def test_as_many_as_the_addresses_allow_between_min_and_max(project):
     """A /29 has five addresses to give (less network, broadcast and gateway): with two NICs
     on it per instance, two instances, though up to five were asked for."""
@@ -107,12 +116,14 @@ def test_fewer_possible_than_min_count_is_a_409_that_says_how_many_and_writes_no
     ({"max_count": True}, "max_count must be a positive integer"),
     ({"min_count": 3, "max_count": 2}, r"min_count \(3\) may not be greater than max_count"),
     ({"max_count": limits.INSTANCES_PER_LAUNCH + 1}, "At most 1000 instances"),
+    ({"max_count": 1000, "name": "x" * 251},
+     "An instance name may be at most 250 characters when launching 1000 instances"),
 ])
 def test_bad_counts_are_400s(project, counts, message):
     network = _network(project)
     with pytest.raises(InvalidInput, match=message):
-        instances.launch_instances(project=project, name="vm", nics=[NicRequest(network.pk)],
-                                   **counts)
+        instances.launch_instances(**{"project": project, "name": "vm",
+                                      "nics": [NicRequest(network.pk)], **counts})
     assert not Instance.objects.exists()
 
 

@@ -156,6 +156,11 @@ def launch_instances(
     metadata = _metadata(metadata)
     if max_count > 1:
         _check_shareable(nics)
+        numbered = len(f"-{max_count}")
+        if len(name) + numbered > limits.NAME:
+            raise InvalidInput(f"An instance name may be at most {limits.NAME - numbered} "
+                               f"characters when launching {max_count} instances, each "
+                               "named with its number: NAME-1, NAME-2, ...")
     targets = None
     if nodes is not None:
         if not isinstance(nodes, Sequence) or isinstance(nodes, str) or not nodes:
@@ -177,7 +182,7 @@ def launch_instances(
         rows.append(Instance(
             uuid=instance_uuid,
             name=f"{name}{suffix}",
-            hostname=_hostname(f"{hostname or name}{suffix}", instance_uuid),
+            hostname=_hostname(hostname or name, instance_uuid, suffix),
             project=project,
             availability_zone=availability_zone or "nova",
             metadata=metadata,
@@ -510,11 +515,12 @@ def _as_uuid(value: Any, what: str) -> uuid.UUID:
         raise NotFound(f"No {what} has the id '{value}'") from None
 
 
-def _hostname(text: str, instance_uuid: uuid.UUID) -> str:
-    """A DNS label from the display name, as Nova's sanitize_hostname makes it."""
+def _hostname(text: str, instance_uuid: uuid.UUID, suffix: str = "") -> str:
+    """A DNS label from the display name, as Nova's sanitize_hostname makes it, ending in
+    ``suffix`` (an instance's number in a bulk launch, kept when a long name is cut)."""
     hostname = re.sub(r"[ _]", "-", text.lower())
-    hostname = re.sub(r"[^a-z0-9.-]", "", hostname)[:63].strip(".-")
-    return hostname or f"server-{instance_uuid}"
+    hostname = re.sub(r"[^a-z0-9.-]", "", hostname)[:63 - len(suffix)].strip(".-")
+    return (hostname or f"server-{instance_uuid}") + suffix
 
 
 def _check_limits(*, name: str, hostname: str | None, availability_zone: str | None,
