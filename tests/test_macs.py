@@ -187,3 +187,13 @@ def test_a_batch_that_looks_first_draws_the_taken_macs_again_before_inserting(in
                                          "fa:16:3e:00:00:09"]
     assert sum("INSERT" in q["sql"] for q in queries) == 1
     assert sum(q["sql"].startswith("SELECT") for q in queries) == 1
+
+
+def test_the_taken_macs_are_asked_in_batches_a_database_takes(instance, network, monkeypatch):
+    monkeypatch.setattr(macs, "_LOOKUP_BATCH", 2)
+    for position, mac in enumerate(["fa:16:3e:00:00:01", "fa:16:3e:00:00:05"]):
+        VIF.objects.create(instance=instance, network=network, position=position, mac=mac)
+    with CaptureQueriesContext(connection) as queries:
+        taken = macs._taken(VIF, [f"fa:16:3e:00:00:0{n}" for n in range(1, 6)])
+    assert taken == {"fa:16:3e:00:00:01", "fa:16:3e:00:00:05"}
+    assert len(queries) == 3

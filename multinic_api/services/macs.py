@@ -105,8 +105,7 @@ def insert_all_with_unique_macs(
     wanted: list[str | None] = list(requested)
     if look_first and None in requested:
         drawn = _draw_missing(wanted, attempts)
-        taken = set(model._default_manager.filter(mac__in=drawn).order_by()
-                    .values_list("mac", flat=True))
+        taken = _taken(model, drawn)
         wanted = [mac if asked is not None or mac not in taken else None
                   for asked, mac in zip(requested, drawn, strict=True)]
     for _ in range(attempts):
@@ -126,8 +125,7 @@ def insert_all_with_unique_macs(
         except IntegrityError:
             # The failed insert waited for any concurrent holder of a MAC to commit, so a
             # plain read now sees it. If none is taken, another constraint failed: not ours.
-            taken = set(model._default_manager.filter(mac__in=macs).order_by()
-                        .values_list("mac", flat=True))
+            taken = _taken(model, macs)
             if not taken:
                 raise
             lost = sorted(mac for mac in requested if mac in taken)
@@ -143,6 +141,20 @@ def insert_all_with_unique_macs(
         f"{settings.MULTINIC_MAC_PREFIX} may be nearly exhausted. Try again, or "
         "ask an administrator to configure another prefix."
     )
+
+
+#: MACs asked about in one query: SQLite takes at most 32,766 values in a statement, and the
+#: largest launch (1,000 instances of MULTINIC_MAX_NICS_PER_LAUNCH NICs) may hold more.
+_LOOKUP_BATCH = 10_000
+
+
+def _taken(model: type[Row], macs: list[str]) -> set[str]:
+    """Which of ``macs`` rows of ``model`` hold (read without the model's ordering)."""
+    taken: set[str] = set()
+    for start in range(0, len(macs), _LOOKUP_BATCH):
+        taken.update(model._default_manager.filter(mac__in=macs[start:start + _LOOKUP_BATCH])
+                     .order_by().values_list("mac", flat=True))
+    return taken
 
 
 def _draw_missing(macs: list[str | None], attempts: int) -> list[str]:
