@@ -126,3 +126,45 @@ def test_the_queries_of_a_bulk_launch_of_4_nic_instances_do_not_grow_with_its_co
     assert statements[50].count("INSERT") == 3  # the instances, their VIFs, their addresses
     assert VIF.objects.count() == 4 * 60 and FixedIP.objects.count() == 8 * 60
     assert not invariants.check_invariants()
+
+
+def test_two_bulk_launches_onto_the_same_nodes_named_in_opposite_orders(small_network):
+    """Each node has one port: the second launch finds them taken (409) after the first, in
+    whichever order each named them; locked in one order for everyone, they never deadlock
+    ("deadlock detected", a 500)."""
+    from multinic_api.models import Node
+    from tests.baremetal_fixtures import build_node
+
+    project = small_network.project
+    names = [build_node(f"race-bm-{n}", project, [("", True)]).node.name for n in range(3)]
+    orders = {"forward": names, "backward": list(reversed(names))}
+    outcomes: dict = {}
+
+    def launch(label):
+        try:
+            outcomes[label] = instances.launch_instances(
+                project=project, name=label, max_count=3, nodes=orders[label],
+                nics=[NicRequest(small_network.pk)])
+        except Exception as error:  # noqa: BLE001 - the test looks at what it was
+            outcomes[label] = error
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # The middle one: named in list order, each launch would take its first node and
+        # wait here, then want the other's.
+        Node.objects.select_for_update().get(name=names[1])
+        threads = [threading.Thread(target=launch, args=(label,)) for label in orders]
+        for thread in threads:
+            thread.start()
+        _wait_until_blocked(2)
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a launch hung"
+    errors = [o for o in outcomes.values() if isinstance(o, Exception)]
+    made = [o for o in outcomes.values() if not isinstance(o, Exception)]
+    assert len(made) == 1 and len(errors) == 1, outcomes
+    assert getattr(errors[0], "status_code", None) == 409, errors
+    assert "no free port or port group" in errors[0].message
+    assert Instance.objects.count() == 3 and VIF.objects.filter(port__isnull=False).count() == 3
+    assert not invariants.check_invariants()
