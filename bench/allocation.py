@@ -101,6 +101,7 @@ def fill(subnet, project, taken: int) -> int:
                                                hostname="filler", project=project)
             vifs.append(VIF(
                 uuid=uuid.uuid4(), network=subnet.network, instance=owners[owner_index],
+                project=project,
                 position=n % VIFS_PER_FILLER_INSTANCE,
                 mac=str(netaddr.EUI(FILLER_MAC_PREFIX + vif_base + n,
                                     dialect=netaddr.mac_unix_expanded)),

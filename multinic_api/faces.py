@@ -2,10 +2,10 @@
 have (so that a face answers everything, even a typo, in its own format), and its links.
 
 The faces are ``/api/`` (its error body is :mod:`multinic_api.api.errors`, DRF's handler for
-the whole REST API), the Nova compute subset, the Keystone identity subset and the Glance image
-subset (:mod:`multinic_api.openstack`). Each OpenStack face answers an error as the service it
-stands in for does, because its clients (novaclient, keystoneauth, openstacksdk,
-glanceclient) read the message from there.
+the whole REST API), the Nova compute subset, the Keystone identity subset, the Glance image
+subset and the Neutron networking subset (:mod:`multinic_api.openstack`). Each OpenStack face
+answers an error as the service it stands in for does, because its clients (novaclient,
+keystoneauth, openstacksdk, glanceclient, the openstack CLI) read the message from there.
 """
 
 import json
@@ -22,7 +22,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api.exceptions import MultinicError, NotFound
+from multinic_api.exceptions import (
+    IpAddressInUse,
+    MacAddressInUse,
+    MultinicError,
+    NotFound,
+    PortInUse,
+    PortNotFound,
+    SubnetExhausted,
+)
 from multinic_api.parsers import as_api_exception
 
 # --- Answers in JSON, whatever Accept says ------------------------------------------------------
@@ -141,6 +149,48 @@ def webob_error(request, code: int, message: str) -> HttpResponse:
     rendered = webob.Request.blank("/", environ={"REQUEST_METHOD": request.method},
                                    headers={"Accept": "application/json"}).get_response(error)
     return HttpResponse(rendered.body, status=code, content_type="application/json")
+
+
+# --- Neutron: a body naming the error's kind ---------------------------------------------------
+#
+# {"NeutronError": {"type": "<the exception's class name>", "message": ..., "detail": ""}};
+# openstacksdk and the openstack CLI show the message. A 401 is keystonemiddleware's, as for
+# Glance. An error a face raises may name its Neutron type (``neutron_type``, e.g.
+# "NetworkNotFound"); otherwise it is the one Neutron's API layer gives that status.
+
+#: The core's errors that Neutron has a name of its own for.
+_NEUTRON_ERRORS = ((PortInUse, "PortInUse"), (PortNotFound, "PortNotFound"),
+                   (MacAddressInUse, "MacAddressInUse"),
+                   (IpAddressInUse, "IpAddressAlreadyAllocated"),
+                   (SubnetExhausted, "IpAddressGenerationFailure"))
+_NEUTRON_TYPES = {400: "HTTPBadRequest", 403: "HTTPForbidden", 404: "HTTPNotFound",
+                  405: "HTTPMethodNotAllowed", 409: "HTTPConflict",
+                  413: "HTTPRequestEntityTooLarge", 415: "HTTPUnsupportedMediaType"}
+
+
+def neutron_body(code: int, message: str, kind: str | None = None) -> dict:
+    """Neutron's error body."""
+    return {"NeutronError": {"type": kind or _NEUTRON_TYPES.get(code, "HTTPError"),
+                             "message": message, "detail": ""}}
+
+
+def neutron_fault(exc, context) -> Response | HttpResponse | None:
+    """A DRF exception handler for the networking face."""
+    exc = as_api_exception(exc)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
+                                content_type="application/json")
+        response["WWW-Authenticate"] = keystone_challenge(context["request"])
+        return response
+    if isinstance(exc, MultinicError):
+        code, message = exc.status_code, exc.message
+    elif isinstance(exc, exceptions.APIException):
+        code, message = exc.status_code, str(exc.detail)
+    else:
+        return None  # a bug, not a client error
+    kind = getattr(exc, "neutron_type", None) or next(
+        (name for error, name in _NEUTRON_ERRORS if isinstance(exc, error)), None)
+    return Response(neutron_body(code, message, kind), status=code)
 
 
 # --- links ---------------------------------------------------------------------------------

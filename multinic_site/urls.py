@@ -8,6 +8,7 @@ from horizon.site_urls import last_modified_date
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
+from multinic_api.openstack.network import views as networking_views
 from multinic_site import project_switch, signin
 from multinic_site.admin_login import IdentityAdminLoginForm
 from multinic_site.views import JavaScriptCatalog
@@ -35,9 +36,11 @@ urlpatterns = [
     path("identity", identity_views.VersionsView.as_view()),
     path("compute", compute_views.VersionsView.as_view()),
     path("image", image_views.VersionsView.as_view()),
+    path("networking", networking_views.VersionsView.as_view()),
     path("identity/", include("multinic_api.openstack.identity.urls")),
     path("compute/", include("multinic_api.openstack.compute.urls")),
     path("image/", include("multinic_api.openstack.image.urls")),
+    path("networking/", include("multinic_api.openstack.network.urls")),
     # Horizon's own URL and cache header for its JavaScript catalogue, resolved here first: an
     # unknown package is a 404 (horizon:jsi18n still reverses to this path).
     re_path(r"^i18n/js/(?P<packages>\S+?)/$",

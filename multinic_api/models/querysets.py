@@ -51,6 +51,15 @@ class InstanceQuerySet(models.QuerySet):
 
 
 class VIFQuerySet(models.QuerySet):
+    def restrict(self, scope: Scope) -> VIFQuerySet:
+        """The caller's project's interfaces, attached or not (a port made ahead of its
+        instance is its project's); all for an admin; none for a caller in no project."""
+        if scope.is_admin:
+            return self.all()
+        if scope.project is None:
+            return self.none()
+        return self.filter(project=scope.project)
+
     def with_addresses(self) -> VIFQuerySet:
         """VIFs with what every view of them shows: instance, network, carrier, a port
         group's member ports, and ``addresses``: the fixed IPs with their subnets."""

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope, request_scope
-from multinic_api.exceptions import Conflict, InvalidInput, NotFound
+from multinic_api.exceptions import Conflict, InvalidInput, NotFound, PortNotFound
 from multinic_api.faces import (
     JSONAnswers,
     next_page_links,
@@ -201,8 +201,6 @@ class ServersView(ComputeView):
         min_count, max_count = _counts(spec)
         return_reservation_id = _boolean("return_reservation_id",
                                          spec.get("return_reservation_id", False))
-        user_data = spec.get("user_data")
-        metadata = spec.get("metadata")
         key_name = spec.get("key_name")
         if key_name is not None and not isinstance(key_name, str):
             raise InvalidInput("Invalid input for field/attribute key_name: a string is required")
@@ -213,7 +211,24 @@ class ServersView(ComputeView):
             raise InvalidInput(f"availability_zone '{spec['availability_zone']}' forces one "
                                "bare-metal node, which carries one server: launch one server "
                                "per node")
-        launched = instances.launch_instances(
+        try:
+            launched = self._launch(spec, name, zone, node, key_name, public_key, config_drive,
+                                    image_ref, flavor_ref, min_count, max_count)
+        except PortNotFound as error:
+            raise InvalidInput(error.message) from None  # Nova's 400 here; an attach's 404
+        if return_reservation_id:
+            return Response({"reservation_id": launched.reservation_id}, status=202)
+        # As Nova: with several servers, the answer is the first one.
+        body = {**presenters.server_brief(request, launched.instances[0]),
+                "OS-DCF:diskConfig": "MANUAL", "security_groups": [{"name": "default"}],
+                "adminPass": secrets.token_urlsafe(9)}
+        return Response({"server": body}, status=202)
+
+    def _launch(self, spec, name, zone, node, key_name, public_key, config_drive, image_ref,
+                flavor_ref, min_count, max_count) -> instances.Launched:
+        user_data = spec.get("user_data")
+        metadata = spec.get("metadata")
+        return instances.launch_instances(
             project=self.scope.require_project(),
             name=name,
             nics=self._nics(spec.get("networks", "auto")),
@@ -230,13 +245,6 @@ class ServersView(ComputeView):
             image_ref=catalog.find_image(image_ref)["id"] if image_ref else "",
             flavor_ref=catalog.find_flavor(flavor_ref)["id"],
         )
-        if return_reservation_id:
-            return Response({"reservation_id": launched.reservation_id}, status=202)
-        # As Nova: with several servers, the answer is the first one.
-        body = {**presenters.server_brief(request, launched.instances[0]),
-                "OS-DCF:diskConfig": "MANUAL", "security_groups": [{"name": "default"}],
-                "adminPass": secrets.token_urlsafe(9)}
-        return Response({"server": body}, status=202)
 
     def _nics(self, networks) -> list[instances.NicRequest]:
         if networks == "none":
@@ -259,25 +267,41 @@ class ServersView(ComputeView):
         for item in networks:
             if not isinstance(item, dict):
                 raise InvalidInput("Each requested network must be an object with a uuid")
-            if item.get("port"):
-                raise InvalidInput("Ports are not supported here; request a network uuid")
             unknown = set(item) - {"uuid", "fixed_ip", "tag", "port"}
             if unknown:
                 raise InvalidInput(f"Unknown network attribute(s): {', '.join(sorted(unknown))}")
-            if not isinstance(item.get("uuid"), str):
-                raise InvalidInput("Each requested network needs a uuid")
             fixed_ip = item.get("fixed_ip")
             if fixed_ip is not None and not isinstance(fixed_ip, str):
                 raise InvalidInput("fixed_ip must be a string")
             tag = item.get("tag")
             if tag is not None and not isinstance(tag, str):
                 raise InvalidInput("tag must be a string")
+            if item.get("port") is not None:
+                if item.get("uuid") is not None:
+                    raise InvalidInput("Request either a port or a network uuid for one NIC, "
+                                       "not both: a port is on its own network")
+                if fixed_ip is not None:
+                    raise InvalidInput(f"Specified Fixed IP '{fixed_ip}' cannot be used with "
+                                       f"port '{item['port']}': the two cannot be specified "
+                                       "together.")
+                nics.append(_port_nic(item["port"], tag))
+                continue
+            if not isinstance(item.get("uuid"), str):
+                raise InvalidInput("Each requested network needs a uuid or a port")
             if _uuid_or_none(item["uuid"]) is None:
                 raise InvalidInput(f"Bad networks format: network uuid is not in proper "
                                    f"format ({item['uuid']})")
             nics.append(instances.NicRequest(item["uuid"], fixed_ips=[fixed_ip] if fixed_ip
                                              else [], tag=tag))
         return nics
+
+
+def _port_nic(port_id, tag: str | None) -> instances.NicRequest:
+    """A NIC that is a port made beforehand (``{"port": ID}``, ``port_id``)."""
+    if not isinstance(port_id, str) or _uuid_or_none(port_id) is None:
+        raise InvalidInput(f"Bad networks format: port uuid is not in proper format "
+                           f"({port_id!s:.80})")
+    return instances.NicRequest(None, tag=tag, port_id=port_id)
 
 
 class ServersDetailView(ServersView):
@@ -365,24 +389,29 @@ class InterfacesView(ServerMixin, ComputeView):
     def post(self, request, server_id):
         server = self.get_server(server_id)
         spec = self.body("interfaceAttachment")
-        if spec.get("port_id"):
-            raise InvalidInput("Ports are not supported here; attach by net_id")
+        tag = spec.get("tag")
+        if tag is not None and not isinstance(tag, str):
+            raise InvalidInput("tag must be a string")
+        if spec.get("port_id") is not None:
+            if spec.get("net_id") is not None or spec.get("fixed_ips"):
+                raise InvalidInput("Attach a port_id, or a net_id with fixed_ips, not both: "
+                                   "a port comes with its network and addresses")
+            nic = _port_nic(spec["port_id"], tag)
+        else:
+            nic = self._network_nic(spec, tag)
+        vif = instances.attach_interface(server, nic, project=server.project,
+                                         is_admin=self.scope.is_admin)
+        return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
+
+    def _network_nic(self, spec: dict, tag: str | None) -> instances.NicRequest:
         if not isinstance(spec.get("net_id"), str) or _uuid_or_none(spec["net_id"]) is None:
-            raise InvalidInput("net_id (a network uuid) is required")
+            raise InvalidInput("net_id (a network uuid) or port_id is required")
         fixed_ips = spec.get("fixed_ips") or []
         if not isinstance(fixed_ips, list) or not all(
                 isinstance(f, dict) and isinstance(f.get("ip_address"), str) for f in fixed_ips):
             raise InvalidInput('fixed_ips must be a list of {"ip_address": "..."}')
-        tag = spec.get("tag")
-        if tag is not None and not isinstance(tag, str):
-            raise InvalidInput("tag must be a string")
-        vif = instances.attach_interface(
-            server,
-            instances.NicRequest(spec["net_id"], fixed_ips=[f["ip_address"] for f in fixed_ips],
-                                 tag=tag),
-            project=server.project, is_admin=self.scope.is_admin,
-        )
-        return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
+        return instances.NicRequest(spec["net_id"],
+                                    fixed_ips=[f["ip_address"] for f in fixed_ips], tag=tag)
 
 
 class InterfaceView(ServerMixin, ComputeView):

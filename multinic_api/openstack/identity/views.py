@@ -95,6 +95,7 @@ def _catalog(request) -> list[dict]:
     return [service("network-manager", "multinic", "/api"),
             service("compute", "nova", "/compute/v2.1"),
             service("image", "glance", "/image"),
+            service("network", "neutron", "/networking"),
             service("identity", "keystone", "/identity/v3")]
 
 
