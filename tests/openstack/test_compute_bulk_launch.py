@@ -83,3 +83,13 @@ def test_a_forced_node_with_several_servers_is_a_400(nova, cloud):
     assert "one server per node" in message
     assert create(nova, _net(cloud), availability_zone=f"nova::{node.name}",
                   imageRef=IMAGE).status_code == 202
+
+
+def test_a_port_with_several_servers_is_a_400(nova, cloud):
+    port = nova.post("/networking/v2.0/ports", {"port": {"network_id": str(cloud.net_a.id)}},
+                     format="json")
+    assert port.status_code == 201, port.content
+    message = fault(create(nova, {"port": port.json()["port"]["id"]}, max_count=2), 400,
+                    "badRequest")
+    assert "single configured port ID" in message
+    assert not Instance.objects.exists()

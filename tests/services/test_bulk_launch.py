@@ -264,3 +264,14 @@ def test_the_queries_of_a_bulk_launch_onto_nodes_do_not_grow_with_their_number(p
     assert len(counts[3]) == len(counts[6]), (counts[3], counts[6])
     assert VIF.objects.filter(port__isnull=False).count() == 18
     assert not invariants.check_invariants()
+
+
+def test_a_port_made_beforehand_cannot_go_to_several_instances(project):
+    network = _network(project)
+    port = instances.create_port(project=project, network_id=network.pk)
+    with pytest.raises(InvalidInput, match="single configured port ID"):
+        instances.launch_instances(project=project, name="vm", max_count=2,
+                                   nics=[NicRequest(None, port_id=port.pk)])
+    assert not Instance.objects.exists()
+    port.refresh_from_db()
+    assert port.instance_id is None
