@@ -168,3 +168,75 @@ def test_two_bulk_launches_onto_the_same_nodes_named_in_opposite_orders(small_ne
     assert "no free port or port group" in errors[0].message
     assert Instance.objects.count() == 3 and VIF.objects.filter(port__isnull=False).count() == 3
     assert not invariants.check_invariants()
+
+
+def _inside_a_transaction(application_name: str, timeout: float = 30.0) -> None:
+    """Until the server's session is in a transaction (a launch's inserts under way)."""
+    with connection.cursor() as cursor:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                           "AND xact_start IS NOT NULL AND query LIKE 'INSERT%%'",
+                           [application_name])
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.005)
+    raise AssertionError("the launch never began inserting")
+
+
+def _post(url: str, token: str, body: dict, outcome: dict) -> None:
+    import requests
+
+    try:
+        outcome["response"] = requests.post(url, json=body, timeout=60,
+                                            headers={"Authorization": f"Token {token}"})
+    except requests.RequestException as error:
+        outcome["error"] = error
+
+
+def test_a_bulk_launch_killed_midway_leaves_all_its_instances_or_none():
+    """SIGKILL the server once a launch of 300 4-NIC instances has begun inserting, a few
+    times: each launch's instances are all there, each with its four NICs and their
+    addresses, or none of them is (a transaction cut off before its COMMIT)."""
+    import signal
+
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from multinic_identity import services as identity
+    from support.gunicorn import GunicornServer
+
+    project = Project.objects.create(name="bulk-crash")
+    user = get_user_model().objects.create_user("bulk-crash")
+    identity.add_member(project, user)
+    token = Token.objects.create(user=user).key
+    networks = []
+    for n in range(4):
+        network = subnets.create_network(project, f"crash-{n}")
+        subnets.create_subnet(network, f"10.{60 + n}.0.0/16")
+        networks.append(str(network.pk))
+    server = GunicornServer(workers=1)
+    made = []
+    try:
+        for attempt in range(3):
+            server.start()
+            outcome: dict = {}
+            body = {"name": f"crash{attempt}", "count": 300,
+                    "nics": [{"network_id": n} for n in networks]}
+            thread = threading.Thread(target=_post, args=(
+                server.url("/api/instances/"), token, body, outcome))
+            thread.start()
+            _inside_a_transaction(server.application_name)
+            server.kill(signal.SIGKILL)
+            thread.join(timeout=60)
+            server.wait_for_sessions_to_end()
+            made.append(Instance.objects.filter(name__startswith=f"crash{attempt}-").count())
+            assert made[-1] in (0, 300), (attempt, made, outcome)
+    finally:
+        server.stop()
+        server.remove_files()
+    assert 0 in made, made  # at least one launch was cut off before it committed
+    assert VIF.objects.count() == 4 * Instance.objects.count()
+    assert FixedIP.objects.count() == VIF.objects.count()
+    assert not invariants.check_invariants(), made
