@@ -254,3 +254,17 @@ def test_config_drive_strings_nova_takes(nova, cloud, value, expected):
     created = create(nova, {"uuid": str(cloud.net_a.id)}, config_drive=value)
     assert created.status_code == 202, created.content
     assert Instance.objects.get(pk=created.json()["server"]["id"]).config_drive is expected
+
+
+def test_the_documented_config_drive_words_are_the_ones_the_face_reads():
+    """The generated hostile input takes the document at its word: a word it lists that the
+    face refuses would never be sent as the valid value it is said to be."""
+    from multinic_api.openstack import openapi
+    from multinic_api.openstack.compute import views
+
+    body = openapi.document("compute")["components"]["schemas"]
+    server = next(schema for schema in body.values()
+                  if "config_drive" in schema.get("properties", {}))
+    words = next(option["enum"] for option in server["properties"]["config_drive"]["oneOf"]
+                 if option.get("type") == "string")
+    assert set(words) == views._TRUE | views._FALSE
