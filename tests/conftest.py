@@ -96,18 +96,28 @@ def cloud(db):
     return Cloud()
 
 
-@pytest.fixture
-def nova(cloud):
-    """Alice's client, authenticated the OpenStack way, speaking microversion 2.96."""
+def _compute_client(user: str, password: str, project: str) -> APIClient:
     client = APIClient()
     response = client.post("/identity/v3/auth/tokens", {"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
-            "name": "alice", "domain": {"id": "default"}, "password": "pw-alice"}}},
-        "scope": {"project": {"name": "project-a", "domain": {"id": "default"}}}}},
+            "name": user, "domain": {"id": "default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"id": "default"}}}}},
         format="json")
     client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
     client.defaults["HTTP_OPENSTACK_API_VERSION"] = "compute 2.96"  # a request may override
     return client
+
+
+@pytest.fixture
+def nova(cloud):
+    """Alice's client, authenticated the OpenStack way, speaking microversion 2.96."""
+    return _compute_client("alice", "pw-alice", "project-a")
+
+
+@pytest.fixture
+def nova_admin(cloud):
+    """The administrator's (root, project admin) client, as ``nova``."""
+    return _compute_client("root", "pw-root", "admin")
 
 
 @pytest.fixture

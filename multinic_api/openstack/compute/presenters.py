@@ -65,7 +65,11 @@ def server_brief(request, instance: Instance) -> dict:
             "links": _links(request, "servers", str(instance.uuid))}
 
 
-def server(request, instance: Instance, version: tuple[int, int]) -> dict:
+def server(request, instance: Instance, version: tuple[int, int], *,
+           is_admin: bool = False) -> dict:
+    """A server's detail at ``version``. The ``OS-EXT-SRV-ATTR`` attributes (the node it runs
+    on, its reservation, launch index and hostname) are an administrator's, as Nova's default
+    policy for extended server attributes has them."""
     created = instance.created.strftime(_STAMP)
     image = find_image(instance.image_ref) if instance.image_ref else None
     item = find_flavor(instance.flavor_ref) or {"id": instance.flavor_ref, "name": "",
@@ -94,9 +98,6 @@ def server(request, instance: Instance, version: tuple[int, int]) -> dict:
         "OS-DCF:diskConfig": "MANUAL",
         "progress": 0,
         "OS-EXT-AZ:availability_zone": instance.availability_zone,
-        # As Nova with Ironic: the hypervisor of a bare-metal server is its node's UUID.
-        "OS-EXT-SRV-ATTR:hypervisor_hostname": str(instance.node_id) if instance.node_id
-        else None,
         "config_drive": "True" if instance.config_drive else "",
         "key_name": instance.key_name,
         "OS-SRV-USG:launched_at": instance.created.strftime("%Y-%m-%dT%H:%M:%S.%f"),
@@ -107,7 +108,11 @@ def server(request, instance: Instance, version: tuple[int, int]) -> dict:
         "OS-EXT-STS:power_state": 1,
         "os-extended-volumes:volumes_attached": [],
     }
-    if version >= (2, 3):
+    if is_admin:
+        # As Nova with Ironic: the hypervisor of a bare-metal server is its node's UUID.
+        body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = (str(instance.node_id)
+                                                       if instance.node_id else None)
+    if is_admin and version >= (2, 3):
         # Nova's extended attributes of microversion 2.3 that this service keeps.
         body["OS-EXT-SRV-ATTR:reservation_id"] = instance.reservation_id
         body["OS-EXT-SRV-ATTR:launch_index"] = instance.launch_index

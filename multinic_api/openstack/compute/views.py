@@ -183,7 +183,8 @@ class ServersView(ComputeView):
 
     def _present(self, server: Instance) -> dict:
         if self.detail:
-            return presenters.server(self.request, server, self.version)
+            return presenters.server(self.request, server, self.version,
+                                     is_admin=self.scope.is_admin)
         return presenters.server_brief(self.request, server)
 
     def post(self, request):
@@ -373,7 +374,8 @@ def _zone_and_node(value) -> tuple[str, str | None]:
 class ServerView(ServerMixin, ComputeView):
     def get(self, request, server_id):
         return Response({"server": presenters.server(request, self.get_server(server_id),
-                                                     self.version)})
+                                                     self.version,
+                                                     is_admin=self.scope.is_admin)})
 
     def delete(self, request, server_id):
         instances.delete_instance(self.get_server(server_id))
