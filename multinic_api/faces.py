@@ -2,10 +2,10 @@
 have, so that a face answers everything, even a typo, in its own format.
 
 The faces are ``/api/`` (its error body is :mod:`multinic_api.api.errors`, DRF's handler for
-the whole REST API), the Nova compute subset, the Keystone identity subset and the Glance image
-subset (:mod:`multinic_api.openstack`). Each OpenStack face answers an error as the service it
-stands in for does, because its clients (novaclient, keystoneauth, openstacksdk,
-glanceclient) read the message from there.
+the whole REST API), the Nova compute subset, the Keystone identity subset, the Glance image
+subset and the Ironic bare-metal subset (:mod:`multinic_api.openstack`). Each OpenStack face
+answers an error as the service it stands in for does, because its clients (novaclient,
+keystoneauth, openstacksdk, glanceclient, ironicclient) read the message from there.
 """
 
 import json
@@ -140,6 +140,30 @@ def webob_error(request, code: int, message: str) -> HttpResponse:
     rendered = webob.Request.blank("/", environ={"REQUEST_METHOD": request.method},
                                    headers={"Accept": "application/json"}).get_response(error)
     return HttpResponse(rendered.body, status=code, content_type="application/json")
+
+
+# --- Ironic: a JSON document inside a JSON string ------------------------------------------
+#
+# Ironic's ParsableErrorMiddleware wraps its error (a dict with "faultstring", "faultcode"
+# and "debuginfo") as a *string* under "error_message"; python-ironicclient and openstacksdk
+# decode that string and show its faultstring. A 401 is keystonemiddleware's, in front of
+# Ironic as in front of Glance.
+
+def ironic_body(code: int, message: str) -> dict:
+    """Ironic's error body: {"error_message": "{\"faultstring\": ..., ...}"}."""
+    return {"error_message": json.dumps({"faultstring": message,
+                                         "faultcode": "Client" if code < 500 else "Server",
+                                         "debuginfo": None})}
+
+
+def ironic_fault(exc, context) -> HttpResponse | Response | None:
+    """A DRF exception handler for the bare-metal face."""
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
+                                content_type="application/json")
+        response["WWW-Authenticate"] = keystone_challenge(context["request"])
+        return response
+    return fault_handler(ironic_body)(exc, context)
 
 
 # --- the catch-all ---------------------------------------------------------------------------

@@ -89,6 +89,7 @@ def _catalog(request) -> list[dict]:
     return [service("network-manager", "multinic", "/api"),
             service("compute", "nova", "/compute/v2.1"),
             service("image", "glance", "/image"),
+            service("baremetal", "ironic", "/baremetal"),
             service("identity", "keystone", "/identity/v3")]
 
 
