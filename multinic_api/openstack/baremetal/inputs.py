@@ -32,7 +32,7 @@ def fields_of(body: Any, kind: str, allowed: Iterable[str], visible: Iterable[st
     if newer:
         raise VersionNotAcceptable(f"Field(s) {', '.join(newer)} of a {kind} need a newer API "
                                    f"version than {text(version)}")
-    if body.get("extra"):
+    if body.get("extra", {}) != {}:
         raise InvalidInput(f"extra is not kept by this service; a {kind} has none")
     return body
 
@@ -68,7 +68,7 @@ def apply_patch(document: dict[str, Any], patch: Any, writable: Iterable[str],
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError,
             ValueError, KeyError, IndexError) as error:
         raise InvalidInput(f"The JSON Patch cannot be applied: {error}") from None
-    if patched.get("extra"):
+    if patched.get("extra", {}) != {}:
         raise InvalidInput("extra is not kept by this service")
     missing = object()
     return {field: patched.get(field) for field in sorted(writable)
@@ -76,12 +76,17 @@ def apply_patch(document: dict[str, Any], patch: Any, writable: Iterable[str],
 
 
 def boolean(value: Any, field: str) -> bool:
-    """A JSON boolean, or the strings "true"/"false" Ironic also reads."""
+    """A JSON boolean (not a string that looks like one: the documents say boolean)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
     raise InvalidInput(f"{field} must be true or false, not {value!r}")
+
+
+def query_boolean(value: str, field: str) -> bool:
+    """A query parameter's "true" or "false", as Ironic reads them."""
+    if value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise InvalidInput(f"{field} must be true or false, not {value[:20]!r}")
 
 
 def uuid_text(value: Any, field: str) -> str:

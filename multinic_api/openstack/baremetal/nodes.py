@@ -19,8 +19,8 @@ def _owner_change(version: microversions.Version) -> tuple[str, ...]:
     return () if version >= (1, 50) else ("owner",)
 
 
-class NodesView(BareMetalView):
-    detail = False
+class NodesDetailView(BareMetalView):
+    detail = True
 
     def get(self, request):
         nodes = self.visible_nodes().order_by("created", "uuid")
@@ -30,9 +30,13 @@ class NodesView(BareMetalView):
                 else nodes.none()
         associated = request.query_params.get("associated")
         if associated is not None:
-            nodes = nodes.filter(instances__isnull=not inputs.boolean(associated,
+            nodes = nodes.filter(instances__isnull=not inputs.query_boolean(associated,
                                                                      "associated")).distinct()
         return self.listing("nodes", SHAPE, nodes, self.detail)
+
+
+class NodesView(NodesDetailView):
+    detail = False
 
     def post(self, request):
         visible = SHAPE.names(self.version)
@@ -47,13 +51,6 @@ class NodesView(BareMetalView):
             name if name is not None else pk, project_named(body.get("owner")),
             inputs.mapping(body.get("properties"), "properties"), body["driver"], pk=pk)
         return self.one(SHAPE, self.visible_nodes().get(pk=node.pk), status=201)
-
-
-class NodesDetailView(NodesView):
-    detail = True
-
-    def post(self, request):
-        return self.http_method_not_allowed(request)
 
 
 class NodeView(BareMetalView):

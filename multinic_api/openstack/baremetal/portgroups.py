@@ -39,10 +39,16 @@ class PortGroupListing(BareMetalView):
         return groups
 
 
-class PortGroupsView(PortGroupListing):
+class PortGroupsDetailView(PortGroupListing):
+    detail = True
+
     def get(self, request):
         return self.listing("portgroups", SHAPE, self.filtered(self.port_groups()),
                             self.detail)
+
+
+class PortGroupsView(PortGroupsDetailView):
+    detail = False
 
     def post(self, request):
         body = inputs.fields_of(self.data(), "port group", (*WRITABLE, "uuid", "extra"),
@@ -59,19 +65,9 @@ class PortGroupsView(PortGroupListing):
         return self.one(SHAPE, self.port_groups().get(pk=group.pk), status=201)
 
 
-class PortGroupsDetailView(PortGroupsView):
-    detail = True
-
-    def post(self, request):
-        return self.http_method_not_allowed(request)
-
-
-class PortGroupView(PortGroupsView):
+class PortGroupView(PortGroupListing):
     def get(self, request, group_id):
         return self.one(SHAPE, self.find_port_group(group_id))
-
-    def post(self, request, group_id):
-        return self.http_method_not_allowed(request)
 
     def patch(self, request, group_id):
         group = self.find_port_group(group_id)

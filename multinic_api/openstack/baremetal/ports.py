@@ -38,9 +38,15 @@ class PortListing(BareMetalView):
         return ports
 
 
-class PortsView(PortListing):
+class PortsDetailView(PortListing):
+    detail = True
+
     def get(self, request):
         return self.listing("ports", SHAPE, self.filtered(self.ports()), self.detail)
+
+
+class PortsView(PortsDetailView):
+    detail = False
 
     def post(self, request):
         body = inputs.fields_of(self.data(), "port", (*WRITABLE, "uuid", "extra"),
@@ -50,7 +56,7 @@ class PortsView(PortListing):
                 raise InvalidInput(f"A port needs {field}")
         node = self.node_for_write(body["node_uuid"])
         port = baremetal.create_port(node, _address(body["address"]), pk=new_uuid(body),
-                                     **self.changes(body))
+                                     **_arguments(body))
         return self.one(SHAPE, self.ports().get(pk=port.pk), status=201)
 
     def node_for_write(self, value: Any) -> Node:
@@ -59,30 +65,31 @@ class PortsView(PortListing):
             raise NotFound(f"Node {value} could not be found.")
         return node
 
-    def changes(self, body: dict) -> dict:
-        """The services' arguments for the writable fields in ``body`` but address and
-        node."""
-        changes: dict[str, Any] = {}
-        if "pxe_enabled" in body:  # removed (None): Ironic's default, enabled
-            changes["pxe_enabled"] = body["pxe_enabled"] is None or inputs.boolean(
-                body["pxe_enabled"], "pxe_enabled")
-        if "physical_network" in body:
-            changes["physical_network"] = inputs.optional_text(body["physical_network"],
-                                                               "physical_network")
-        if "local_link_connection" in body:
-            changes["local_link_connection"] = inputs.mapping(body["local_link_connection"],
-                                                              "local_link_connection")
-        if "portgroup_uuid" in body:
-            changes["port_group"] = self.group_for_write(body["portgroup_uuid"])
-        return changes
 
-    def group_for_write(self, value: Any) -> PortGroup | None:
-        if value is None:
-            return None
-        group = PortGroup.objects.filter(pk=inputs.uuid_text(value, "portgroup_uuid")).first()
-        if group is None:
-            raise NotFound(f"Portgroup {value} could not be found.")
-        return group
+def _arguments(body: dict) -> dict:
+    """The services' arguments for the writable fields in ``body`` but address and node."""
+    arguments: dict[str, Any] = {}
+    if "pxe_enabled" in body:  # removed (None): Ironic's default, enabled
+        arguments["pxe_enabled"] = body["pxe_enabled"] is None or inputs.boolean(
+            body["pxe_enabled"], "pxe_enabled")
+    if "physical_network" in body:
+        arguments["physical_network"] = inputs.optional_text(body["physical_network"],
+                                                             "physical_network")
+    if "local_link_connection" in body:
+        arguments["local_link_connection"] = inputs.mapping(body["local_link_connection"],
+                                                            "local_link_connection")
+    if "portgroup_uuid" in body:
+        arguments["port_group"] = _group_for_write(body["portgroup_uuid"])
+    return arguments
+
+
+def _group_for_write(value: Any) -> PortGroup | None:
+    if value is None:
+        return None
+    group = PortGroup.objects.filter(pk=inputs.uuid_text(value, "portgroup_uuid")).first()
+    if group is None:
+        raise NotFound(f"Portgroup {value} could not be found.")
+    return group
 
 
 def _address(value: Any) -> str:
@@ -91,19 +98,9 @@ def _address(value: Any) -> str:
     return value
 
 
-class PortsDetailView(PortsView):
-    detail = True
-
-    def post(self, request):
-        return self.http_method_not_allowed(request)
-
-
-class PortView(PortsView):
+class PortView(PortListing):
     def get(self, request, port_id):
         return self.one(SHAPE, self.find_port(port_id))
-
-    def post(self, request, port_id):
-        return self.http_method_not_allowed(request)
 
     def patch(self, request, port_id):
         port = self.find_port(port_id)
@@ -115,7 +112,7 @@ class PortView(PortsView):
         if "node_uuid" in changes:
             raise InvalidInput("A port cannot move to another node; delete it and add it "
                                "there")
-        arguments = self.changes(changes)
+        arguments = _arguments(changes)
         if "address" in changes:
             arguments["mac"] = _address(changes["address"])
         baremetal.update_port(port, **arguments)

@@ -49,8 +49,8 @@ class BareMetalView(JSONAnswers, APIView):
     def initial(self, request, *args, **kwargs):
         self.version = None
         super().initial(request, *args, **kwargs)
-        if not self.negotiates:
-            return
+        if not self.negotiates or not hasattr(self, request.method.lower()):
+            return  # a method the URL does not have is a 405, whatever the version
         self.version = microversions.requested(request.headers)
         if self.version < self.since:
             raise NotFound("The resource could not be found.")
