@@ -338,3 +338,28 @@ def test_port_and_group_rules_are_the_services(ironic, cloud):
     assert ironic.delete("/baremetal/v1/portgroups/bond1").status_code == 204
     assert ironic.delete(f"/baremetal/v1/ports/{port['uuid']}").status_code == 204
     assert not Port.objects.exists() and not PortGroup.objects.exists()
+
+
+def test_lists_cost_the_same_queries_for_one_node_or_many(ironic, cloud):
+    """A list reads its rows, and what each shows (a node's instances, a port's or group's
+    VIF), in a fixed number of queries: none more per node, port or group."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def costs():
+        counted = {}
+        for path in ("nodes/detail", "ports/detail", "portgroups/detail"):
+            with CaptureQueriesContext(connection) as queries:
+                assert ironic.get(f"/baremetal/v1/{path}").status_code == 200
+            counted[path] = len(queries)
+        return counted
+
+    build_node("rack-1", cloud.project_a, [("", True), ("", True)],
+               groups=[{"name": "bond-1", "ports": [0, 1]}])
+    one = costs()
+    for n in range(2, 6):
+        built = build_node(f"rack-{n}", cloud.project_a, [("", True), ("", True)],
+                           groups=[{"name": f"bond-{n}", "ports": [0, 1]}])
+        instances.launch_instance(project=cloud.project_a, name=f"bm-{n}", node=built.node,
+                                  nics=[instances.NicRequest(cloud.net_a.id)])
+    assert costs() == one
