@@ -156,6 +156,9 @@ def ironic_body(code: int, message: str) -> dict:
                                          "debuginfo": None})}
 
 
+_ironic_errors = fault_handler(ironic_body)
+
+
 def ironic_fault(exc, context) -> HttpResponse | Response | None:
     """A DRF exception handler for the bare-metal face."""
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
@@ -163,7 +166,7 @@ def ironic_fault(exc, context) -> HttpResponse | Response | None:
                                 content_type="application/json")
         response["WWW-Authenticate"] = keystone_challenge(context["request"])
         return response
-    return fault_handler(ironic_body)(exc, context)
+    return _ironic_errors(exc, context)
 
 
 # --- the catch-all ---------------------------------------------------------------------------

@@ -93,6 +93,13 @@ def test_openstack_baremetal_cli(live):
     in_group = _cli(live, "baremetal", "port", "list", "--port-group", group["uuid"],
                     "-f", "json")
     assert [p["uuid"] for p in in_group] == [p["uuid"] for p in ports]
+    long = _cli(live, "baremetal", "port", "list", "--long", "-f", "json")
+    assert [(p["address"], p["physical_network"], p["portgroup_uuid"]) for p in long] == [
+        (p["address"], "physnet1", group["uuid"]) for p in ports]
+    nodes = _cli(live, "baremetal", "node", "list", "--long", "-f", "json")
+    assert [(n["name"], n["driver"]) for n in nodes] == [("bm-cli", "ipmi")]
+    groups = _cli(live, "baremetal", "port", "group", "list", "--long", "-f", "json")
+    assert [(g["name"], g["mode"]) for g in groups] == [("bond0", "802.3ad")]
 
     _cli(live, "baremetal", "port", "group", "set", "bond0", "--property", "lacp_rate=fast")
     refused = _run_cli(live, "baremetal", "port", "group", "set", "bond0",

@@ -28,6 +28,7 @@ PORT_GROUPS: Version = (1, 23)  # /v1/portgroups
 PORT_GROUP_LINKS: Version = (1, 24)  # nodes/{id}/portgroups, portgroups/{id}/ports, portgroup_uuid
 BOND_MODES: Version = (1, 26)  # a port group's mode and properties
 PHYSICAL_NETWORKS: Version = (1, 34)  # a port's physical_network
+NODE_OWNERS: Version = (1, 50)  # a node's owner, the project whose users may launch onto it
 
 HEADER = "X-OpenStack-Ironic-API-Version"
 # ASCII digits only, no leading zeros (Ironic's parser), \Z as "$" allows a final newline.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.response import Response
 
 from multinic_api.exceptions import InvalidInput
-from multinic_api.openstack.baremetal import inputs, microversions, presenters
+from multinic_api.openstack.baremetal import inputs, presenters
 from multinic_api.openstack.baremetal.views import BareMetalView, new_uuid, project_named
 from multinic_api.services import baremetal, text
 
@@ -13,10 +13,6 @@ SHAPE = presenters.NODE
 # What a node keeps that a client may set; the rest of Ironic's node is answered, not kept.
 WRITABLE = ("name", "driver", "properties", "owner")
 MANDATORY = ("name", "driver")  # a node here always has a name (the dashboard lists by it)
-
-
-def _owner_change(version: microversions.Version) -> tuple[str, ...]:
-    return () if version >= (1, 50) else ("owner",)
 
 
 class NodesDetailView(BareMetalView):
@@ -59,8 +55,9 @@ class NodeView(BareMetalView):
 
     def patch(self, request, node_id):
         node = self.find_node(node_id)
-        document = SHAPE.present(request, node, SHAPE.names(self.version))
-        newer = _owner_change(self.version)
+        names = SHAPE.names(self.version)
+        document = SHAPE.present(request, node, names)
+        newer = [field for field in WRITABLE if field not in names]
         changes = inputs.apply_patch(document, self.data(), WRITABLE, MANDATORY, newer,
                                      self.version)
         if "owner" in changes:

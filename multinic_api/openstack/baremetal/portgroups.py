@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from multinic_api.exceptions import InvalidInput, NotFound
 from multinic_api.models import Node
 from multinic_api.openstack.baremetal import inputs, microversions, presenters
-from multinic_api.openstack.baremetal.views import BareMetalView, mac_filter, new_uuid
-from multinic_api.services import baremetal
+from multinic_api.openstack.baremetal.views import BareMetalView, new_uuid
+from multinic_api.services import baremetal, macs
 
 SHAPE = presenters.PORT_GROUP
 WRITABLE = ("name", "address", "node_uuid", "mode", "properties",
@@ -35,7 +35,7 @@ class PortGroupListing(BareMetalView):
             groups = groups.filter(node=self.find_node(node))
         address = params.get("address")
         if address:
-            groups = groups.filter(mac=mac_filter(address))
+            groups = groups.filter(mac=macs.normalize_mac(address))
         return groups
 
 

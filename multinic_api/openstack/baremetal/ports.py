@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from multinic_api.exceptions import InvalidInput, NotFound
 from multinic_api.models import Node, PortGroup
 from multinic_api.openstack.baremetal import inputs, microversions, presenters
-from multinic_api.openstack.baremetal.views import BareMetalView, mac_filter, new_uuid
-from multinic_api.services import baremetal
+from multinic_api.openstack.baremetal.views import BareMetalView, new_uuid
+from multinic_api.services import baremetal, macs
 
 SHAPE = presenters.PORT
 WRITABLE = ("address", "node_uuid", "pxe_enabled", "physical_network",
@@ -34,7 +34,7 @@ class PortListing(BareMetalView):
             ports = ports.filter(port_group=self.find_port_group(group))
         address = params.get("address")
         if address:
-            ports = ports.filter(mac=mac_filter(address))
+            ports = ports.filter(mac=macs.normalize_mac(address))
         return ports
 
 

@@ -16,6 +16,7 @@ from multinic_api.models import Node, Port, PortGroup
 from multinic_api.openstack.baremetal.microversions import (
     BOND_MODES,
     NODE_NAMES,
+    NODE_OWNERS,
     PHYSICAL_NETWORKS,
     PORT_GROUP_LINKS,
     Version,
@@ -99,7 +100,7 @@ NODE_FIELDS: list[tuple[str, Version, Callable[[Any, Node], Any]]] = [
     ("protected", (1, 48), lambda r, n: False),
     ("protected_reason", (1, 48), lambda r, n: None),
     ("conductor", (1, 49), lambda r, n: None),
-    ("owner", (1, 50), lambda r, n: n.project_id),
+    ("owner", NODE_OWNERS, lambda r, n: n.project_id),
     ("created_at", (1, 1), lambda r, n: _time(n.created)),
     ("updated_at", (1, 1), lambda r, n: None),
     ("links", (1, 1), lambda r, n: links(r, "nodes", str(n.pk))),
@@ -171,8 +172,7 @@ class Shape:
         return [name for name in known if name in wanted]
 
     def present(self, request, item: Any, names: list[str]) -> dict:
-        return {name: value(request, item) for name, value in
-                ((n, v) for n, _, v in self.fields) if name in names}
+        return {name: value(request, item) for name, _, value in self.fields if name in names}
 
 
 NODE = Shape(NODE_FIELDS, NODE_SUMMARY)

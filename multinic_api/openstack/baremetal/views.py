@@ -25,7 +25,7 @@ from multinic_api.models import Instance, Node, Port, PortGroup, Project
 from multinic_api.openstack.baremetal import inputs, microversions, presenters
 from multinic_api.openstack.baremetal.microversions import Version
 from multinic_api.scope import Scope
-from multinic_api.services import baremetal, macs, text
+from multinic_api.services import baremetal, text
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
 #: Ironic's ``[api] max_limit``: no list answers more at once; a full page links to the next.
@@ -234,7 +234,3 @@ def new_uuid(body: dict) -> str:
     if "uuid" in body and body["uuid"] is not None:
         return inputs.uuid_text(body["uuid"], "uuid")
     return str(uuid.uuid4())
-
-
-def mac_filter(value: str) -> str:
-    return macs.normalize_mac(value)
