@@ -74,6 +74,15 @@ def test_version_documents_need_no_token(db):
     assert v1["portgroups"][0]["href"] == "http://testserver/baremetal/v1/portgroups"
 
 
+def test_the_identity_catalog_names_the_face(cloud):
+    response = APIClient().post("/identity/v3/auth/tokens", {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "root", "domain": {"id": "default"}, "password": "pw-root"}}},
+        "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}, format="json")
+    baremetal = [s for s in response.json()["token"]["catalog"] if s["type"] == "baremetal"]
+    assert [e["url"] for e in baremetal[0]["endpoints"]] == ["http://testserver/baremetal"] * 3
+
+
 def test_microversion_negotiation(cloud):
     client = _client(cloud.root, cloud.admin_project, version=None)
     build_node("rack-1", None, [("", True)])
