@@ -72,9 +72,12 @@ def _bond_of(network_data: dict) -> tuple[dict, list[str]]:
 
 def test_openstack_baremetal_cli(live):
     node = _cli(live, "baremetal", "node", "create", "--driver", "ipmi", "--name", "bm-cli",
-                "--property", "cpus=8", "-f", "json")
-    assert (node["name"], node["driver"], node["properties"]) == ("bm-cli", "ipmi",
-                                                                  {"cpus": 8})
+                "--property", "cpus=8", "--owner", "project-a", "-f", "json")
+    assert (node["name"], node["driver"], node["properties"], node["owner"]) == (
+        "bm-cli", "ipmi", {"cpus": 8}, live.project_a.pk)
+    _cli(live, "baremetal", "node", "set", "bm-cli", "--property", "memory_mb=4096")
+    shown = _cli(live, "baremetal", "node", "show", "bm-cli", "-f", "json")
+    assert shown["properties"] == {"cpus": 8, "memory_mb": 4096}
     group = _cli(live, "baremetal", "port", "group", "create", "--node", node["uuid"],
                  "--name", "bond0", "--mode", "802.3ad", "--property", "miimon=100",
                  "--property", "xmit_hash_policy=layer3+4", "-f", "json")
