@@ -65,7 +65,7 @@ guest:
 
 # Only the boot test: two real guests from our config drives (about two minutes, warm).
 guest-test: $(STAMP) guest
-	$(PY) -m pytest -q -m guest_boot tests/test_guest_boot.py
+	$(PY) -m pytest -q -m guest_boot tests/system/test_guest_boot.py
 
 test: lint browser keystone guest
 	$(PY) tools/pgtmp.py --install -- $(PY) -m pytest
@@ -74,10 +74,10 @@ test: lint browser keystone guest
 
 screenshots: $(STAMP) browser
 	MULTINIC_SCREENSHOTS=docs/screenshots $(PY) tools/pgtmp.py --install -- \
-	  $(PY) -m pytest -q -m browser tests/test_dashboard_browser.py
+	  $(PY) -m pytest -q -m browser tests/dashboard/test_dashboard_browser.py
 
 bench: $(STAMP)
-	$(PY) tools/pgtmp.py --install -- $(PY) bench/report.py --crash-repeats $(or $(CRASHES),200)
+	$(PY) tools/pgtmp.py --install --durable -- $(PY) bench/report.py --crash-repeats $(or $(CRASHES),200)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache .ruff_cache *.egg-info

@@ -5,7 +5,7 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_dashboard.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

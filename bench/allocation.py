@@ -30,7 +30,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_dashboard.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
 
 BATCH = 10_000
 VIFS_PER_FILLER_INSTANCE = 1_000
@@ -101,6 +101,7 @@ def fill(subnet, project, taken: int) -> int:
                                                hostname="filler", project=project)
             vifs.append(VIF(
                 uuid=uuid.uuid4(), network=subnet.network, instance=owners[owner_index],
+                project=project,
                 position=n % VIFS_PER_FILLER_INSTANCE,
                 mac=str(netaddr.EUI(FILLER_MAC_PREFIX + vif_base + n,
                                     dialect=netaddr.mac_unix_expanded)),

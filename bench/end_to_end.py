@@ -10,7 +10,7 @@ Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway
 
 1. Setup, through the services in this process: ``migrate``, a project, a user with a REST
    framework token, four networks with an IPv4 /16 each. Then ``gunicorn
-   multinic_dashboard.wsgi:application`` with ``--workers`` (default two per core) on a free
+   multinic_site.wsgi:application`` with ``--workers`` (default two per core) on a free
    loopback port, ``MULTINIC_DEBUG=0``, and the site's database settings (persistent
    connections: ``MULTINIC_DB_CONN_MAX_AGE``, default 60); every worker is warmed up first.
 2. Sequential rounds of ``POST /api/instances/`` with 1 NIC and with 4 NICs (one per
@@ -58,7 +58,7 @@ from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_dashboard.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
 
 # Run as a script, the repository is on the path only from here on.
 from bench.e2e.client import REQUEST_FLOOR_PATH  # noqa: E402

@@ -25,7 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_dashboard.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
 
 from multinic_api.guest import iso, metadata, network_data, network_model  # noqa: E402
 from multinic_api.guest.records import (  # noqa: E402

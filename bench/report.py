@@ -3,10 +3,11 @@
 
     python bench/report.py [--quick] [--crash-repeats N]
 
-``make bench`` runs this under ``tools/pgtmp.py`` (a throwaway PostgreSQL in
-``DATABASE_URL``). Each benchmark runs in a process of its own, since each needs its own
-Django database settings, prints its own section, shows its progress bars on stderr and
-hands its figures back as JSON:
+``make bench`` runs this under ``tools/pgtmp.py --durable`` (a throwaway PostgreSQL in
+``DATABASE_URL``, with production's durability: fsync, synchronous_commit and
+full_page_writes on, as the table's header shows). Each benchmark runs in a process of
+its own, since each needs its own Django database settings, prints its own section, shows
+its progress bars on stderr and hands its figures back as JSON:
 
 1. ``render.py``: guest rendering (no database);
 2. ``end_to_end.py``: launches through the REST API on gunicorn and PostgreSQL, the floor
@@ -49,11 +50,20 @@ def fresh_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def postgres_version(url: str) -> str:
+#: The settings that decide what a commit costs; the table's header prints them, since a
+#: figure measured with them off is not one production will see.
+DURABILITY = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+def postgres_description(url: str) -> str:
+    """``PostgreSQL 15.x (fsync on, synchronous_commit on, full_page_writes on)``."""
     import psycopg
 
     with psycopg.connect(url) as connection:
-        return connection.execute("SHOW server_version").fetchone()[0].split()[0]
+        version = connection.execute("SHOW server_version").fetchone()[0].split()[0]
+        settings = [f"{name} {connection.execute(f'SHOW {name}').fetchone()[0]}"
+                    for name in DURABILITY]
+    return f"PostgreSQL {version} ({', '.join(settings)})"
 
 
 def is_postgres(url: str | None) -> bool:
@@ -130,7 +140,7 @@ def main() -> int:
                      "DATABASE_URL (make bench starts one)", "value": "-"})
     machine = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
     if is_postgres(database_url):
-        machine += f", PostgreSQL {postgres_version(database_url)}"
+        machine += f", {postgres_description(database_url)}"
     minutes = (time.perf_counter() - started) / 60
     machine += f"; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     print_summary(rows, f"Summary: every benchmark against its target ({machine}; "

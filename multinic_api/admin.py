@@ -118,7 +118,8 @@ class VIFAdmin(ReleasingDeleteMixin, admin.ModelAdmin):
     list_filter = ("vnic_type", "network")
     search_fields = ("mac", "uuid", "instance__name")
     # The carrier and binding are the binding service's (its rules and the node's lock).
-    readonly_fields = ("uuid", "mac", "instance", "network", "position", "vif_type",
+    readonly_fields = ("uuid", "mac", "project", "instance", "network", "position",
+                       "preserve_on_delete", "vif_type",
                        "vnic_type", "port", "port_group", "binding_host", "binding_profile",
                        "created")
     inlines = [FixedIPInline]
@@ -127,11 +128,11 @@ class VIFAdmin(ReleasingDeleteMixin, admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj):
-        instances.detach_interface(obj.instance, obj.uuid)
+        instances.delete_port(obj)
 
     def delete_queryset(self, request, queryset):
-        for vif in queryset.select_related("instance"):
-            instances.detach_interface(vif.instance, vif.uuid)
+        for vif in queryset:
+            instances.delete_port(vif)
 
 
 @admin.register(FixedIP)

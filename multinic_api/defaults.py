@@ -2,7 +2,7 @@
 
 Django offers apps no defaults of their own, and ``multinic_api`` reads these directly
 (``settings.MULTINIC_MAX_NICS_PER_LAUNCH`` even at import), so whatever settings module runs
-the plugin must define them all. The standalone site's ``multinic_dashboard.settings`` imports
+the plugin must define them all. The standalone site's ``multinic_site.settings`` imports
 this module; an OpenStack dashboard gets them from ``multinic_dashboard/local_settings.d/
 _6000_multinic.py``, copied into its ``openstack_dashboard/local/local_settings.d/`` next to the
 enabled files (see ``multinic_dashboard.enabled``).

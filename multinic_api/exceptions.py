@@ -60,3 +60,15 @@ class IpAddressInUse(Conflict):
 
 class SubnetExhausted(Conflict):
     code = "subnet_exhausted"
+
+
+class PortInUse(Conflict):
+    """A port already attached to an instance, asked for by another launch or attach."""
+
+    code = "port_in_use"
+
+
+class PortNotFound(NotFound):
+    """A port the caller asked for that does not exist or is not the caller's to see."""
+
+    code = "port_not_found"

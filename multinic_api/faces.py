@@ -1,11 +1,12 @@
-"""What every HTTP face shares: each face's error body, and its catch-all for URLs it does not
-have, so that a face answers everything, even a typo, in its own format.
+"""What every HTTP face shares: each face's error body, its catch-all for URLs it does not
+have (so that a face answers everything, even a typo, in its own format), and its links.
 
 The faces are ``/api/`` (its error body is :mod:`multinic_api.api.errors`, DRF's handler for
 the whole REST API), the Nova compute subset, the Keystone identity subset, the Glance image
-subset and the Ironic bare-metal subset (:mod:`multinic_api.openstack`). Each OpenStack face
-answers an error as the service it stands in for does, because its clients (novaclient,
-keystoneauth, openstacksdk, glanceclient, ironicclient) read the message from there.
+subset, the Neutron networking subset and the Ironic bare-metal subset
+(:mod:`multinic_api.openstack`). Each OpenStack face answers an error as the service it
+stands in for does, because its clients (novaclient, keystoneauth, openstacksdk,
+glanceclient, ironicclient, the openstack CLI) read the message from there.
 """
 
 import json
@@ -13,15 +14,24 @@ from collections.abc import Callable
 
 import webob
 import webob.exc
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api.exceptions import MultinicError, NotFound
+from multinic_api.exceptions import (
+    IpAddressInUse,
+    MacAddressInUse,
+    MultinicError,
+    NotFound,
+    PortInUse,
+    PortNotFound,
+    SubnetExhausted,
+)
 from multinic_api.parsers import as_api_exception
 
 # --- Answers in JSON, whatever Accept says ------------------------------------------------------
@@ -96,7 +106,7 @@ keystone_fault = fault_handler(keystone_body)
 def keystone_challenge(request) -> str:
     """The ``WWW-Authenticate`` of a 401, as keystonemiddleware sends it: where to get a
     token."""
-    return 'Keystone uri="{}"'.format(request.build_absolute_uri("/identity/v3"))
+    return 'Keystone uri="{}"'.format(absolute_url(request, "/identity/v3"))
 
 
 # --- Glance: keystonemiddleware's 401, WebOb's other errors ----------------------------------
@@ -116,14 +126,19 @@ GLANCE_UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized",
                                             "authentication."}}
 
 
+def keystonemiddleware_unauthorized(request) -> HttpResponse:
+    """The 401 keystonemiddleware answers in front of a service (Glance, Neutron, Ironic)."""
+    response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
+                            content_type="application/json")
+    response["WWW-Authenticate"] = keystone_challenge(request)
+    return response
+
+
 def glance_fault(exc, context) -> HttpResponse | None:
     """A DRF exception handler for the image face."""
     request = context["request"]
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
-                                content_type="application/json")
-        response["WWW-Authenticate"] = keystone_challenge(request)
-        return response
+        return keystonemiddleware_unauthorized(request)
     if isinstance(exc, MultinicError):
         code, message = exc.status_code, exc.message
     elif isinstance(exc, exceptions.APIException):
@@ -140,6 +155,45 @@ def webob_error(request, code: int, message: str) -> HttpResponse:
     rendered = webob.Request.blank("/", environ={"REQUEST_METHOD": request.method},
                                    headers={"Accept": "application/json"}).get_response(error)
     return HttpResponse(rendered.body, status=code, content_type="application/json")
+
+
+# --- Neutron: a body naming the error's kind ---------------------------------------------------
+#
+# {"NeutronError": {"type": "<the exception's class name>", "message": ..., "detail": ""}};
+# openstacksdk and the openstack CLI show the message. A 401 is keystonemiddleware's, as for
+# Glance. An error a face raises may name its Neutron type (``neutron_type``, e.g.
+# "NetworkNotFound"); otherwise it is the one Neutron's API layer gives that status.
+
+#: The core's errors that Neutron has a name of its own for.
+_NEUTRON_ERRORS = ((PortInUse, "PortInUse"), (PortNotFound, "PortNotFound"),
+                   (MacAddressInUse, "MacAddressInUse"),
+                   (IpAddressInUse, "IpAddressAlreadyAllocated"),
+                   (SubnetExhausted, "IpAddressGenerationFailure"))
+_NEUTRON_TYPES = {400: "HTTPBadRequest", 403: "HTTPForbidden", 404: "HTTPNotFound",
+                  405: "HTTPMethodNotAllowed", 409: "HTTPConflict",
+                  413: "HTTPRequestEntityTooLarge", 415: "HTTPUnsupportedMediaType"}
+
+
+def neutron_body(code: int, message: str, kind: str | None = None) -> dict:
+    """Neutron's error body."""
+    return {"NeutronError": {"type": kind or _NEUTRON_TYPES.get(code, "HTTPError"),
+                             "message": message, "detail": ""}}
+
+
+def neutron_fault(exc, context) -> Response | HttpResponse | None:
+    """A DRF exception handler for the networking face."""
+    exc = as_api_exception(exc)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return keystonemiddleware_unauthorized(context["request"])
+    if isinstance(exc, MultinicError):
+        code, message = exc.status_code, exc.message
+    elif isinstance(exc, exceptions.APIException):
+        code, message = exc.status_code, str(exc.detail)
+    else:
+        return None  # a bug, not a client error
+    kind = getattr(exc, "neutron_type", None) or next(
+        (name for error, name in _NEUTRON_ERRORS if isinstance(exc, error)), None)
+    return Response(neutron_body(code, message, kind), status=code)
 
 
 # --- Ironic: a JSON document inside a JSON string ------------------------------------------
@@ -162,11 +216,79 @@ _ironic_errors = fault_handler(ironic_body)
 def ironic_fault(exc, context) -> HttpResponse | Response | None:
     """A DRF exception handler for the bare-metal face."""
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
-                                content_type="application/json")
-        response["WWW-Authenticate"] = keystone_challenge(context["request"])
-        return response
+        return keystonemiddleware_unauthorized(context["request"])
     return _ironic_errors(exc, context)
+
+
+# --- links ---------------------------------------------------------------------------------
+#
+# The OpenStack services link their resources in three ways, and each face here writes its links
+# with these, so that a link is absolute (or relative) in one place and all faces agree on the
+# host a client called:
+#
+# - Nova and Ironic give a resource ``self`` (under the API version) and ``bookmark`` (without
+#   it) links: ``resource_links``; a version document links to its root: ``version_links``;
+# - a listing cut by ``limit`` links to its next page, as a list (Nova's ``servers_links``,
+#   Neutron's ``networks_links``: ``next_page_links``) or as a bare URL (Ironic's ``next``:
+#   ``next_page_url``); Keystone's listings carry ``collection_links`` instead;
+# - Glance writes ``self``, ``file`` and ``schema`` relative to its endpoint: ``endpoint_path``.
+
+#: A link as Nova, Ironic and Neutron write one: {"rel": "self", "href": "http://..."}.
+Link = dict[str, str]
+#: A face's request: DRF's in a view, Django's where there is no DRF view.
+AnyRequest = Request | HttpRequest
+
+
+def absolute_url(request: AnyRequest, path: str) -> str:
+    """``path`` (from the site's root, e.g. ``/compute/v2.1/``) as an absolute URL on the host
+    and scheme the client called."""
+    return request.build_absolute_uri(path)
+
+
+def resource_links(request: AnyRequest, face_path: str, version: str,
+                   *segments: str) -> list[Link]:
+    """A resource's ``self`` and ``bookmark`` links, as Nova and Ironic write them.
+
+    ``face_path`` is where the face is mounted (``"/compute"``), ``version`` its API version
+    (``"v2.1"``), ``segments`` the resource's path below it (``"servers", server_id``, or
+    ``"nodes", node_id, "ports"``). ``self`` is ``{face_path}/{version}/{segments}``,
+    ``bookmark`` the same without the version."""
+    path = "/".join(segments)
+    return [{"rel": "self", "href": absolute_url(request, f"{face_path}/{version}/{path}")},
+            {"rel": "bookmark", "href": absolute_url(request, f"{face_path}/{path}")}]
+
+
+def version_links(request: AnyRequest, root: str) -> list[Link]:
+    """A version document's ``links``: ``self``, the version's root (``"/compute/v2.1/"``)."""
+    return [{"rel": "self", "href": absolute_url(request, root)}]
+
+
+def next_page_url(request: AnyRequest, **params: str) -> str:
+    """This request's URL with ``params`` set in its query (``marker=..., limit=...``), its
+    other parameters (filters) kept as they were: the next page of the same listing."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query[name] = value
+    return absolute_url(request, f"{request.path}?{query.urlencode()}")
+
+
+def next_page_links(request: AnyRequest, marker: str, limit: int) -> list[Link]:
+    """A full page's ``<collection>_links`` (Nova, Neutron): ``next``, the page that starts
+    after ``marker``, of the same ``limit``."""
+    return [{"rel": "next", "href": next_page_url(request, marker=marker, limit=str(limit))}]
+
+
+def collection_links(request: AnyRequest) -> dict[str, str | None]:
+    """A Keystone listing's ``links``: itself, and no previous or next page (Keystone's
+    listings here are never cut)."""
+    return {"self": absolute_url(request, request.path), "previous": None, "next": None}
+
+
+def endpoint_path(*segments: str) -> str:
+    """A link relative to the face's endpoint, as Glance writes ``self``, ``file`` and
+    ``schema`` (``endpoint_path("v2", "images", image_id)`` is ``/v2/images/<id>``): the
+    client joins it to the endpoint it called."""
+    return "/" + "/".join(segments)
 
 
 # --- the catch-all ---------------------------------------------------------------------------

@@ -95,7 +95,7 @@ class InstanceFilterSet(CheckedFilterSet):
 
 
 class VIFFilterSet(CheckedFilterSet):
-    project_id = django_filters.CharFilter(field_name="instance__project_id")
+    project_id = django_filters.CharFilter(field_name="project_id")
     network_id = django_filters.UUIDFilter(field_name="network_id")
     instance_uuid = django_filters.UUIDFilter(field_name="instance_id")
     mac = django_filters.CharFilter(method="filter_mac", help_text="any MAC notation")
@@ -117,8 +117,8 @@ class VIFFilterSet(CheckedFilterSet):
 
     # (A value with a NUL character never gets here: the filter's form field refuses it.)
     def filter_project(self, queryset, name, value):
-        return queryset.filter(Q(instance__project_id=value)
-                               | Q(instance__project__name__iexact=value))
+        return queryset.filter(Q(project_id=value)
+                               | Q(project__name__iexact=value))
 
     def filter_network(self, queryset, name, value):
         match = Q(network__name__iexact=value)

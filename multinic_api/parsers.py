@@ -1,7 +1,7 @@
 """Request bodies from clients, read once for every face (/api/, /compute/, /identity/,
-/image/) and, for JSON, for the dashboard's JSON fields too: a body no request needs is
-refused before anything else sees it, and each face's exception handler answers in its own
-format.
+/image/, /networking/) and, for JSON, for the dashboard's JSON fields too: a body no request
+needs is refused before anything else sees it, and each face's exception handler answers in
+its own format.
 
 Django refuses a body beyond ``DATA_UPLOAD_MAX_MEMORY_SIZE``, or a form with too many fields,
 with exceptions DRF does not know (RequestDataTooBig is a SuspiciousOperation): they left

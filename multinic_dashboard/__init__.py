@@ -1,2 +1,2 @@
-"""The Horizon plugin (its panels, their API client and ``enabled/`` files) and the standalone
-site that serves it with the API (settings, URLs, sign-in)."""
+"""The Horizon plugin: its panels, their API client and its ``enabled/`` files, the same in an
+OpenStack dashboard and in the standalone site (``multinic_site``), which it never imports."""

@@ -15,9 +15,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 
-def nic_name(vif: Any) -> str:
-    """The guest's name for the NIC: its position is the NIC order (eth0 first)."""
-    return f"eth{vif.get('position')}"
+def nic_name(vif: Any) -> str | None:
+    """The guest's name for the NIC: its position is the NIC order (eth0 first). A port made
+    ahead of its instance has none yet (None: a table shows its empty value)."""
+    position = vif.get("position")
+    return None if position is None else f"eth{position}"
 
 
 def addresses(vif: Any) -> list[str]:

@@ -1,9 +1,6 @@
-"""What every panel's views share, and the site's own view of Horizon's JavaScript
-catalogue."""
+"""What every panel's views share."""
 
-from django.http import Http404
 from django.shortcuts import redirect
-from django.views import i18n
 from horizon import messages
 
 from multinic_dashboard.api import multinic
@@ -23,13 +20,3 @@ class APIFailureMixin:
             messages.error(request, error.message)
             return redirect(self.failure_url)
 
-
-class JavaScriptCatalog(i18n.JavaScriptCatalog):
-    """Django's catalogue view, which Horizon mounts at ``i18n/js/<packages>/``; a package
-    that is not an installed app is a 404 here (Django raises ValueError: a 500)."""
-
-    def get_paths(self, packages: list[str]) -> list[str]:
-        try:
-            return super().get_paths(packages)
-        except ValueError as error:
-            raise Http404(str(error)) from None

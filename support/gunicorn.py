@@ -90,7 +90,7 @@ def tagged(url: str, application_name: str) -> str:
 
 
 class GunicornServer:
-    """``python -m gunicorn multinic_dashboard.wsgi:application`` as a process group.
+    """``python -m gunicorn multinic_site.wsgi:application`` as a process group.
 
     ``database_url`` (default: the database Django is configured with) gets this server's
     ``application_name``; ``worker_class`` (default: gunicorn's choice, sync unless
@@ -122,7 +122,7 @@ class GunicornServer:
 
     def command(self) -> list[str]:
         command = [
-            sys.executable, "-m", "gunicorn", "multinic_dashboard.wsgi:application",
+            sys.executable, "-m", "gunicorn", "multinic_site.wsgi:application",
             "--workers", str(self.workers), "--threads", str(self.threads),
             "--bind", f"127.0.0.1:{self.port}",
             "--config", str(self.config),
@@ -141,7 +141,7 @@ class GunicornServer:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=self.database_url or database_url(self.application_name),
-            DJANGO_SETTINGS_MODULE="multinic_dashboard.settings",
+            DJANGO_SETTINGS_MODULE="multinic_site.settings",
             MULTINIC_DEBUG="0",
             MULTINIC_SECRET_KEY=SECRET_KEY,
             MULTINIC_ALLOWED_HOSTS="127.0.0.1",

@@ -1,6 +1,6 @@
 """What must hold of the database after any launch, race or crash, each check returning the
 problems it found as sentences (none: it holds). The tests assert that the list is empty
-(``tests/helpers.py``); the end-to-end benchmark reports it after killing the server
+(``tests/harness/helpers.py``); the end-to-end benchmark reports it after killing the server
 mid-launch. One place, so that a test and the benchmark cannot mean different things by
 "consistent".
 

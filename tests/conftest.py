@@ -3,14 +3,14 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from multinic_api.models import Project
-from multinic_api.services import subnets
-from tests.api_fixtures import Cloud
-from tests.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
-from tests.guest_boot import guest_image  # noqa: F401  (session fixture)
-from tests.guest_tools import guest_tools  # noqa: F401  (session fixture)
-from tests.helpers import sign_in
-from tests.horizon_site import horizon_site  # noqa: F401  (session fixture)
-from tests.keystone_server import keystone  # noqa: F401  (session fixture)
+from tests.factories import NetworkFactory, SubnetFactory
+from tests.harness.api_fixtures import Cloud
+from tests.harness.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
+from tests.harness.guest_boot import guest_image  # noqa: F401  (session fixture)
+from tests.harness.guest_tools import guest_tools  # noqa: F401  (session fixture)
+from tests.harness.helpers import sign_in
+from tests.harness.horizon_site import horizon_site  # noqa: F401  (session fixture)
+from tests.harness.keystone_server import keystone  # noqa: F401  (session fixture)
 
 
 def _on_postgres() -> bool:
@@ -71,27 +71,28 @@ def other_project(db):
 
 @pytest.fixture
 def make_network(project):
-    def make(name="net", owner=None, shared=False, **kwargs):
-        return subnets.create_network(owner or project, name, shared=shared, **kwargs)
+    """Networks of ``project`` (or ``owner``'s)."""
+
+    def make(name="net", owner=None, **kwargs):
+        return NetworkFactory(project=owner or project, name=name, **kwargs)
 
     return make
 
 
 @pytest.fixture
 def make_subnet(make_network):
-    """A network with one subnet; returns the subnet."""
+    """A subnet, on a network of its own (of ``project``) unless one is given."""
 
     def make(cidr="10.0.0.0/24", network=None, **kwargs):
-        network = network or make_network(f"net-{cidr}")
-        return subnets.create_subnet(network, cidr, name=kwargs.pop("name", f"sub-{cidr}"),
-                                     **kwargs)
+        return SubnetFactory(network=network or make_network(f"net-{cidr}"), cidr=cidr, **kwargs)
 
     return make
 
 
 @pytest.fixture
 def cloud(db):
-    """Two tenants and an admin with API clients, and their networks (tests.api_fixtures)."""
+    """Two tenants and an admin with API clients, and their networks
+    (tests.harness.api_fixtures)."""
     return Cloud()
 
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Run a command against a throwaway PostgreSQL server on 127.0.0.1.
 
-    python tools/pgtmp.py [--install] -- COMMAND [ARGS...]
+    python tools/pgtmp.py [--install] [--durable] -- COMMAND [ARGS...]
 
 Uses Debian's PostgreSQL (``apt-get install postgresql``; ``--install`` does that when it is
 missing and we are root). The cluster lives in a temporary directory, listens on 127.0.0.1
 only, on a free port, and is stopped and removed when the command ends. The command gets
 ``DATABASE_URL`` pointing at an empty database named ``multinic``; its exit status is ours.
-Durability is switched off (fsync, synchronous_commit): this server only ever holds test
-data, and it is thrown away.
+Durability is switched off (fsync, synchronous_commit, full_page_writes): this server only
+ever holds test data, and it is thrown away. ``--durable`` keeps PostgreSQL's defaults (all
+on), as production runs: the benchmark measures with them.
 """
 
 import argparse
@@ -52,6 +53,8 @@ def free_port() -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--install", action="store_true", help="apt-get install if missing")
+    parser.add_argument("--durable", action="store_true",
+                        help="keep fsync, synchronous_commit and full_page_writes on")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -85,10 +88,9 @@ def main() -> int:
     try:
         pg("initdb", "-D", datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8",
            "--locale=C.UTF-8")
-        options = (
-            f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=100"
-        )
+        options = f"-h 127.0.0.1 -p {port} -k {workdir} -c max_connections=100"
+        if not args.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         pg("pg_ctl", "-D", datadir, "-o", options, "-l", os.path.join(workdir, "log"), "-w",
            "start")
         pg("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "multinic")

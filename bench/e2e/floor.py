@@ -57,7 +57,7 @@ class Floor:
             mac = str(netaddr.EUI(FLOOR_MAC_PREFIX + self.next_mac,
                                   dialect=netaddr.mac_unix_expanded))
             vif = VIF(uuid=uuid.uuid4(), mac=mac, network_id=subnet.network_id,
-                      instance=instance, position=position)
+                      instance=instance, project=instance.project, position=position)
             vifs.append(vif)
             address = netaddr.IPAddress(next(self.next_address), subnet.ip_version)
             ips.append(FixedIP(vif=vif, subnet=subnet, address=str(address)))

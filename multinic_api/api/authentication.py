@@ -1,7 +1,7 @@
 """``X-Auth-Token`` authentication: the OpenStack header.
 
 Beside a real Keystone, keystonemiddleware's ``auth_token`` (wrapped around the site by
-``multinic_dashboard.wsgi`` when ``MULTINIC_KEYSTONE_CONFIG`` is set) has validated the
+``multinic_site.wsgi`` when ``MULTINIC_KEYSTONE_CONFIG`` is set) has validated the
 token before Django sees the request and left its verdict in the WSGI environment, which no
 client can write; the caller is then what the token says. Without it, the built-in Identity
 (``multinic_identity``) checks its own tokens.

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from multinic_api.api.views import errors, visible_instance
 from multinic_api.exceptions import InvalidInput
-from multinic_api.faces import JSONAnswers
+from multinic_api.faces import JSONAnswers, absolute_url
 from multinic_api.guest.iso import VOLUME_LABEL
 from multinic_api.services import guest
 
@@ -90,7 +90,7 @@ class NetworkInfoView(InstanceGuestView):
 class ConfigDriveListView(InstanceGuestView):
     def get(self, request, uuid):
         renderings = self.renderings(uuid)
-        base = request.build_absolute_uri(f"/api/instances/{uuid}/config_drive/")
+        base = absolute_url(request, f"/api/instances/{uuid}/config_drive/")
         files = [{"path": path, "size": len(data), "content_type": _content_type(path),
                   "url": base + path} for path, data in renderings.config_drive_files.items()]
         return Response({"label": VOLUME_LABEL, "files": files})

@@ -200,12 +200,13 @@ class CarrierSerializer(serializers.Serializer):
 
 
 class VIFSerializer(serializers.ModelSerializer):
-    instance_uuid = serializers.UUIDField(source="instance_id", read_only=True)
+    instance_uuid = serializers.UUIDField(source="instance_id", read_only=True, allow_null=True,
+                                          help_text="null for a port not attached yet")
     network_id = serializers.UUIDField(read_only=True)
     network_name = StrictCharField(source="network.name", read_only=True)
-    project_id = StrictCharField(source="instance.project_id", read_only=True)
+    project_id = StrictCharField(read_only=True)
     devname = StrictCharField(read_only=True)
-    fixed_ips = FixedIPSerializer(many=True, read_only=True)
+    fixed_ips = FixedIPSerializer(source="addresses", many=True, read_only=True)
 
     class Meta:
         model = VIF
@@ -243,8 +244,8 @@ class VIFInventorySerializer(VIFSerializer):
     """A VIF in the admin inventory: with the names of its instance and project beside the
     network's and what carries it, so that a listing needs no further lookups."""
 
-    instance_name = StrictCharField(source="instance.name", read_only=True)
-    project_name = StrictCharField(source="instance.project.name", read_only=True)
+    instance_name = StrictCharField(source="instance.name", read_only=True, allow_null=True)
+    project_name = StrictCharField(source="project.name", read_only=True)
 
     class Meta(VIFSerializer.Meta):
         fields = [*VIFSerializer.Meta.fields, "instance_name", "project_name"]
@@ -257,7 +258,7 @@ class InstanceSerializer(serializers.ModelSerializer):
     node_uuid = serializers.UUIDField(source="node_id", read_only=True, allow_null=True)
     node_name = StrictCharField(source="node.name", read_only=True, allow_null=True,
                                 help_text="bare metal: the node's name")
-    interfaces = VIFSerializer(source="vifs", many=True, read_only=True)
+    interfaces = VIFSerializer(many=True, read_only=True)
 
     class Meta:
         model = Instance

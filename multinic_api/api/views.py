@@ -287,7 +287,7 @@ class VIFViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "uuid"
 
     def get_queryset(self):
-        vifs = VIF.objects.with_addresses().select_related("instance__project")
+        vifs = VIF.objects.with_addresses().select_related("project")
         return vifs.order_by("instance__created", "instance_id", "position")
 
 

@@ -30,6 +30,10 @@ class Instance(models.Model):
 
     objects = InstanceQuerySet.as_manager()
 
+    #: The VIFs in NIC order, each with its ``addresses``: set by
+    #: ``Instance.objects.with_interfaces()`` and by a launch (not a database column).
+    interfaces: list["VIF"]
+
     class Meta:
         ordering = ["-created", "uuid"]
 
@@ -38,7 +42,9 @@ class Instance(models.Model):
 
 
 class VIF(models.Model):
-    """A virtual interface: one NIC of an instance, on one network, at one position."""
+    """A virtual interface: one NIC of an instance, on one network, at one position; or a
+    port made ahead of its instance (Neutron's pre-created port), with its MAC and addresses
+    already allocated, no instance and no position until one is attached to it."""
 
     class VnicType(models.TextChoices):
         NORMAL = "normal", "normal"
@@ -47,8 +53,20 @@ class VIF(models.Model):
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mac = models.CharField("MAC address", max_length=17)  # normalised by services.macs
     network = models.ForeignKey("Network", on_delete=models.PROTECT, related_name="vifs")
-    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="vifs")
-    position = models.PositiveSmallIntegerField(help_text="NIC order: 0 is eth0")
+    # Whose port it is: its instance's project once attached (attaching checks they agree),
+    # its creator's before, when there is no instance to say.
+    project = models.ForeignKey("Project", on_delete=models.PROTECT, related_name="vifs")
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="vifs",
+                                 null=True, blank=True)
+    position = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                help_text="NIC order: 0 is eth0")
+    # Neutron's port name and description, which only the networking face shows.
+    name = models.CharField(max_length=255, blank=True, default="")
+    description = models.CharField(max_length=255, blank=True, default="")
+    # Made as a port of its own, not by a launch or an attach: deleting the instance, or
+    # detaching it, gives it back unattached with its MAC and addresses, as Nova leaves a
+    # port it did not create.
+    preserve_on_delete = models.BooleanField(default=False)
     tag = models.CharField(max_length=255, null=True, blank=True, help_text="device role tag")
     vif_type = models.CharField(max_length=32, default="bridge")
     vnic_type = models.CharField(max_length=16, choices=VnicType.choices, default=VnicType.NORMAL)
@@ -67,6 +85,10 @@ class VIF(models.Model):
 
     objects = VIFQuerySet.as_manager()
 
+    #: The fixed IPs with their subnets: set by ``VIF.objects.with_addresses()`` and by a
+    #: launch or attach (not a database column).
+    addresses: list["FixedIP"]
+
     class Meta:
         ordering = ["instance", "position"]
         verbose_name = "VIF"
@@ -74,6 +96,12 @@ class VIF(models.Model):
             # VIF rows are deleted, never soft-deleted, so every row is live.
             models.UniqueConstraint(fields=["mac"], name="vif_unique_mac"),
             models.UniqueConstraint(fields=["instance", "position"], name="vif_unique_position"),
+            # An attached NIC has a place in its instance's NIC order; a free port has none.
+            models.CheckConstraint(
+                condition=models.Q(instance__isnull=True, position__isnull=True)
+                | models.Q(instance__isnull=False, position__isnull=False),
+                name="vif_position_iff_instance",
+            ),
             models.CheckConstraint(
                 condition=models.Q(port__isnull=True) | models.Q(port_group__isnull=True),
                 name="vif_one_carrier",
@@ -82,6 +110,13 @@ class VIF(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mac} ({self.uuid})"
+
+    def save(self, *args, **kwargs) -> None:
+        # An instance's NIC is its instance's project's, unless told (bulk_create does not
+        # come here: the services name the project themselves).
+        if self.project_id is None and self.instance is not None:
+            self.project_id = self.instance.project_id
+        super().save(*args, **kwargs)
 
     @property
     def devname(self) -> str:

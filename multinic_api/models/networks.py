@@ -70,6 +70,10 @@ class Subnet(models.Model):
     ipv6_address_mode = models.CharField(
         max_length=16, choices=IPv6AddressMode.choices, null=True, blank=True
     )
+    # What the router advertises (Neutron's ipv6_ra_mode): kept and shown, never used here.
+    ipv6_ra_mode = models.CharField(
+        max_length=16, choices=IPv6AddressMode.choices, null=True, blank=True
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

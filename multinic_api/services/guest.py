@@ -60,7 +60,7 @@ def vif_record(vif: VIF) -> VifRecord:
     """A VIF whose fixed IPs (with subnets) and network are loaded
     (``VIF.objects.with_addresses``)."""
     # Allocation order within a VIF: IPv4 before IPv6, then by CIDR, as launches allocate.
-    fixed_ips = sorted(vif.fixed_ips.all(),
+    fixed_ips = sorted(vif.addresses,
                        key=lambda ip: (ip.subnet.ip_version, ip.subnet.cidr, ip.pk))
     return VifRecord(
         id=str(vif.uuid), mac=vif.mac, network=network_record(vif.network),

@@ -1,4 +1,6 @@
-"""Instances and their interfaces: launch, delete, attach and detach.
+"""Instances and their interfaces: launch, delete, attach and detach; and ports, interfaces
+made ahead of their instance (Neutron's pre-created ports), which a launch or an attach then
+takes as one of its NICs.
 
 A launch names networks in order; the order is the NIC order and is kept as each VIF's
 ``position``. Everything a launch writes happens in one transaction, so a failure on any NIC
@@ -6,6 +8,10 @@ leaves no instance, VIF or address behind.
 
 On a bare-metal node each NIC is carried by one of the node's ports or port groups
 (:mod:`.binding`) and takes its MAC from it; nothing is generated there.
+
+A port made on its own keeps its MAC and addresses when its instance is deleted or it is
+detached: it is left unattached, as Nova leaves a port it did not create
+(``VIF.preserve_on_delete``).
 
 Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
 detach, delete), then a share lock on the networks (so that a concurrent ``delete_network``
@@ -28,7 +34,14 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
 
 from multinic_api import phases
-from multinic_api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
+from multinic_api.exceptions import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PortInUse,
+    PortNotFound,
+)
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
 from multinic_api.scope import Scope
 from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
@@ -36,7 +49,8 @@ from multinic_api.services.binding import BondRequest, CarrierRequest
 from multinic_api.services.text import refuse_nul
 
 __all__ = ["BondRequest", "CarrierRequest", "NicRequest", "launch_instance", "attach_interface",
-           "detach_interface", "delete_instance", "check_nic_count"]
+           "detach_interface", "delete_instance", "check_nic_count", "create_port",
+           "update_port", "delete_port"]
 
 # Nova's device-tag rule (no "/" or ","), and no control characters: a tag is a word the
 # guest reads in meta_data.json. \Z, not $, which also matches before a final newline.
@@ -46,13 +60,15 @@ _TAG = re.compile(r"[^,/\x00-\x1f\x7f]+\Z")
 @dataclass(frozen=True)
 class NicRequest:
     """One requested NIC: a network, and optionally fixed IPs, a device tag, (admins) a MAC,
-    and on a bare-metal node what should carry it."""
+    and on a bare-metal node what should carry it; or an existing unattached port
+    (``port_id``, with no network: the port's), which becomes the NIC as it is."""
 
     network_id: Any
     fixed_ips: Sequence[str] = ()
     tag: str | None = None
     mac: str | None = None
     carrier: CarrierRequest = field(default_factory=CarrierRequest)
+    port_id: Any = None
 
 
 @dataclass
@@ -63,6 +79,7 @@ class _ResolvedNic:
     tag: str | None = None
     mac: str | None = None
     carrier: CarrierRequest = field(default_factory=CarrierRequest)
+    port: VIF | None = None  # an unattached port that becomes this NIC
 
 
 def holding_address(value: str) -> QuerySet[Instance]:
@@ -105,7 +122,9 @@ def launch_instance(
     """Create an instance with one VIF per requested NIC, all or nothing.
 
     ``node`` (a UUID or name) launches onto that bare-metal node. ``warnings`` collects what
-    works but is likely not what was meant (see :func:`bonding.check_bond`)."""
+    works but is likely not what was meant (see :func:`bonding.check_bond`). The instance
+    comes back with ``interfaces`` and their ``addresses`` set, as
+    ``Instance.objects.with_interfaces()`` loads them."""
     for label, value in (("name", name), ("availability_zone", availability_zone),
                          ("key_name", key_name), ("hostname", hostname),
                          ("public_key", public_key), ("user_data", user_data)):
@@ -141,9 +160,8 @@ def launch_instance(
             flavor_ref=flavor_ref,
             node=target,
         )
-        vifs = _add_vifs(instance, resolved, first_position=0,
-                         warnings=warnings if warnings is not None else [])
-    _remember_related(instance, "vifs", vifs)
+        instance.interfaces = _add_vifs(instance, resolved, first_position=0,
+                                        warnings=warnings if warnings is not None else [])
     return instance
 
 
@@ -156,7 +174,8 @@ def attach_interface(
     warnings: list[str] | None = None,
 ) -> VIF:
     """Add a VIF at the next position after the instance's current last one (on bare metal,
-    carried by a free port or port group of the instance's node)."""
+    carried by a free port or port group of the instance's node); it comes back with its
+    ``addresses`` set, as ``VIF.objects.with_addresses()`` loads them."""
     (resolved,) = _resolve_nics([nic], project or instance.project, is_admin, instance.node)
     with transaction.atomic():
         _lock_instance(instance)
@@ -185,42 +204,145 @@ def delete_instance(instance: Instance) -> None:
     """Delete an instance, freeing every MAC and address it held."""
     with transaction.atomic():
         _lock_instance(instance)
+        # Read under the lock, not taken from ``instance.interfaces``: a NIC attached after
+        # the caller loaded the instance goes too.
         _release_vifs(instance, list(instance.vifs.all()))
         instance.delete()
+
+
+def create_port(*, project: Project, network_id: Any, is_admin: bool = False,
+                fixed_ips: Sequence[str] = (), mac: str | None = None, name: str = "",
+                description: str = "") -> VIF:
+    """A port of ``project`` on a network it may use, attached to no instance: its MAC and
+    an address on every subnet of the network are allocated now, by the rules of a launch's
+    NIC (requested addresses, an administrator's MAC), so that the instance it is attached
+    to later finds them unchanged."""
+    _check_port_text(name=name, description=description)
+    (nic,) = _resolve_nics([NicRequest(network_id, fixed_ips=fixed_ips, mac=mac)], project,
+                           is_admin)
+
+    def build(mac: str, index: int) -> VIF:
+        return VIF(instance=None, position=None, project=project, network=nic.network,
+                   mac=mac, vif_type=nic.network.vif_type, name=name or "",
+                   description=description or "", preserve_on_delete=True)
+
+    with transaction.atomic():
+        _share_networks([nic.network])
+        vifs = macs.insert_all_with_unique_macs(build, VIF, [nic.mac])
+        (port,) = _allocate_addresses(vifs, [nic])
+    return port
+
+
+def update_port(port: VIF, *, name: str | None = None,
+                description: str | None = None) -> VIF:
+    """A port's name and description, the only things of a port that are only words."""
+    _check_port_text(name=name, description=description)
+    changed = {key: value for key, value in (("name", name), ("description", description))
+               if value is not None}
+    for key, value in changed.items():
+        setattr(port, key, value)
+    if changed:
+        port.save(update_fields=list(changed))
+    return port
+
+
+def delete_port(port: VIF) -> None:
+    """Delete a port, attached or not, freeing its MAC and addresses. An attached one is
+    detached from its instance first, as Neutron lets a port in use be deleted (Nova then
+    forgets the NIC)."""
+    for _ in range(2):  # a port attached between the two reads is deleted as attached
+        current = VIF.objects.filter(pk=port.pk).values_list("instance_id", flat=True).first()
+        with transaction.atomic():
+            if current is not None:
+                instance = Instance.objects.get(pk=current)
+                _lock_instance(instance)  # the instance before the port: the lock order
+                vif = instance.vifs.filter(pk=port.pk).first()
+                if vif is not None:
+                    _release_vifs(instance, [vif], keep_ports=False)
+                    return
+                continue
+            free = (VIF.objects.select_for_update(of=("self",))
+                    .filter(pk=port.pk, instance__isnull=True).order_by("pk").first())
+            if free is not None:
+                fixed_ips = list(free.fixed_ips.select_related("subnet__network"))
+                ipam.lock_subnets(ip.subnet for ip in fixed_ips)
+                for fixed_ip in fixed_ips:
+                    ipam.release(fixed_ip)
+                free.delete()
+                return
+        if not VIF.objects.filter(pk=port.pk).exists():
+            raise NotFound(f"Port {port.pk} could not be found.")
+    raise Conflict(f"Port {port.pk} was attached or detached while it was being deleted; "
+                   "try again")
+
+
+def _check_port_text(**values: str | None) -> None:
+    for what, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(f"A port's {what} must be a string")
+        refuse_nul(value, f"A port's {what}")
+        limits.check_length(value, limits.NAME, f"A port's {what}")
 
 
 def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
               warnings: list[str]) -> list[VIF]:
     _share_networks([nic.network for nic in nics])
-    if instance.node_id is not None:
+    positions = range(first_position, first_position + len(nics))
+    ports = _take_ports(instance, [(position, nic) for position, nic in zip(positions, nics,
+                                                                               strict=True)
+                                   if nic.port is not None])
+    if instance.node_id is not None:  # no ports there: _resolve_nics refuses them
         vifs = _add_baremetal_vifs(instance, nics, first_position, warnings)
     else:
-        vifs = _add_virtual_vifs(instance, nics, first_position)
+        new = [(position, nic) for position, nic in zip(positions, nics, strict=True)
+               if nic.port is None]
+        made = iter(_add_virtual_vifs(instance, [nic for _, nic in new],
+                                      [position for position, _ in new]))
+        vifs = [ports[position] if position in ports else next(made) for position in positions]
+    return _allocate_addresses(vifs, nics)
+
+
+def _allocate_addresses(vifs: list[VIF], nics: list[_ResolvedNic]) -> list[VIF]:
+    """Each new VIF's addresses, one per subnet of its network (a port has had its own since
+    it was made)."""
+    nics_vifs = [(vif, nic) for vif, nic in zip(vifs, nics, strict=True) if nic.port is None]
+    vifs_new = [vif for vif, _ in nics_vifs]
+    nics = [nic for _, nic in nics_vifs]
     ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
     wanted = [(vif, subnet, nic.requested.get(subnet.pk))
-              for vif, nic in zip(vifs, nics, strict=True) for subnet in nic.subnets]
+              for vif, nic in zip(vifs_new, nics, strict=True) for subnet in nic.subnets]
     fixed_ips = ipam.record([(vif, subnet, address) for (vif, subnet, _), address
                              in zip(wanted, ipam.take_addresses(wanted), strict=True)])
-    by_vif: dict[int, list[FixedIP]] = {id(vif): [] for vif in vifs}
+    # The VIFs answer with the rows just written, not read back (three queries, a fifth of
+    # a launch's time in bench/end_to_end.py). The rows carry their network and subnet.
+    by_vif: dict[int, list[FixedIP]] = {id(vif): [] for vif in vifs_new}
     for fixed_ip in fixed_ips:
         by_vif[id(fixed_ip.vif)].append(fixed_ip)
-    for vif in vifs:
-        _remember_related(vif, "fixed_ips", by_vif[id(vif)])
+    for vif in vifs_new:
+        vif.addresses = by_vif[id(vif)]
     return vifs
 
 
-def _remember_related(obj: Any, relation: str, objects: list) -> None:
-    """Make ``obj.<relation>.all()`` return ``objects`` without a query, as
-    ``prefetch_related`` does (the same cache): a launch or attach answers with the rows it
-    has just written instead of reading them back (three queries, a fifth of a launch's
-    time in bench/end_to_end.py). The rows carry their network, subnet and instance."""
-    rows = getattr(obj, relation).all()  # not evaluated: no query
-    rows._result_cache = list(objects)
-    rows._prefetch_done = True
-    cache = getattr(obj, "_prefetched_objects_cache", None)
-    if cache is None:
-        cache = obj._prefetched_objects_cache = {}
-    cache[relation] = rows
+def _take_ports(instance: Instance, wanted: list[tuple[int, _ResolvedNic]]) -> dict[int, VIF]:
+    """Attach the requested unattached ports to ``instance`` at their positions, under a
+    lock on their rows: of two launches asking for one port, the second finds it taken."""
+    if not wanted:
+        return {}
+    ids = sorted(nic.port.pk for _, nic in wanted)
+    # Only the port rows are locked (of=self): PostgreSQL locks no row a LEFT JOIN may miss.
+    free = {vif.pk: vif for vif in VIF.objects.select_for_update(no_key=True, of=("self",))
+            .filter(pk__in=ids, instance__isnull=True).with_addresses().order_by("pk")}
+    taken = {}
+    for position, nic in wanted:
+        vif = free.get(nic.port.pk)
+        if vif is None:
+            raise PortInUse(f"Port {nic.port.pk} is still in use.")
+        vif.instance, vif.position, vif.tag = instance, position, nic.tag
+        # Bound now, with its network's type, as a launch binds a NIC it makes.
+        vif.vif_type = nic.network.vif_type
+        vif.save(update_fields=["instance", "position", "tag", "vif_type"])
+        taken[position] = vif
+    return taken
 
 
 def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
@@ -233,8 +355,9 @@ def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_posi
 
     def build(mac: str, index: int) -> VIF:
         nic, bound = nics[index], bindings[index]
-        return VIF(instance=instance, network=nic.network, position=first_position + index,
-                   tag=nic.tag, mac=mac, vif_type="other", vnic_type=VIF.VnicType.BAREMETAL,
+        return VIF(instance=instance, project_id=instance.project_id, network=nic.network,
+                   position=first_position + index, tag=nic.tag, mac=mac, vif_type="other",
+                   vnic_type=VIF.VnicType.BAREMETAL,
                    # Ironic binds a bare-metal port to its node: binding:host_id is the
                    # node's uuid (plug_port_to_tenant_network), not a compute host's name.
                    binding_host=str(node.pk), binding_profile=bound.profile or {},
@@ -244,12 +367,13 @@ def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_posi
 
 
 def _add_virtual_vifs(instance: Instance, nics: list[_ResolvedNic],
-                      first_position: int) -> list[VIF]:
+                      positions: list[int]) -> list[VIF]:
     def build(mac: str, index: int) -> VIF:
         nic = nics[index]
         # Bound now with the network's type, and kept: see Network.vif_type.
-        return VIF(instance=instance, network=nic.network, position=first_position + index,
-                   tag=nic.tag, mac=mac, vif_type=nic.network.vif_type)
+        return VIF(instance=instance, project_id=instance.project_id, network=nic.network,
+                   position=positions[index], tag=nic.tag, mac=mac,
+                   vif_type=nic.network.vif_type)
 
     return macs.insert_all_with_unique_macs(build, VIF, [nic.mac for nic in nics])
 
@@ -279,9 +403,16 @@ def _share_networks(networks: list[Network]) -> None:
                            "in progress")
 
 
-def _release_vifs(instance: Instance, vifs: list[VIF]) -> None:
+def _release_vifs(instance: Instance, vifs: list[VIF], *, keep_ports: bool = True) -> None:
     """Free the VIFs of ``instance``: their addresses, MACs and carriers; bonds a launch
-    made for them go too. Their carriers are the instance's node's, changed under its lock."""
+    made for them go too. Their carriers are the instance's node's, changed under its lock.
+    Ports made on their own are left unattached instead, with their MAC and addresses,
+    unless ``keep_ports`` is false (the port itself is being deleted)."""
+    if keep_ports:
+        kept = [vif for vif in vifs if vif.preserve_on_delete]
+        VIF.objects.filter(pk__in=[vif.pk for vif in kept]).update(
+            instance=None, position=None, tag=None)
+        vifs = [vif for vif in vifs if not vif.preserve_on_delete]
     if instance.node_id is not None and any(vif.vnic_type == VIF.VnicType.BAREMETAL
                                             for vif in vifs):
         baremetal.lock_node(instance.node)
@@ -320,7 +451,9 @@ def _resolve_nics(
     # pools too (a third) when fixed IPs are requested, to check those against them.
     # (Grouped here rather than by prefetch_related, whose machinery cost more than the
     # queries.)
-    wanted = [_as_uuid(nic.network_id, "network") for nic in nics]
+    ports = _find_ports([nic.port_id for nic in nics if nic.port_id is not None], project,
+                        is_admin)
+    wanted = [_as_uuid(nic.network_id, "network") for nic in nics if nic.port_id is None]
     networks = {network.pk: network for network in
                 Network.objects.restrict(Scope(project, is_admin)).filter(pk__in=set(wanted))}
     subnets_of: dict[uuid.UUID, list[Subnet]] = {pk: [] for pk in networks}
@@ -332,7 +465,12 @@ def _resolve_nics(
         subnets_of[subnet.network_id].append(subnet)
     resolved: list[_ResolvedNic] = []
     seen_ips: set[netaddr.IPAddress] = set()
-    for index, (nic, network_uuid) in enumerate(zip(nics, wanted, strict=True)):
+    network_uuids = iter(wanted)
+    for index, nic in enumerate(nics):
+        if nic.port_id is not None:
+            resolved.append(_resolve_port(index, nic, ports[str(nic.port_id)], node))
+            continue
+        network_uuid = next(network_uuids)
         where = f"NIC {index} (network {nic.network_id})"
         fixed_ips = [nic.fixed_ips] if isinstance(nic.fixed_ips, str) else list(nic.fixed_ips)
         network = networks.get(network_uuid)
@@ -346,10 +484,7 @@ def _resolve_nics(
         if nic.carrier.explicit and node is None:
             raise InvalidInput(f"{where}: a port, port group or bond needs a bare-metal node; "
                                "launch onto a node")
-        refuse_nul(nic.tag, f"{where}: tag")
-        if nic.tag is not None and (len(nic.tag) > limits.TAG or not _TAG.match(nic.tag)):
-            raise InvalidInput(f"{where}: a tag must be 1 to {limits.TAG} characters without "
-                               "'/', ',' or control characters")
+        _check_tag(nic.tag, where)
         if len(fixed_ips) > limits.FIXED_IPS_PER_NIC:
             raise InvalidInput(f"{where}: at most {limits.FIXED_IPS_PER_NIC} fixed IPs may be "
                                "requested for one NIC")
@@ -380,6 +515,57 @@ def _resolve_nics(
             item.requested[subnet.pk] = ipam.check_requested_address(subnet, str(address))
         resolved.append(item)
     return resolved
+
+
+def _check_tag(tag: str | None, where: str) -> None:
+    refuse_nul(tag, f"{where}: tag")
+    if tag is not None and (len(tag) > limits.TAG or not _TAG.match(tag)):
+        raise InvalidInput(f"{where}: a tag must be 1 to {limits.TAG} characters without "
+                           "'/', ',' or control characters")
+
+
+def _find_ports(port_ids: list[Any], project: Project, is_admin: bool) -> dict[str, VIF]:
+    """The requested ports by the id as requested: each visible to the caller, unattached,
+    the instance's project's and asked for once (Nova's PortNotFound, PortInUse and
+    PortNotUsable)."""
+    if not port_ids:
+        return {}
+    wanted = {}
+    for port_id in port_ids:
+        try:
+            wanted[str(port_id)] = _as_uuid(port_id, "port")
+        except NotFound:
+            raise PortNotFound(f"Port id {port_id} could not be found.") from None
+    if len(set(wanted.values())) < len(port_ids):
+        raise InvalidInput("A port may be requested only once")
+    found = {vif.pk: vif for vif in VIF.objects.restrict(Scope(project, is_admin))
+             .select_related("network").filter(pk__in=list(wanted.values()))}
+    ports = {}
+    for text, pk in wanted.items():
+        port = found.get(pk)
+        if port is None:
+            raise PortNotFound(f"Port id {text} could not be found.")
+        if port.instance_id is not None:
+            raise PortInUse(f"Port {pk} is still in use.")
+        if port.project_id != project.pk:
+            raise InvalidInput(f"Port {pk} is project {port.project_id}'s, not the "
+                               f"instance's ({project.pk}): it cannot be attached to it.")
+        ports[text] = port
+    return ports
+
+
+def _resolve_port(index: int, nic: NicRequest, port: VIF, node: Node | None) -> _ResolvedNic:
+    """A NIC that is an existing port: it comes with its network, MAC and addresses."""
+    where = f"NIC {index} (port {nic.port_id})"
+    if node is not None:
+        raise InvalidInput(f"{where}: on bare metal a NIC's MAC is its port's or port "
+                           "group's, and a port made beforehand has a MAC of its own; request "
+                           "a network instead")
+    if nic.fixed_ips or nic.mac is not None or nic.carrier.explicit:
+        raise InvalidInput(f"{where}: a port comes with its MAC and addresses; request "
+                           "either the port or a network with fixed IPs, not both")
+    _check_tag(nic.tag, where)
+    return _ResolvedNic(network=port.network, subnets=[], tag=nic.tag, port=port)
 
 
 def _as_uuid(value: Any, what: str) -> uuid.UUID:

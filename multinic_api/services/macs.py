@@ -201,7 +201,7 @@ def holders(mac: str) -> MacHolders:
     instance and members.
     """
     mac = normalize_mac(mac)
-    vif = (VIF.objects.with_addresses().select_related("instance__project")
+    vif = (VIF.objects.with_addresses().select_related("project")
            .filter(mac=mac).first())
     port = (Port.objects.select_related("node", "vif__instance", "port_group__vif__instance")
             .filter(mac=mac).first())

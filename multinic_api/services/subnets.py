@@ -135,6 +135,8 @@ def create_subnet(
     enable_dhcp: bool = True,
     dhcp_server: str | None = None,
     ipv6_address_mode: str | None = None,
+    ipv6_ra_mode: str | None = None,
+    ip_version: int | None = None,
 ) -> Subnet:
     """Create a subnet with its pools and free ranges.
 
@@ -148,6 +150,9 @@ def create_subnet(
     check_list_sizes(allocation_pools=allocation_pools, dns_nameservers=dns_nameservers,
                      host_routes=host_routes)
     net = _parse_cidr(cidr)
+    if ip_version is not None and ip_version != net.version:
+        raise InvalidInput(f"ip_version {ip_version} does not match cidr {net}, an IPv"
+                           f"{net.version} network")
     if ipv6_address_mode is not None:
         if net.version != 6:
             raise InvalidInput("ipv6_address_mode applies only to IPv6 subnets")
@@ -162,6 +167,7 @@ def create_subnet(
                 "prefix plus the MAC's EUI-64 interface identifier"
             )
 
+    _check_ra_mode(net, ipv6_ra_mode, ipv6_address_mode)
     gateway = _gateway(net, gateway_ip)
     dhcp = None
     if dhcp_server:
@@ -186,6 +192,7 @@ def create_subnet(
             dns_nameservers=_nameservers(dns_nameservers),
             host_routes=_host_routes(net, host_routes),
             ipv6_address_mode=ipv6_address_mode,
+            ipv6_ra_mode=ipv6_ra_mode,
         )
         AllocationPool.objects.bulk_create(
             AllocationPool(subnet=subnet, start=str(p[0]), end=str(p[-1])) for p in pools
@@ -195,6 +202,73 @@ def create_subnet(
                 FreeRange(subnet=subnet, first=ipam.ip_key(r.first), last=ipam.ip_key(r.last))
                 for r in ipam.free_ranges_for_pools(pools, reserved)
             )
+    return subnet
+
+
+def _check_ra_mode(net: netaddr.IPNetwork, ra_mode: str | None,
+                   address_mode: str | None) -> None:
+    """Neutron's rule for what the router advertises: an IPv6 mode, the address mode when
+    both are given (a guest configured two ways at once gets neither right)."""
+    if ra_mode is None:
+        return
+    if net.version != 6:
+        raise InvalidInput("ipv6_ra_mode applies only to IPv6 subnets")
+    if ra_mode not in _ADDRESS_MODES:
+        raise InvalidInput(f"Unknown ipv6_ra_mode '{ra_mode}'; use one of "
+                           + ", ".join(sorted(_ADDRESS_MODES)))
+    if address_mode is not None and address_mode != ra_mode:
+        raise InvalidInput(f"ipv6_ra_mode set to '{ra_mode}' with ipv6_address_mode set to "
+                           f"'{address_mode}' is not valid: when both are set they must be "
+                           "the same")
+
+
+def update_network(network: Network, *, is_admin: bool, name: str | None = None,
+                   mtu: int | None = None, shared: bool | None = None) -> Network:
+    """Rename a network, change its MTU (guests see it at their next boot or DHCP lease),
+    or, for an administrator, share it or stop sharing it."""
+    if shared is not None and not is_admin:  # sharing or unsharing, either way
+        raise Forbidden("Only an administrator may set shared.")
+    changed = []
+    if name is not None:
+        limits.check_length(name, limits.NAME, "A network name")
+        network.name = name
+        changed.append("name")
+    if mtu is not None:
+        if isinstance(mtu, bool) or not isinstance(mtu, int) or not 68 <= mtu <= 65535:
+            raise InvalidInput(f"MTU {mtu} is out of range; use 68 to 65535 (1500 for "
+                               "Ethernet)")
+        network.mtu = mtu
+        changed.append("mtu")
+    if shared is not None:
+        network.shared = bool(shared)
+        changed.append("shared")
+    if changed:
+        network.save(update_fields=changed)
+    return network
+
+
+def update_subnet(subnet: Subnet, *, name: str | None = None,
+                  dns_nameservers: Iterable[str] | None = None,
+                  host_routes: Iterable[Mapping[str, str]] | None = None) -> Subnet:
+    """What may change on a subnet in use: its name, DNS name servers and host routes (the
+    guests read them again at their next lease). Its range, pools and gateway decide which
+    addresses were handed out, so they stay."""
+    changed = []
+    if name is not None:
+        limits.check_length(name, limits.NAME, "A subnet name")
+        subnet.name = name
+        changed.append("name")
+    servers = list(dns_nameservers) if dns_nameservers is not None else None
+    routes = list(host_routes) if host_routes is not None else None
+    check_list_sizes(dns_nameservers=servers or (), host_routes=routes or ())
+    if servers is not None:
+        subnet.dns_nameservers = _nameservers(servers)
+        changed.append("dns_nameservers")
+    if routes is not None:
+        subnet.host_routes = _host_routes(subnet.ip_network, routes)
+        changed.append("host_routes")
+    if changed:
+        subnet.save(update_fields=changed)
     return subnet
 
 

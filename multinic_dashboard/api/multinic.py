@@ -7,7 +7,7 @@ client uses. Functions take the request and return plain objects (``APIObject``)
 manila-ui's ``api/manila.py`` does; what the API refuses is raised as ``APIError`` with its
 message. Where the API is served by this very site, ``MULTINIC_API_ADAPTER`` names the
 requests transport adapter that carries the calls instead of the network (the standalone
-site's ``multinic_dashboard.site.inprocess.InProcessAdapter``).
+site's ``multinic_site.inprocess.InProcessAdapter``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The plugin's enabled files: copy (or link) them into an OpenStack dashboard's
 ``openstack_dashboard/local/enabled/`` to install the panels there. The standalone site loads
-the same files (see ``multinic_dashboard.settings``).
+the same files (see ``multinic_site.settings``).
 
 Enabled files cannot add settings, and the plugin needs its own (``MULTINIC_MAC_PREFIX``,
 ``MULTINIC_MAX_NICS_PER_LAUNCH``, ...; all of them, with their defaults, are in

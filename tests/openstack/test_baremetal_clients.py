@@ -15,7 +15,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, Node, PortGroup
-from tests.api_fixtures import Cloud
+from tests.harness.api_fixtures import Cloud
 
 pytestmark = pytest.mark.django_db(transaction=True)
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"

@@ -12,7 +12,7 @@ from multinic_api.models import Node, Port, PortGroup
 from multinic_api.services import instances
 from multinic_api.services.baremetal import in_member_order as baremetal_member_order
 from multinic_identity import services as identity
-from tests.baremetal_fixtures import build_node
+from tests.harness.baremetal_fixtures import build_node
 
 LATEST = "1.50"
 

@@ -2,17 +2,19 @@
 
 from collections import OrderedDict
 
+from multinic_api.faces import Link, resource_links
 from multinic_api.models import VIF, Instance, Keypair, Network
 from multinic_api.services.catalog import find_flavor, find_image
 
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
+#: Where the face is mounted, and the one API version it serves.
+FACE_PATH = "/compute"
+VERSION = "v2.1"
 
-def _links(request, kind: str, ident: str) -> list[dict]:
-    return [
-        {"rel": "self", "href": request.build_absolute_uri(f"/compute/v2.1/{kind}/{ident}")},
-        {"rel": "bookmark", "href": request.build_absolute_uri(f"/compute/{kind}/{ident}")},
-    ]
+
+def _links(request, kind: str, ident: str) -> list[Link]:
+    return resource_links(request, FACE_PATH, VERSION, kind, ident)
 
 
 def flavor(request, item: dict, detail: bool, version: tuple[int, int]) -> dict:
@@ -35,7 +37,7 @@ def interface(vif: VIF, version: tuple[int, int]) -> dict:
     body = {
         "port_state": "ACTIVE",
         "fixed_ips": [{"subnet_id": str(ip.subnet_id), "ip_address": ip.address}
-                      for ip in vif.fixed_ips.all()],
+                      for ip in vif.addresses],
         "port_id": str(vif.uuid),
         "net_id": str(vif.network_id),
         "mac_addr": vif.mac,
@@ -48,9 +50,9 @@ def interface(vif: VIF, version: tuple[int, int]) -> dict:
 def addresses(instance: Instance) -> dict:
     """Per network label, in NIC order; two NICs on one network share its list, as in Nova."""
     result: OrderedDict[str, list] = OrderedDict()
-    for vif in sorted(instance.vifs.all(), key=lambda v: v.position):
+    for vif in instance.interfaces:
         label = vif.network.name or str(vif.network_id)
-        for ip in sorted(vif.fixed_ips.all(), key=lambda ip: ip.subnet.ip_version):
+        for ip in sorted(vif.addresses, key=lambda ip: ip.subnet.ip_version):
             result.setdefault(label, []).append({
                 "version": ip.subnet.ip_version, "addr": ip.address,
                 "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": vif.mac,

@@ -10,8 +10,14 @@ from rest_framework.views import APIView
 
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope, request_scope
-from multinic_api.exceptions import Conflict, InvalidInput, NotFound
-from multinic_api.faces import JSONAnswers, no_such_resource_view, nova_fault
+from multinic_api.exceptions import Conflict, InvalidInput, NotFound, PortNotFound
+from multinic_api.faces import (
+    JSONAnswers,
+    next_page_links,
+    no_such_resource_view,
+    nova_fault,
+    version_links,
+)
 from multinic_api.models import Instance, Network
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.scope import Scope
@@ -59,7 +65,7 @@ def _version_body(request) -> dict:
         "version": microversions.text(microversions.MAX_VERSION),
         "min_version": microversions.text(microversions.MIN_VERSION),
         "updated": "2013-07-23T11:33:21Z",
-        "links": [{"rel": "self", "href": request.build_absolute_uri("/compute/v2.1/")}],
+        "links": version_links(request, f"{presenters.FACE_PATH}/{presenters.VERSION}/"),
         "media-types": [{"base": "application/json",
                          "type": "application/vnd.openstack.compute+json;version=2.1"}],
     }
@@ -169,11 +175,7 @@ class ServersView(ComputeView):
             servers[:limit])
         body = {"servers": [self._present(server) for server in page]}
         if limit and len(page) == limit:
-            query = request.query_params.copy()
-            query["marker"] = str(page[-1].pk)
-            query["limit"] = str(limit)
-            body["servers_links"] = [{"rel": "next", "href": request.build_absolute_uri(
-                f"{request.path}?{query.urlencode()}")}]
+            body["servers_links"] = next_page_links(request, str(page[-1].pk), limit)
         return Response(body)
 
     def _present(self, server: Instance) -> dict:
@@ -197,15 +199,27 @@ class ServersView(ComputeView):
             if str(spec.get(count, 1)) != "1":
                 raise InvalidInput(f"{count} other than 1 is not supported: launch one server "
                                    "per request")
-        user_data = spec.get("user_data")
-        metadata = spec.get("metadata")
         key_name = spec.get("key_name")
         if key_name is not None and not isinstance(key_name, str):
             raise InvalidInput("Invalid input for field/attribute key_name: a string is required")
         public_key = keypairs.public_key_for(self.scope.user_id, key_name)
         config_drive = _boolean("config_drive", spec.get("config_drive", False))
         zone, node = _zone_and_node(spec.get("availability_zone"))
-        instance = instances.launch_instance(
+        try:
+            instance = self._launch(spec, name, zone, node, key_name, public_key, config_drive,
+                                    image_ref, flavor_ref)
+        except PortNotFound as error:
+            raise InvalidInput(error.message) from None  # Nova's 400 here; an attach's 404
+        body = {**presenters.server_brief(request, instance), "OS-DCF:diskConfig": "MANUAL",
+                "security_groups": [{"name": "default"}],
+                "adminPass": secrets.token_urlsafe(9)}
+        return Response({"server": body}, status=202)
+
+    def _launch(self, spec, name, zone, node, key_name, public_key, config_drive, image_ref,
+                flavor_ref) -> Instance:
+        user_data = spec.get("user_data")
+        metadata = spec.get("metadata")
+        return instances.launch_instance(
             project=self.scope.require_project(),
             name=name,
             nics=self._nics(spec.get("networks", "auto")),
@@ -220,10 +234,6 @@ class ServersView(ComputeView):
             image_ref=catalog.find_image(image_ref)["id"] if image_ref else "",
             flavor_ref=catalog.find_flavor(flavor_ref)["id"],
         )
-        body = {**presenters.server_brief(request, instance), "OS-DCF:diskConfig": "MANUAL",
-                "security_groups": [{"name": "default"}],
-                "adminPass": secrets.token_urlsafe(9)}
-        return Response({"server": body}, status=202)
 
     def _nics(self, networks) -> list[instances.NicRequest]:
         if networks == "none":
@@ -246,25 +256,41 @@ class ServersView(ComputeView):
         for item in networks:
             if not isinstance(item, dict):
                 raise InvalidInput("Each requested network must be an object with a uuid")
-            if item.get("port"):
-                raise InvalidInput("Ports are not supported here; request a network uuid")
             unknown = set(item) - {"uuid", "fixed_ip", "tag", "port"}
             if unknown:
                 raise InvalidInput(f"Unknown network attribute(s): {', '.join(sorted(unknown))}")
-            if not isinstance(item.get("uuid"), str):
-                raise InvalidInput("Each requested network needs a uuid")
             fixed_ip = item.get("fixed_ip")
             if fixed_ip is not None and not isinstance(fixed_ip, str):
                 raise InvalidInput("fixed_ip must be a string")
             tag = item.get("tag")
             if tag is not None and not isinstance(tag, str):
                 raise InvalidInput("tag must be a string")
+            if item.get("port") is not None:
+                if item.get("uuid") is not None:
+                    raise InvalidInput("Request either a port or a network uuid for one NIC, "
+                                       "not both: a port is on its own network")
+                if fixed_ip is not None:
+                    raise InvalidInput(f"Specified Fixed IP '{fixed_ip}' cannot be used with "
+                                       f"port '{item['port']}': the two cannot be specified "
+                                       "together.")
+                nics.append(_port_nic(item["port"], tag))
+                continue
+            if not isinstance(item.get("uuid"), str):
+                raise InvalidInput("Each requested network needs a uuid or a port")
             if _uuid_or_none(item["uuid"]) is None:
                 raise InvalidInput(f"Bad networks format: network uuid is not in proper "
                                    f"format ({item['uuid']})")
             nics.append(instances.NicRequest(item["uuid"], fixed_ips=[fixed_ip] if fixed_ip
                                              else [], tag=tag))
         return nics
+
+
+def _port_nic(port_id, tag: str | None) -> instances.NicRequest:
+    """A NIC that is a port made beforehand (``{"port": ID}``, ``port_id``)."""
+    if not isinstance(port_id, str) or _uuid_or_none(port_id) is None:
+        raise InvalidInput(f"Bad networks format: port uuid is not in proper format "
+                           f"({port_id!s:.80})")
+    return instances.NicRequest(None, tag=tag, port_id=port_id)
 
 
 class ServersDetailView(ServersView):
@@ -323,36 +349,40 @@ class ServerView(ServerMixin, ComputeView):
 class InterfacesView(ServerMixin, ComputeView):
     def get(self, request, server_id):
         server = self.get_server(server_id)
-        vifs = sorted(server.vifs.all(), key=lambda v: v.position)
         return Response({"interfaceAttachments": [presenters.interface(v, self.version)
-                                                  for v in vifs]})
+                                                  for v in server.interfaces]})
 
     def post(self, request, server_id):
         server = self.get_server(server_id)
         spec = self.body("interfaceAttachment")
-        if spec.get("port_id"):
-            raise InvalidInput("Ports are not supported here; attach by net_id")
+        tag = spec.get("tag")
+        if tag is not None and not isinstance(tag, str):
+            raise InvalidInput("tag must be a string")
+        if spec.get("port_id") is not None:
+            if spec.get("net_id") is not None or spec.get("fixed_ips"):
+                raise InvalidInput("Attach a port_id, or a net_id with fixed_ips, not both: "
+                                   "a port comes with its network and addresses")
+            nic = _port_nic(spec["port_id"], tag)
+        else:
+            nic = self._network_nic(spec, tag)
+        vif = instances.attach_interface(server, nic, project=server.project,
+                                         is_admin=self.scope.is_admin)
+        return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
+
+    def _network_nic(self, spec: dict, tag: str | None) -> instances.NicRequest:
         if not isinstance(spec.get("net_id"), str) or _uuid_or_none(spec["net_id"]) is None:
-            raise InvalidInput("net_id (a network uuid) is required")
+            raise InvalidInput("net_id (a network uuid) or port_id is required")
         fixed_ips = spec.get("fixed_ips") or []
         if not isinstance(fixed_ips, list) or not all(
                 isinstance(f, dict) and isinstance(f.get("ip_address"), str) for f in fixed_ips):
             raise InvalidInput('fixed_ips must be a list of {"ip_address": "..."}')
-        tag = spec.get("tag")
-        if tag is not None and not isinstance(tag, str):
-            raise InvalidInput("tag must be a string")
-        vif = instances.attach_interface(
-            server,
-            instances.NicRequest(spec["net_id"], fixed_ips=[f["ip_address"] for f in fixed_ips],
-                                 tag=tag),
-            project=server.project, is_admin=self.scope.is_admin,
-        )
-        return Response({"interfaceAttachment": presenters.interface(vif, self.version)})
+        return instances.NicRequest(spec["net_id"],
+                                    fixed_ips=[f["ip_address"] for f in fixed_ips], tag=tag)
 
 
 class InterfaceView(ServerMixin, ComputeView):
     def _vif(self, server, port_id):
-        vif = next((v for v in server.vifs.all() if str(v.uuid) == str(port_id)), None)
+        vif = next((v for v in server.interfaces if str(v.uuid) == str(port_id)), None)
         if vif is None:
             raise NotFound(f"Port {port_id} is not attached to instance {server.uuid}.")
         return vif

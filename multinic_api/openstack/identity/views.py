@@ -10,7 +10,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from multinic_api.faces import JSONAnswers, keystone_fault, no_such_resource_view
+from multinic_api.faces import (
+    JSONAnswers,
+    absolute_url,
+    collection_links,
+    keystone_fault,
+    no_such_resource_view,
+    version_links,
+)
 from multinic_identity import lockout
 from multinic_identity import services as identity
 from multinic_identity.models import AuthToken
@@ -34,13 +41,12 @@ class IdentityView(JSONAnswers, APIView):
 
 def _v3_url(request, path: str = "") -> str:
     """An absolute URL under this Identity's v3 root (wherever the site mounts it)."""
-    return request.build_absolute_uri(reverse("identity:version") + path)
+    return absolute_url(request, reverse("identity:version") + path)
 
 
 def _collection(request, key: str, items: list) -> dict:
     """Keystone's collection: the items and ``links`` (self, previous, next)."""
-    return {key: items, "links": {"self": request.build_absolute_uri(request.path),
-                                  "previous": None, "next": None}}
+    return {key: items, "links": collection_links(request)}
 
 
 def _project_body(request, project) -> dict:
@@ -58,7 +64,7 @@ def _version(request) -> dict:
         "id": VERSION_ID,
         "status": "stable",
         "updated": "2020-04-07T00:00:00Z",
-        "links": [{"rel": "self", "href": request.build_absolute_uri("/identity/v3/")}],
+        "links": version_links(request, "/identity/v3/"),
         "media-types": [{"base": "application/json",
                          "type": "application/vnd.openstack.identity-v3+json"}],
     }
@@ -78,7 +84,7 @@ def _catalog(request) -> list[dict]:
     region = settings.MULTINIC_REGION
 
     def service(kind: str, name: str, path: str) -> dict:
-        url = request.build_absolute_uri(path).rstrip("/")
+        url = absolute_url(request, path).rstrip("/")
         return {
             "id": kind, "type": kind, "name": name,
             "endpoints": [{"id": f"{kind}-{interface}", "interface": interface,
@@ -89,6 +95,7 @@ def _catalog(request) -> list[dict]:
     return [service("network-manager", "multinic", "/api"),
             service("compute", "nova", "/compute/v2.1"),
             service("image", "glance", "/image"),
+            service("network", "neutron", "/networking"),
             service("baremetal", "ironic", "/baremetal"),
             service("identity", "keystone", "/identity/v3")]
 
@@ -177,8 +184,7 @@ class AuthSystemView(IdentityView):
     def get(self, request):
         caller = self.caller(request)
         return Response({"system": identity.authorized_system(caller.user),
-                         "links": {"self": request.build_absolute_uri(request.path),
-                                   "previous": None, "next": None}})
+                         "links": collection_links(request)})
 
 
 #: Any other URL under /identity/: Keystone's JSON error.

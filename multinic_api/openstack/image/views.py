@@ -8,11 +8,20 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope
 from multinic_api.exceptions import NotFound
-from multinic_api.faces import JSONAnswers, glance_fault, no_such_resource_view
+from multinic_api.faces import (
+    JSONAnswers,
+    endpoint_path,
+    glance_fault,
+    no_such_resource_view,
+    version_links,
+)
 from multinic_api.services import catalog
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
 _CREATED = "2026-01-01T00:00:00Z"
+#: Where the face is mounted, and the one API version it serves.
+FACE_PATH = "/image"
+VERSION = "v2"
 
 
 def image_body(item: dict) -> dict:
@@ -24,8 +33,9 @@ def image_body(item: dict) -> dict:
         "virtual_size": None, "min_disk": item.get("min_disk", 0),
         "min_ram": item.get("min_ram", 0), "checksum": None, "os_hash_algo": None,
         "os_hash_value": None, "owner": None, "created_at": _CREATED, "updated_at": _CREATED,
-        "tags": [], "self": f"/v2/images/{ident}", "file": f"/v2/images/{ident}/file",
-        "schema": "/v2/schemas/image",
+        "tags": [], "self": endpoint_path(VERSION, "images", ident),
+        "file": endpoint_path(VERSION, "images", ident, "file"),
+        "schema": endpoint_path(VERSION, "schemas", "image"),
     }
 
 
@@ -45,7 +55,7 @@ class VersionsView(ImageView):
     def get(self, request):
         return Response({"versions": [{
             "id": "v2.16", "status": "CURRENT",
-            "links": [{"rel": "self", "href": request.build_absolute_uri("/image/v2/")}],
+            "links": version_links(request, f"{FACE_PATH}/{VERSION}/"),
         }]}, status=300)
 
 
@@ -56,7 +66,8 @@ class ImagesView(ImageView):
         if name is not None:
             items = [i for i in items if i["name"] == name]
         return Response({"images": [image_body(i) for i in items],
-                         "schema": "/v2/schemas/images", "first": "/v2/images"})
+                         "schema": endpoint_path(VERSION, "schemas", "images"),
+                         "first": endpoint_path(VERSION, "images")})
 
 
 class ImageDetailView(ImageView):

@@ -19,6 +19,10 @@ def node_url(node_uuid) -> str:
 
 
 def instance_link(instance_uuid, name: str | None) -> str:
+    """A link to the instance; a port made ahead of its instance says it is attached to
+    none."""
+    if instance_uuid is None:
+        return _("none yet (a port not attached)")
     return formatting.link(instance_url(instance_uuid), name or str(instance_uuid))
 
 

@@ -47,7 +47,7 @@ def _display(request, owner) -> dict:
             "instance": links.instance_link(vif.instance_uuid, vif.instance_name),
             "project_name": vif.project_name, "project_id": vif.project_id,
             "network_name": vif.network_name, "network_id": vif.network_id,
-            "nic": formatting.nic_name(vif),
+            "nic": formatting.nic_name(vif) or "-",
             "addresses": ", ".join(formatting.addresses(vif)),
             "carrier": formatting.carrier_text(vif.carrier),
         }

@@ -23,11 +23,12 @@ class VIFsTable(OffsetPagedTableMixin, tables.DataTable):
     project = tables.Column(lambda v: v.project_name or v.project_id,
                             verbose_name=_("Project"))
     instance = tables.WrappingColumn(lambda v: v.instance_name or v.instance_uuid,
-                                     verbose_name=_("Instance"),
-                                     link=lambda v: links.instance_url(v.instance_uuid))
+                                     verbose_name=_("Instance"), empty_value="-",
+                                     link=lambda v: links.instance_url(v.instance_uuid)
+                                     if v.instance_uuid else None)
     network = tables.Column(lambda v: v.network_name or v.network_id,
                             verbose_name=_("Network"))
-    nic = tables.Column(formatting.nic_name, verbose_name=_("NIC"))
+    nic = tables.Column(formatting.nic_name, verbose_name=_("NIC"), empty_value="-")
     mac = tables.Column("mac", verbose_name=_("MAC Address"))
     ips = tables.Column(lambda v: ", ".join(formatting.addresses(v)) or None,
                         verbose_name=_("IP Addresses"), empty_value="-")
@@ -38,7 +39,7 @@ class VIFsTable(OffsetPagedTableMixin, tables.DataTable):
         return str(datum.uuid)
 
     def get_object_display(self, datum) -> str:
-        return f"{datum.mac} ({formatting.nic_name(datum)})"
+        return f"{datum.mac} ({formatting.nic_name(datum) or _('not attached')})"
 
     class Meta:
         name = "vifs"

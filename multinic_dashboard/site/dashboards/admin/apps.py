@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class AdminDashboardConfig(AppConfig):
-    name = "multinic_dashboard.site.dashboards.admin"
-    # Not "admin": that label is django.contrib.admin's.
-    label = "multinic_site_admin"

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ProjectDashboardConfig(AppConfig):
-    name = "multinic_dashboard.site.dashboards.project"
-    label = "multinic_site_project"

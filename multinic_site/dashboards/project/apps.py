@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProjectDashboardConfig(AppConfig):
+    name = "multinic_site.dashboards.project"
+    label = "multinic_site_project"
