@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from multinic_api.exceptions import InvalidInput
+from multinic_api.faces import Link, resource_links
 from multinic_api.models import Node, Port, PortGroup
 from multinic_api.openstack.baremetal.microversions import (
     BOND_MODES,
@@ -25,11 +26,9 @@ from multinic_api.openstack.baremetal.microversions import (
 BASE = "/baremetal"
 
 
-def links(request, *parts: str) -> list[dict]:
+def links(request, *segments: str) -> list[Link]:
     """Ironic's pair of links to a resource: ``self`` (versioned) and ``bookmark``."""
-    path = "/".join(parts)
-    return [{"href": request.build_absolute_uri(f"{BASE}/v1/{path}"), "rel": "self"},
-            {"href": request.build_absolute_uri(f"{BASE}/{path}"), "rel": "bookmark"}]
+    return resource_links(request, BASE, "v1", *segments)
 
 
 def _time(value: datetime | None) -> str | None:

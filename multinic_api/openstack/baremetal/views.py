@@ -20,7 +20,13 @@ from rest_framework.views import APIView
 from multinic_api.api.authentication import KeystoneTokenAuthentication
 from multinic_api.api.tenancy import HasProjectScope, request_scope
 from multinic_api.exceptions import Forbidden, InvalidInput, NotFound
-from multinic_api.faces import JSONAnswers, ironic_fault, no_such_resource_view
+from multinic_api.faces import (
+    JSONAnswers,
+    ironic_fault,
+    next_page_url,
+    no_such_resource_view,
+    version_links,
+)
 from multinic_api.models import Instance, Node, Port, PortGroup, Project
 from multinic_api.openstack.baremetal import inputs, microversions, presenters
 from multinic_api.openstack.baremetal.microversions import Version
@@ -139,10 +145,8 @@ class BareMetalView(JSONAnswers, APIView):
         body: dict[str, Any] = {key: [shape.present(self.request, item, names)
                                       for item in page]}
         if len(page) == limit and page:
-            query = params.copy()
-            query["limit"], query["marker"] = str(limit), str(page[-1].pk)
-            body["next"] = self.request.build_absolute_uri(
-                f"{self.request.path}?{query.urlencode()}")
+            body["next"] = next_page_url(self.request, limit=str(limit),
+                                         marker=str(page[-1].pk))
         return Response(body)
 
     def one(self, shape: presenters.Shape, item: Any, status: int = 200) -> Response:
@@ -171,8 +175,7 @@ def _version(request) -> dict:
     return {"id": "v1", "status": "CURRENT",
             "min_version": microversions.text(microversions.MIN_VERSION),
             "version": microversions.text(microversions.MAX_VERSION),
-            "links": [{"href": request.build_absolute_uri(f"{presenters.BASE}/v1/"),
-                       "rel": "self"}]}
+            "links": version_links(request, f"{presenters.BASE}/v1/")}
 
 
 class Unversioned(BareMetalView):
@@ -199,8 +202,7 @@ class VersionView(VersionsView):
     def get(self, request):
         return Response({
             "id": "v1",
-            "links": [{"href": request.build_absolute_uri(f"{presenters.BASE}/v1/"),
-                       "rel": "self"}],
+            "links": version_links(request, f"{presenters.BASE}/v1/"),
             "media_types": [{"base": "application/json",
                              "type": "application/vnd.openstack.ironic.v1+json"}],
             "nodes": presenters.links(request, "nodes"),
