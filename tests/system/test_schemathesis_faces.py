@@ -275,6 +275,9 @@ def _network_case(case, rnd):
         swaps = {"network_id": "network", "device_id": "server", "marker": "port"}
         case.query = {name: rnd.choice(REAL[swaps[name]]) if name in swaps else value
                       for name, value in case.query.items()}
+    return case
+
+
 # Hypothesis draws these choices, and its draws lean to the first item: each list starts
 # with the value most likely to get through.
 IRONIC_VERSIONS = {
