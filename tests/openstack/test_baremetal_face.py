@@ -142,6 +142,11 @@ def test_errors_are_ironics(ironic, cloud):
     fault(ironic.post("/baremetal/v1/nodes", "{not json", content_type="application/json"), 400)
     assert fault(ironic.get("/baremetal/v1/nodes/nope"), 404) == "Node nope could not be found."
     fault(ironic.get("/baremetal/v1/nodes", {"limit": "-1"}), 400)
+    assert ironic.get("/baremetal/v1/nodes", {"sort_key": "id", "sort_dir": "asc"}).status_code \
+        == 200
+    assert "creation order only" in fault(
+        ironic.get("/baremetal/v1/ports", {"sort_key": "address"}), 400)
+    fault(ironic.get("/baremetal/v1/ports", {"sort_dir": "desc"}), 400)
 
 
 def test_tenants_read_their_projects_nodes_and_write_nothing(ironic, ironic_alice, cloud):

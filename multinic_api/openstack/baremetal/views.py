@@ -133,6 +133,7 @@ class BareMetalView(JSONAnswers, APIView):
         """A list as Ironic pages it: ``limit`` (at most MAX_LIMIT) and ``marker`` (the last
         UUID of the page before), with a ``next`` link when the page is full."""
         params = self.request.query_params
+        _check_order(params.get("sort_key"), params.get("sort_dir"))
         limit = _limit(params.get("limit"))
         marker = params.get("marker")
         if marker is not None:
@@ -163,6 +164,14 @@ def _limit(value: str | None) -> int:
     if not digits or len(digits) > len(str(MAX_LIMIT)):  # Ironic: 0 is "no limit"
         return MAX_LIMIT
     return min(int(digits), MAX_LIMIT)
+
+
+def _check_order(sort_key: str | None, sort_dir: str | None) -> None:
+    """Lists come in creation order, Ironic's default (``sort_key=id``, ``sort_dir=asc``);
+    another order is refused rather than ignored, so a client does not show it as sorted."""
+    if sort_key not in (None, "id", "created_at") or sort_dir not in (None, "asc"):
+        raise InvalidInput("Lists here are in creation order only (sort_key id or "
+                           "created_at, sort_dir asc)")
 
 
 def _order(items: QuerySet) -> str:
