@@ -31,12 +31,15 @@ Needs ``DATABASE_URL`` pointing at PostgreSQL (``make bench`` starts a throwaway
    launches queue on the same subnet locks): VIFs created per second, and the CPU each
    launch cost gunicorn, PostgreSQL and the clients (from /proc). Then again with each
    client on four networks of its own, which tells lock contention from CPU.
-4. With ``--crash-repeats N``: N times, SIGKILL the whole server (master and workers) while
+4. Bulk launches (``bench/e2e/bulk.py``): one request making 100 4-NIC instances
+   (``--bulk-samples`` times, p50) and one making 1,000 (``--bulk-large-runs`` times), through
+   Nova's ``POST /servers`` with ``min_count``/``max_count``, as the CLI's ``--min``/``--max``.
+5. With ``--crash-repeats N``: N times, SIGKILL the whole server (master and workers) while
    client threads launch 1- to 4-NIC instances, restart it, and require the first launch to
    succeed; then check the invariants (no VIF without its instance, no IP without its VIF,
    every instance with the NICs it asked for and every VIF with its addresses, no MAC or IP
    twice, every subnet's free ranges and allocations partitioning its pools).
-5. Where the time goes: the 4-NIC launch in this process through Django's WSGI handler
+6. Where the time goes: the 4-NIC launch in this process through Django's WSGI handler
    (the full middleware stack, no HTTP), exclusive time per phase and the queries each
    phase runs: the phases the code marks (``multinic_api.phases``), and the framework's
    through their public methods; as configured and, for
@@ -61,6 +64,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
 
 # Run as a script, the repository is on the path only from here on.
+from bench.e2e.bulk import bulk_launches  # noqa: E402
 from bench.e2e.client import REQUEST_FLOOR_PATH  # noqa: E402
 from bench.e2e.cpu import CpuMeter  # noqa: E402
 from bench.e2e.crash import crash_repeats  # noqa: E402
@@ -96,6 +100,11 @@ def _serve(server: GunicornServer, fixture: Fixture, args, result: dict,
                   unit="VIF") as bar:
             result[key] = concurrent(server.port, fixture, args.clients, args.duration,
                                      bar=bar, own_networks=own, meter=meter).as_dict()
+    if args.bulk_samples:
+        with tqdm(total=2 + args.bulk_samples + args.bulk_large_runs,
+                  desc="bulk launches (100 and 1,000 instances)", unit="request") as bar:
+            result["bulk"] = bulk_launches(server.port, fixture, args.bulk_samples,
+                                           args.bulk_large_runs, bar=bar)
 
 
 def run(args, database_url: str | None = None) -> dict:
@@ -161,6 +170,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--crash-repeats", type=int, default=0,
                         help="SIGKILL the server this many times during launches")
+    parser.add_argument("--bulk-samples", type=int, default=20,
+                        help="timed requests launching 100 4-NIC instances each (0: skip bulk)")
+    parser.add_argument("--bulk-large-runs", type=int, default=3,
+                        help="timed requests launching 1,000 4-NIC instances each")
     parser.add_argument("--profile", type=int, default=100,
                         help="in-process launches timed per phase (0: skip)")
     parser.add_argument("--json", type=Path, help="also write the results here")

@@ -78,7 +78,8 @@ def stages(args, database_url: str | None) -> list[tuple[str, list[str], dict | 
     if is_postgres(database_url):
         e2e = [PY, str(HERE / "end_to_end.py"), "--crash-repeats", str(args.crash_repeats)]
         if quick:
-            e2e += ["--samples", "40", "--duration", "3", "--profile", "20"]
+            e2e += ["--samples", "40", "--duration", "3", "--profile", "20",
+                    "--bulk-samples", "3", "--bulk-large-runs", "1"]
         result.append(("end-to-end on PostgreSQL with gunicorn", e2e,
                        {"DATABASE_URL": fresh_database(database_url, "bench_end_to_end")}))
     allocation = [PY, str(HERE / "allocation.py")]

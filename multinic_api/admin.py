@@ -97,8 +97,9 @@ class VIFInline(ReadOnlyInline):
 class InstanceAdmin(ReleasingDeleteMixin, admin.ModelAdmin):
     list_display = ("name", "uuid", "project", "availability_zone", "created")
     list_filter = ("project", "availability_zone")
-    search_fields = ("name", "hostname", "uuid")
-    readonly_fields = ("uuid", "created")
+    search_fields = ("name", "hostname", "uuid", "reservation_id")
+    # What the launch set: which request made it, and its place among that request's.
+    readonly_fields = ("uuid", "reservation_id", "launch_index", "created")
     inlines = [VIFInline]
 
     def has_add_permission(self, request):

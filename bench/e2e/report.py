@@ -1,6 +1,7 @@
 """The end-to-end benchmark's section of the report, and its rows in the combined table
 (``bench/report.py``)."""
 
+from bench.e2e import bulk
 from bench.e2e.client import REQUEST_FLOOR_PATH
 from bench.e2e.fixture import NETWORKS
 from bench.e2e.floor import FLOOR_VARIANTS
@@ -67,6 +68,8 @@ def summary_rows(result: dict) -> list[dict]:
         row("crashes", "first launch after each restart",
             f"{crash['first_after_restart_ok']}/{crash['kills']} ok", target="all",
             ok=crash["first_after_restart_ok"] == crash["kills"])
+    if result.get("bulk"):
+        rows += bulk.summary_rows(result["bulk"])
     cost = cpu_cost(result, "concurrent")
     if cost:
         ceiling = result["cores"] * 1000 / cost * NETWORKS

@@ -1,7 +1,7 @@
 """Request and response shapes of the REST API. Validation of meaning (addresses, MACs,
 tenancy) is the services' job; these only check shape and types."""
 
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -36,6 +36,22 @@ class StrictBooleanField(serializers.BooleanField):
     def to_internal_value(self, data):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer, and only an integer: "3", 3.0 and true are refused, not read as 3 or 1.
+    ``min_value`` and ``max_value`` are shown in the schema but, like :class:`ServiceLimit`,
+    checked by the services, with the message every other face gives for the same value."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators
+                           if not isinstance(v, MinValueValidator | MaxValueValidator)]
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
         return data
 
 
@@ -263,7 +279,8 @@ class InstanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Instance
         fields = ["uuid", "name", "hostname", "project_id", "project_name", "availability_zone",
-                  "metadata", "key_name", "config_drive", "launch_index", "node_uuid",
+                  "metadata", "key_name", "config_drive", "reservation_id", "launch_index",
+                  "node_uuid",
                   "node_name", "created", "interfaces"]
         read_only_fields = fields
 
@@ -382,6 +399,21 @@ class LaunchSerializer(StrictSerializer):
         max_length=255, required=False, allow_null=True,
         help_text="a bare-metal node (UUID or name) to launch onto: each NIC is then carried "
                   "by one of its free ports or port groups and takes that MAC")
+    nodes = serializers.ListField(
+        child=StrictCharField(max_length=255), required=False,
+        validators=[ServiceLimit(limits.INSTANCES_PER_LAUNCH)],
+        help_text="bare metal, several instances: nodes (UUIDs or names) to launch onto, one "
+                  "instance per node in this order; `count` defaults to their number. Each "
+                  "node's NICs are carried by its best free ports and port groups")
+    count = StrictIntegerField(
+        required=False, min_value=1, max_value=limits.INSTANCES_PER_LAUNCH,
+        help_text="launch this many instances alike, named <name>-1, <name>-2, ... (Nova's "
+                  "max_count); the answer is then the list of them and their reservation_id")
+    min_count = StrictIntegerField(
+        required=False, min_value=1, max_value=limits.INSTANCES_PER_LAUNCH,
+        help_text="with count: launch as many as the addresses (and nodes) allow, at least "
+                  "this many, or none (a 409 that says how many could be made). Default: "
+                  "count")
     nics = NicRequestSerializer(
         many=True, validators=[ServiceLimit(limits.max_nics())],
         help_text="in NIC order: the first is eth0. The same network may appear twice.",
@@ -392,6 +424,47 @@ class LaunchSerializer(StrictSerializer):
         if isinstance(data, dict) and isinstance(data.get("nics"), list):
             instances.check_nic_count(len(data["nics"]))
         return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if attrs.get("node") is not None and "nodes" in attrs:
+            raise serializers.ValidationError("Name one node (node) or several (nodes), not both")
+        if "min_count" in attrs and "count" not in attrs and "nodes" not in attrs:
+            raise serializers.ValidationError({"min_count": ["min_count needs count."]})
+        return attrs
+
+    @staticmethod
+    def is_bulk(attrs) -> bool:
+        """Whether the body asks for several instances at once (``count`` or ``nodes``): the
+        answer is then a list, whatever its length."""
+        return "count" in attrs or "nodes" in attrs
+
+
+class BulkLaunchSerializer(serializers.Serializer):
+    """What a launch with ``count`` (or ``nodes``) answers: the instances it made."""
+
+    reservation_id = serializers.CharField(read_only=True,
+                                           help_text="shared by the instances of one launch")
+    instances = InstanceSerializer(many=True, read_only=True,
+                                   help_text="in launch_index order")
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class InstanceRenderingsSerializer(InstanceSerializer):
+    """One instance of a bulk preview, with what its guest would be handed."""
+
+    network_info = serializers.ListField(child=serializers.DictField(), read_only=True)
+    network_data = serializers.DictField(read_only=True)
+    meta_data = serializers.DictField(read_only=True)
+
+    class Meta(InstanceSerializer.Meta):
+        fields = [*InstanceSerializer.Meta.fields, "network_info", "network_data", "meta_data"]
+        read_only_fields = fields
+
+
+class BulkPreviewSerializer(BulkLaunchSerializer):
+    """A bulk launch that was not committed: each instance with what its guest would get."""
+
+    instances = InstanceRenderingsSerializer(many=True, read_only=True)
 
 
 class KeypairSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -54,6 +55,15 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()
         return self.get_scoped_queryset()
+
+
+#: A launch answers with its instance, or with ``count`` the instances it made.
+LAUNCH_ANSWER = PolymorphicProxySerializer(
+    component_name="LaunchAnswer", resource_type_field_name=None,
+    serializers=[s.InstanceWithWarningsSerializer, s.BulkLaunchSerializer])
+LAUNCH_PREVIEW_ANSWER = PolymorphicProxySerializer(
+    component_name="LaunchPreviewAnswer", resource_type_field_name=None,
+    serializers=[s.InstancePreviewSerializer, s.BulkPreviewSerializer])
 
 
 class _PreviewRollback(Exception):
@@ -170,9 +180,10 @@ class SubnetViewSet(ScopedViewSet):
                        responses={200: s.InstanceSerializer, **errors(400, 401)}),
     retrieve=extend_schema(responses={200: s.InstanceSerializer, **errors(401, 404)}),
     create=extend_schema(summary="Launch: one VIF per requested NIC, in order, all or nothing",
+                         description="With `count` (or `nodes`), that many instances alike in "
+                                     "one transaction: the answer lists them.",
                          request=s.LaunchSerializer,
-                         responses={201: s.InstanceWithWarningsSerializer,
-                                    **errors(400, 401, 403, 404, 409)}),
+                         responses={201: LAUNCH_ANSWER, **errors(400, 401, 403, 404, 409)}),
     destroy=extend_schema(summary="Delete, freeing every MAC and address",
                           responses={204: None, **errors(401, 404)}),
 )
@@ -188,17 +199,32 @@ class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
                 .select_related("project", "node").order_by("-created", "uuid"))
 
     @phases.timed("serialize")
-    def _launch(self, request) -> tuple[Instance, dict]:
-        """Launch as asked; the instance, and its response body."""
+    def _launch(self, request, *, preview: bool = False) -> dict:
+        """Launch as asked; the response body: the instance, or with ``count`` (or
+        ``nodes``) the instances and their reservation. A preview's instances carry what
+        their guests would be handed."""
         scope = request_scope(request)
-        instance, warnings = launching.launch_from_body(
+        outcome = launching.launch_from_body(
             request.data, user_id=scope.user_id, project=scope.require_project(),
             is_admin=scope.is_admin)
-        return instance, {**s.InstanceSerializer(instance).data, "warnings": warnings}
+        launched = outcome.launched
+        bodies = [self._instance_body(instance, preview) for instance in launched.instances]
+        if outcome.bulk:
+            return {"reservation_id": launched.reservation_id, "instances": bodies,
+                    "warnings": outcome.warnings}
+        return {**bodies[0], "warnings": outcome.warnings}
+
+    @staticmethod
+    def _instance_body(instance: Instance, preview: bool) -> dict:
+        body = s.InstanceSerializer(instance).data
+        if preview:
+            renderings = guest.renderings_of(instance)
+            body.update(network_info=renderings.network_info,
+                        network_data=renderings.network_data, meta_data=renderings.meta_data)
+        return body
 
     def create(self, request, *args, **kwargs):
-        _, data = self._launch(request)
-        return Response(data, status=status.HTTP_201_CREATED)
+        return Response(self._launch(request), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Dry run of a launch: what it would allocate; nothing is kept",
@@ -206,19 +232,15 @@ class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
                     "error a launch would give is given here, and renders what the guest would "
                     "get: `network_info`, `network_data` (network_data.json) and `meta_data` "
                     "(meta_data.json). Generated MACs and UUIDs are examples: the real launch "
-                    "draws new ones.",
+                    "draws new ones. With `count`, each of the instances is previewed.",
         request=s.LaunchSerializer,
-        responses={200: s.InstancePreviewSerializer, **errors(400, 401, 403, 404, 409)},
+        responses={200: LAUNCH_PREVIEW_ANSWER, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=False, methods=["post"])
     def preview(self, request):
         try:
             with transaction.atomic():
-                instance, data = self._launch(request)
-                renderings = guest.renderings_of(instance)
-                data.update(network_info=renderings.network_info,
-                            network_data=renderings.network_data,
-                            meta_data=renderings.meta_data)
+                data = self._launch(request, preview=True)
                 raise _PreviewRollback
         except _PreviewRollback:
             pass

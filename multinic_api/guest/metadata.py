@@ -90,7 +90,8 @@ def ec2_meta_data(instance: InstanceRecord, vifs: Sequence[VifRecord]) -> dict[s
         "instance-id": _ec2_id("i", instance.uuid),
         "hostname": instance.hostname,
         "local-ipv4": local_ipv4,
-        "reservation-id": _ec2_id("r", instance.uuid),
+        # Nova's is the instance's reservation, which the instances of one launch share.
+        "reservation-id": instance.reservation_id or _ec2_id("r", instance.uuid),
         "security-groups": [],
     }
     if instance.key is not None:

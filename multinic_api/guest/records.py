@@ -86,6 +86,8 @@ class InstanceRecord:
     project_id: str
     availability_zone: str = "nova"
     launch_index: int = 0
+    #: Shared by the instances of one launch request (Nova's); empty: one of its own.
+    reservation_id: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
     key: KeyRecord | None = None
     user_data: bytes | None = None

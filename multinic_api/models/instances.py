@@ -22,6 +22,9 @@ class Instance(models.Model):
     # What the Nova-compatible API was asked to boot; the manager boots nothing itself.
     image_ref = models.CharField(max_length=255, blank=True, default="")
     flavor_ref = models.CharField(max_length=255, blank=True, default="")
+    # Nova's: the instances one launch request made share a reservation ("r-" and eight
+    # random characters), and each has its 0-based place among them.
+    reservation_id = models.CharField(max_length=255, db_index=True, default="")
     launch_index = models.PositiveIntegerField(default=0)
     # The bare-metal node it runs on; its VIFs are then carried by the node's ports.
     node = models.ForeignKey("Node", on_delete=models.PROTECT, null=True, blank=True,

@@ -55,6 +55,31 @@ def find_node(reference: Any, project: Project | None, is_admin: bool = False) -
     return node
 
 
+def find_nodes(references: Sequence[Any], project: Project | None,
+               is_admin: bool = False) -> list[Node]:
+    """Nodes by UUID or name, in the order given, as :func:`find_node` finds each (a name
+    before a UUID), in one query; a node named twice is a 400."""
+    texts = [str(reference).strip() if reference is not None else "" for reference in references]
+    for reference, text in zip(references, texts, strict=True):
+        if has_nul(text):
+            raise NotFound(f"Node {reference} not found")
+    uuids = [text for text in texts if is_uuid(text)]
+    found = list(Node.objects.restrict(Scope(project, is_admin))
+                 .filter(Q(name__in=texts) | Q(pk__in=uuids)))
+    by_name = {node.name: node for node in found}
+    by_pk = {str(node.pk): node for node in found}
+    nodes: list[Node] = []
+    for reference, text in zip(references, texts, strict=True):
+        node = by_name.get(text) or (by_pk.get(str(uuid.UUID(text))) if is_uuid(text) else None)
+        if node is None:
+            raise NotFound(f"Node {reference} not found")
+        if node in nodes:
+            raise InvalidInput(f"Node {node.name} is named more than once: one instance is "
+                               "launched onto each node")
+        nodes.append(node)
+    return nodes
+
+
 def bound_vif_exists(carrier_field: str) -> Exists:
     return Exists(VIF.objects.filter(**{carrier_field: OuterRef("pk")}))
 
@@ -274,6 +299,16 @@ def lock_node(node: Node) -> None:
     """Serialise changes to one node's carriers (binding, bonding, admin edits)."""
     if not Node.objects.select_for_update().filter(pk=node.pk).exists():
         raise NotFound(f"Node {node.pk} not found")
+
+
+def lock_nodes(nodes: Sequence[Node]) -> None:
+    """:func:`lock_node` for several nodes in one statement, in id order, so that two
+    launches onto overlapping nodes queue rather than deadlock."""
+    wanted = {node.pk for node in nodes}
+    locked = Node.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    missing = wanted - set(locked.values_list("pk", flat=True))
+    if missing:
+        raise NotFound(f"Node {sorted(missing, key=str)[0]} not found")
 
 
 def check_member_count(ports: Sequence[Any]) -> None:

@@ -64,10 +64,13 @@ class Binding:
 
 
 def bind(instance: Instance, node: Node, nics: Sequence[tuple[Network, CarrierRequest]],
-         warnings: list[str], first_position: int = 0) -> list[Binding]:
-    """One carrier per NIC, in NIC order (the first is NIC ``first_position``). The caller
-    holds the node's lock."""
-    free = _FreeCarriers(node)
+         warnings: list[str], first_position: int = 0,
+         free: _FreeCarriers | None = None) -> list[Binding]:
+    """One carrier per NIC, in NIC order (the first is NIC ``first_position``), out of
+    ``free`` (default: the node's free carriers, read now). The caller holds the node's
+    lock."""
+    if free is None:
+        free = free_carriers([node])[node.pk]
     bindings: list[Binding | None] = [None] * len(nics)
     order = sorted(range(len(nics)), key=lambda i: not nics[i][1].explicit)
     for index in order:
@@ -92,13 +95,26 @@ def bind(instance: Instance, node: Node, nics: Sequence[tuple[Network, CarrierRe
     return [binding for binding in bindings if binding is not None]
 
 
-class _FreeCarriers:
-    """The node's carriers not bound to a VIF, read once; taking one removes it."""
+def free_carriers(nodes: Sequence[Node]) -> dict[Any, _FreeCarriers]:
+    """Each node's carriers not bound to a VIF, by node id: two queries for all the nodes (a
+    bulk launch binds one instance on each). The caller holds the nodes' locks."""
+    ports: dict[Any, list[Port]] = {node.pk: [] for node in nodes}
+    groups: dict[Any, list[PortGroup]] = {node.pk: [] for node in nodes}
+    for port in Port.objects.filter(node__in=list(ports)).annotate(
+            bound=baremetal.bound_vif_exists("port")):
+        ports[port.node_id].append(port)
+    for group in PortGroup.objects.filter(node__in=list(groups)).annotate(
+            bound=baremetal.bound_vif_exists("port_group")):
+        groups[group.node_id].append(group)
+    return {node.pk: _FreeCarriers(node, ports[node.pk], groups[node.pk]) for node in nodes}
 
-    def __init__(self, node: Node):
+
+class _FreeCarriers:
+    """A node's carriers not bound to a VIF (``ports`` and ``groups`` annotated with
+    ``bound``), read once; taking one removes it."""
+
+    def __init__(self, node: Node, ports: list[Port], groups: list[PortGroup]):
         self.node = node
-        ports = list(node.ports.annotate(bound=baremetal.bound_vif_exists("port")))
-        groups = list(node.port_groups.annotate(bound=baremetal.bound_vif_exists("port_group")))
         self._members: dict[Any, list[Port]] = {g.pk: [] for g in groups}
         for port in ports:
             if port.port_group_id is not None:

@@ -77,7 +77,8 @@ def instance_record(instance: Instance, flavor: dict[str, Any] | None) -> Instan
     return InstanceRecord(
         uuid=str(instance.uuid), name=instance.name, hostname=instance.hostname,
         project_id=instance.project_id, availability_zone=instance.availability_zone,
-        launch_index=instance.launch_index, metadata=dict(instance.metadata or {}), key=key,
+        launch_index=instance.launch_index, reservation_id=instance.reservation_id,
+        metadata=dict(instance.metadata or {}), key=key,
         user_data=base64.b64decode(instance.user_data) if instance.user_data else None,
         image_ref=instance.image_ref, flavor_name=flavor["name"] if flavor else "",
     )

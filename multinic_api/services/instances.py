@@ -13,18 +13,25 @@ A port made on its own keeps its MAC and addresses when its instance is deleted 
 detached: it is left unattached, as Nova leaves a port it did not create
 (``VIF.preserve_on_delete``).
 
+A bulk launch (Nova's ``min_count``/``max_count``) is the same launch for several instances
+at once, its inserts and its address allocation one statement each for all of them, so its
+cost does not grow with their number (on bare metal too: every node's free carriers are
+read at once).
+
 Lock order, which keeps concurrent launches from deadlocking: the instance row (attach,
 detach, delete), then a share lock on the networks (so that a concurrent ``delete_network``
-waits, or is seen to have won), then the node row (bare metal), then VIF inserts (which wait
-only on other VIF inserts of the same MAC, and go in in MAC order: ``macs``), then the
-subnets in id order (``ipam.lock_subnets``), then free ranges. No transaction waits for a
-MAC while it holds a subnet lock.
+waits, or is seen to have won), then the node rows in id order (bare metal), then VIF
+inserts (which wait only on other VIF inserts of the same MAC, and go in in MAC order:
+``macs``), then the subnets in id order (``ipam.lock_subnets``), then free ranges. No
+transaction waits for a MAC while it holds a subnet lock.
 """
 
 import base64
 import binascii
 import re
+import secrets
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +48,7 @@ from multinic_api.exceptions import (
     NotFound,
     PortInUse,
     PortNotFound,
+    SubnetExhausted,
 )
 from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
 from multinic_api.scope import Scope
@@ -48,13 +56,15 @@ from multinic_api.services import baremetal, binding, ipam, keypairs, limits, ma
 from multinic_api.services.binding import BondRequest, CarrierRequest
 from multinic_api.services.text import refuse_nul
 
-__all__ = ["BondRequest", "CarrierRequest", "NicRequest", "launch_instance", "attach_interface",
-           "detach_interface", "delete_instance", "check_nic_count", "create_port",
-           "update_port", "delete_port"]
+__all__ = ["BondRequest", "CarrierRequest", "NicRequest", "Launched", "launch_instance",
+           "launch_instances", "attach_interface", "detach_interface", "delete_instance",
+           "check_nic_count", "check_instance_count", "create_port", "update_port",
+           "delete_port"]
 
 # Nova's device-tag rule (no "/" or ","), and no control characters: a tag is a word the
 # guest reads in meta_data.json. \Z, not $, which also matches before a final newline.
 _TAG = re.compile(r"[^,/\x00-\x1f\x7f]+\Z")
+_RESERVATION_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -99,12 +109,33 @@ def holding_address(value: str) -> QuerySet[Instance]:
     return Instance.objects.filter(vifs__mac=mac).distinct()
 
 
+@dataclass
+class Launched:
+    """What one launch request made: its instances in launch-index order, each with
+    ``interfaces`` set, and the reservation that names them together (Nova's)."""
+
+    reservation_id: str
+    instances: list[Instance]
+
+
+def launch_instance(*, node: Any = None, **launch: Any) -> Instance:
+    """Create one instance with one VIF per requested NIC, all or nothing: the launch of
+    :func:`launch_instances` with a count of one (``node``, a UUID or name, launches onto
+    that bare-metal node)."""
+    launched = launch_instances(nodes=None if node is None else [node], **launch)
+    (instance,) = launched.instances
+    return instance
+
+
 @phases.timed("launch")
-def launch_instance(
+def launch_instances(
     *,
     project: Project,
     name: str,
     nics: Sequence[NicRequest],
+    min_count: int = 1,
+    max_count: int = 1,
+    nodes: Sequence[Any] | None = None,
     is_admin: bool = False,
     hostname: str | None = None,
     availability_zone: str = "nova",
@@ -113,18 +144,20 @@ def launch_instance(
     public_key: str | None = None,
     user_data: str | None = None,
     config_drive: bool = False,
-    launch_index: int = 0,
     image_ref: str = "",
     flavor_ref: str = "",
-    node: Any = None,
     warnings: list[str] | None = None,
-) -> Instance:
-    """Create an instance with one VIF per requested NIC, all or nothing.
+) -> Launched:
+    """Create up to ``max_count`` instances alike, at least ``min_count``, each with one VIF
+    per requested NIC and its own MACs and addresses, all in one transaction: fewer than
+    ``min_count`` possible is a 409 saying how many could be made, and writes nothing.
 
-    ``node`` (a UUID or name) launches onto that bare-metal node. ``warnings`` collects what
-    works but is likely not what was meant (see :func:`bonding.check_bond`). The instance
-    comes back with ``interfaces`` and their ``addresses`` set, as
-    ``Instance.objects.with_interfaces()`` loads them."""
+    As Nova: with more than one instance they are named ``name-1``, ``name-2``, ...; each has
+    its ``launch_index`` (from 0) and all share one ``reservation_id``. ``nodes`` (UUIDs or
+    names) launches onto bare metal, the instances onto the nodes in that order, one each;
+    there are then at most as many instances as nodes. Several instances cannot share what
+    names one thing: a NIC's fixed IP, MAC or carrier (a 400). ``warnings`` collects what
+    works but is likely not what was meant (see :func:`bonding.check_bond`)."""
     for label, value in (("name", name), ("availability_zone", availability_zone),
                          ("key_name", key_name), ("hostname", hostname),
                          ("public_key", public_key), ("user_data", user_data)):
@@ -137,17 +170,37 @@ def launch_instance(
     _check_limits(name=name, hostname=hostname, availability_zone=availability_zone,
                   key_name=key_name, public_key=public_key, user_data=user_data,
                   config_drive=config_drive, nics=nics)
+    check_instance_count(min_count, max_count)
     metadata = _metadata(metadata)
-    if not isinstance(launch_index, int) or launch_index < 0:
-        raise InvalidInput("launch_index must be a non-negative integer")
-    target = baremetal.find_node(node, project, is_admin) if node is not None else None
-    resolved = _resolve_nics(nics, project, is_admin, target)
-    instance_uuid = uuid.uuid4()
-    with transaction.atomic():
-        instance = Instance.objects.create(
+    if max_count > 1:
+        _check_shareable(nics)
+        numbered = len(f"-{max_count}")
+        if len(name) + numbered > limits.NAME:
+            raise InvalidInput(f"An instance name may be at most {limits.NAME - numbered} "
+                               f"characters when launching {max_count} instances, each "
+                               "named with its number: NAME-1, NAME-2, ...")
+    targets = None
+    if nodes is not None:
+        if not isinstance(nodes, Sequence) or isinstance(nodes, str) or not nodes:
+            raise InvalidInput("nodes must be a list of bare-metal nodes (UUIDs or names)")
+        limits.check_count(nodes, limits.INSTANCES_PER_LAUNCH, "nodes")
+        targets = (baremetal.find_nodes(nodes, project, is_admin) if len(nodes) > 1
+                   else [baremetal.find_node(nodes[0], project, is_admin)])
+        if len(targets) < min_count:
+            raise Conflict(f"Only {len(targets)} of the {min_count} instances asked for could "
+                           f"be made: {len(targets)} bare-metal node(s) named, one per instance")
+        max_count = min(max_count, len(targets))
+    resolved = _resolve_nics(nics, project, is_admin, targets[0] if targets else None)
+    reservation_id = _reservation_id()
+    rows = []
+    for index in range(max_count):
+        instance_uuid = uuid.uuid4()
+        # Nova's multi_instance_display_name_template, "%(name)s-%(count)d".
+        suffix = f"-{index + 1}" if max_count > 1 else ""
+        rows.append(Instance(
             uuid=instance_uuid,
-            name=name,
-            hostname=_hostname(hostname or name, instance_uuid),
+            name=f"{name}{suffix}",
+            hostname=_hostname(hostname or name, instance_uuid, suffix),
             project=project,
             availability_zone=availability_zone or "nova",
             metadata=metadata,
@@ -155,14 +208,65 @@ def launch_instance(
             public_key=public_key,
             user_data=user_data,
             config_drive=config_drive,
-            launch_index=launch_index,
+            reservation_id=reservation_id,
+            launch_index=index,
             image_ref=image_ref,
             flavor_ref=flavor_ref,
-            node=target,
-        )
-        instance.interfaces = _add_vifs(instance, resolved, first_position=0,
-                                        warnings=warnings if warnings is not None else [])
-    return instance
+            node=targets[index] if targets else None,
+        ))
+    found: list[str] = []
+    with transaction.atomic():
+        Instance.objects.bulk_create(rows)
+        placed = _add_vifs(rows, resolved, first_position=0, warnings=found,
+                           min_count=min_count)
+    if warnings is not None:
+        warnings.extend(dict.fromkeys(found))  # alike instances warn alike: once each
+    launched = rows[:len(placed)]
+    for instance, vifs in zip(launched, placed, strict=True):
+        instance.interfaces = vifs
+    return Launched(reservation_id=reservation_id, instances=launched)
+
+
+def check_instance_count(min_count: Any, max_count: Any,
+                         names: tuple[str, str] = ("min_count", "max_count")) -> None:
+    """A 400 unless ``1 <= min_count <= max_count <= limits.INSTANCES_PER_LAUNCH``, both
+    integers. Faces may ask before they read anything else, and get this same message, in
+    which ``names`` are what the face calls the two counts."""
+    for what, value in ((names[1], max_count), (names[0], min_count)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidInput(f"{what} must be a positive integer")
+    if max_count > limits.INSTANCES_PER_LAUNCH:
+        raise InvalidInput(f"At most {limits.INSTANCES_PER_LAUNCH} instances may be launched "
+                           f"in one request (this asks for {max_count})")
+    if min_count > max_count:
+        raise InvalidInput(f"{names[0]} ({min_count}) may not be greater than {names[1]} "
+                           f"({max_count})")
+
+
+def _check_shareable(nics: Sequence[NicRequest]) -> None:
+    """What one NIC names for itself cannot be given to several instances (Nova refuses a
+    fixed IP or a port with a count above one alike)."""
+    for index, nic in enumerate(nics):
+        where = f"NIC {index} (network {nic.network_id})"
+        if nic.port_id is not None:
+            # Nova's message for the same request.
+            raise InvalidInput(f"NIC {index}: unable to launch multiple instances with a "
+                               f"single configured port ID ({nic.port_id})")
+        if nic.fixed_ips:
+            raise InvalidInput(f"{where}: a fixed IP cannot be requested when launching more "
+                               "than one instance")
+        if nic.mac is not None:
+            raise InvalidInput(f"{where}: a MAC address cannot be requested when launching "
+                               "more than one instance")
+        if nic.carrier.explicit:
+            raise InvalidInput(f"{where}: a port, port group or bond cannot be named when "
+                               "launching more than one instance; each node's NICs are then "
+                               "carried by its best free ports and port groups")
+
+
+def _reservation_id() -> str:
+    """Nova's: "r-" and eight random characters of [0-9a-z] (``utils.generate_uid``)."""
+    return "r-" + "".join(secrets.choice(_RESERVATION_ALPHABET) for _ in range(8))
 
 
 def attach_interface(
@@ -187,8 +291,9 @@ def attach_interface(
             raise Conflict(f"Instance {instance.uuid} already has {limits.max_nics()} NICs, "
                            "the most an instance may have; detach one first")
         last = held["last"]
-        (vif,) = _add_vifs(instance, [resolved], first_position=0 if last is None else last + 1,
-                           warnings=warnings if warnings is not None else [])
+        ((vif,),) = _add_vifs([instance], [resolved],
+                              first_position=0 if last is None else last + 1,
+                              warnings=warnings if warnings is not None else [])
     return vif
 
 
@@ -284,35 +389,70 @@ def _check_port_text(**values: str | None) -> None:
         limits.check_length(value, limits.NAME, f"A port's {what}")
 
 
-def _add_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
-              warnings: list[str]) -> list[VIF]:
+def _add_vifs(instances: list[Instance], nics: list[_ResolvedNic], first_position: int,
+              warnings: list[str], min_count: int = 1) -> list[list[VIF]]:
+    """The VIFs of ``nics`` for each of ``instances``, inserted together, with their
+    addresses; per instance, in NIC order. A NIC that is a port made beforehand (one
+    instance only: see ``_check_shareable``) is attached as it is. Should the subnets not
+    have addresses for all the instances, the last ones are left out (their rows deleted)
+    down to ``min_count``; below that, a 409 that says how many could be made."""
     _share_networks([nic.network for nic in nics])
     positions = range(first_position, first_position + len(nics))
-    ports = _take_ports(instance, [(position, nic) for position, nic in zip(positions, nics,
-                                                                               strict=True)
-                                   if nic.port is not None])
-    if instance.node_id is not None:  # no ports there: _resolve_nics refuses them
-        vifs = _add_baremetal_vifs(instance, nics, first_position, warnings)
+    ports = _take_ports(instances[0], [(position, nic) for position, nic
+                                       in zip(positions, nics, strict=True)
+                                       if nic.port is not None])
+    if instances[0].node_id is not None:  # no ports there: _resolve_nics refuses them
+        vifs = _add_baremetal_vifs(instances, nics, first_position, warnings)
     else:
         new = [(position, nic) for position, nic in zip(positions, nics, strict=True)
                if nic.port is None]
-        made = iter(_add_virtual_vifs(instance, [nic for _, nic in new],
+        made = iter(_add_virtual_vifs(instances, [nic for _, nic in new],
                                       [position for position, _ in new]))
-        vifs = [ports[position] if position in ports else next(made) for position in positions]
-    return _allocate_addresses(vifs, nics)
+        vifs = [ports[position] if position in ports else next(made)
+                for _ in instances for position in positions]
+    nics_of_vifs = list(nics) * len(instances)
+    free, kept = None, len(instances)
+    if len(instances) > 1:  # how many instances the subnets have addresses for
+        ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
+        per_instance = Counter(subnet for nic in nics for subnet in nic.subnets
+                               if not subnet.address_from_mac)
+        free = ipam.FreeAddresses({subnet: count * len(instances)
+                                   for subnet, count in per_instance.items()})
+        possible = min([free.available(subnet) // count
+                        for subnet, count in per_instance.items()], default=len(instances))
+        if possible < min_count:
+            raise SubnetExhausted(_too_few_addresses(possible, min_count, per_instance, free))
+        if possible < len(instances):
+            Instance.objects.filter(pk__in=[i.pk for i in instances[possible:]]).delete()
+            kept = possible
+            vifs, nics_of_vifs = vifs[:kept * len(nics)], nics_of_vifs[:kept * len(nics)]
+    _allocate_addresses(vifs, nics_of_vifs, free)
+    return [vifs[index * len(nics):(index + 1) * len(nics)] for index in range(kept)]
 
 
-def _allocate_addresses(vifs: list[VIF], nics: list[_ResolvedNic]) -> list[VIF]:
+def _too_few_addresses(possible: int, asked: int, per_instance: Mapping[Subnet, int],
+                       free: ipam.FreeAddresses) -> str:
+    short = [f"subnet {subnet.cidr} of network {subnet.network.name or subnet.network_id} "
+             f"has {free.available(subnet)} free address(es), {count} per instance"
+             for subnet, count in per_instance.items() if free.available(subnet) < count * asked]
+    return (f"Only {possible} of the {asked} instances asked for could be made: "
+            + "; ".join(short))
+
+
+def _allocate_addresses(vifs: list[VIF], nics: list[_ResolvedNic],
+                        free: ipam.FreeAddresses | None = None) -> list[VIF]:
     """Each new VIF's addresses, one per subnet of its network (a port has had its own since
-    it was made)."""
+    it was made). ``free``: the subnets' lowest free ranges, read by the caller under their
+    locks (a bulk launch, which counts the instances they have room for)."""
     nics_vifs = [(vif, nic) for vif, nic in zip(vifs, nics, strict=True) if nic.port is None]
     vifs_new = [vif for vif, _ in nics_vifs]
     nics = [nic for _, nic in nics_vifs]
-    ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
+    if free is None:
+        ipam.lock_subnets(subnet for nic in nics for subnet in nic.subnets)
     wanted = [(vif, subnet, nic.requested.get(subnet.pk))
               for vif, nic in zip(vifs_new, nics, strict=True) for subnet in nic.subnets]
     fixed_ips = ipam.record([(vif, subnet, address) for (vif, subnet, _), address
-                             in zip(wanted, ipam.take_addresses(wanted), strict=True)])
+                             in zip(wanted, ipam.take_addresses(wanted, free), strict=True)])
     # The VIFs answer with the rows just written, not read back (three queries, a fifth of
     # a launch's time in bench/end_to_end.py). The rows carry their network and subnet.
     by_vif: dict[int, list[FixedIP]] = {id(vif): [] for vif in vifs_new}
@@ -345,37 +485,44 @@ def _take_ports(instance: Instance, wanted: list[tuple[int, _ResolvedNic]]) -> d
     return taken
 
 
-def _add_baremetal_vifs(instance: Instance, nics: list[_ResolvedNic], first_position: int,
-                        warnings: list[str]) -> list[VIF]:
-    """VIFs whose MACs are their carriers' (Ironic's rule), under the node's lock."""
-    node = instance.node
-    baremetal.lock_node(node)
-    bindings = binding.bind(instance, node, [(nic.network, nic.carrier) for nic in nics],
-                            warnings, first_position=first_position)
+def _add_baremetal_vifs(instances: list[Instance], nics: list[_ResolvedNic],
+                        first_position: int, warnings: list[str]) -> list[VIF]:
+    """VIFs whose MACs are their carriers' (Ironic's rule), under their nodes' locks."""
+    baremetal.lock_nodes([instance.node for instance in instances])
+    free = binding.free_carriers([instance.node for instance in instances])
+    bindings = [binding.bind(instance, instance.node,
+                             [(nic.network, nic.carrier) for nic in nics], warnings,
+                             first_position=first_position, free=free[instance.node_id])
+                for instance in instances]
 
     def build(mac: str, index: int) -> VIF:
-        nic, bound = nics[index], bindings[index]
+        instance = instances[index // len(nics)]
+        nic, bound = nics[index % len(nics)], bindings[index // len(nics)][index % len(nics)]
         return VIF(instance=instance, project_id=instance.project_id, network=nic.network,
-                   position=first_position + index, tag=nic.tag, mac=mac, vif_type="other",
-                   vnic_type=VIF.VnicType.BAREMETAL,
+                   position=first_position + index % len(nics), tag=nic.tag, mac=mac,
+                   vif_type="other", vnic_type=VIF.VnicType.BAREMETAL,
                    # Ironic binds a bare-metal port to its node: binding:host_id is the
                    # node's uuid (plug_port_to_tenant_network), not a compute host's name.
-                   binding_host=str(node.pk), binding_profile=bound.profile or {},
+                   binding_host=str(instance.node_id), binding_profile=bound.profile or {},
                    port=bound.port, port_group=bound.port_group)
 
-    return macs.insert_all_with_unique_macs(build, VIF, [bound.mac for bound in bindings])
+    return macs.insert_all_with_unique_macs(build, VIF, [bound.mac for bindings_of in bindings
+                                                         for bound in bindings_of])
 
 
-def _add_virtual_vifs(instance: Instance, nics: list[_ResolvedNic],
+def _add_virtual_vifs(instances: list[Instance], nics: list[_ResolvedNic],
                       positions: list[int]) -> list[VIF]:
+    """The VIFs of ``nics`` (at ``positions``) for each of ``instances``, instance by
+    instance."""
     def build(mac: str, index: int) -> VIF:
-        nic = nics[index]
+        instance, nic = instances[index // len(nics)], nics[index % len(nics)]
         # Bound now with the network's type, and kept: see Network.vif_type.
         return VIF(instance=instance, project_id=instance.project_id, network=nic.network,
-                   position=positions[index], tag=nic.tag, mac=mac,
+                   position=positions[index % len(nics)], tag=nic.tag, mac=mac,
                    vif_type=nic.network.vif_type)
 
-    return macs.insert_all_with_unique_macs(build, VIF, [nic.mac for nic in nics])
+    return macs.insert_all_with_unique_macs(build, VIF, [nic.mac for nic in nics] * len(instances),
+                                            look_first=len(instances) > 1)
 
 
 def _share_networks(networks: list[Network]) -> None:
@@ -575,11 +722,12 @@ def _as_uuid(value: Any, what: str) -> uuid.UUID:
         raise NotFound(f"No {what} has the id '{value}'") from None
 
 
-def _hostname(text: str, instance_uuid: uuid.UUID) -> str:
-    """A DNS label from the display name, as Nova's sanitize_hostname makes it."""
+def _hostname(text: str, instance_uuid: uuid.UUID, suffix: str = "") -> str:
+    """A DNS label from the display name, as Nova's sanitize_hostname makes it, ending in
+    ``suffix`` (an instance's number in a bulk launch, kept when a long name is cut)."""
     hostname = re.sub(r"[ _]", "-", text.lower())
-    hostname = re.sub(r"[^a-z0-9.-]", "", hostname)[:63].strip(".-")
-    return hostname or f"server-{instance_uuid}"
+    hostname = re.sub(r"[^a-z0-9.-]", "", hostname)[:63 - len(suffix)].strip(".-")
+    return (hostname or f"server-{instance_uuid}") + suffix
 
 
 def _check_limits(*, name: str, hostname: str | None, availability_zone: str | None,

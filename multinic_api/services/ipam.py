@@ -15,8 +15,9 @@ that lie in its allocation pools, are not reserved, and are not allocated. Subne
 writes at most a handful of rows (pools minus the reserved addresses). Then:
 
 - next free address: the lowest range (one index probe on ``(subnet, first)``), take its
-  first address, shrink or delete the range. A launch does this for all its subnets at once:
-  one statement reads each subnet's lowest ranges, one shrinks them;
+  first address, shrink or delete the range. A launch does this for all its subnets at once,
+  and a bulk launch for all its instances: one statement reads each subnet's lowest ranges,
+  one shrinks them;
 - a requested address: the range with the greatest ``first <= address`` (one probe); the
   address is free exactly when that range reaches it; split the range around it;
 - release: probe the neighbours at ``address - 1`` and ``address + 1`` and merge.
@@ -39,7 +40,7 @@ of the VIF's MAC (as netaddr computes it), unique because the MAC is, and still 
 the same constraint. They keep no free ranges.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import netaddr
@@ -143,6 +144,7 @@ def parse_address(value: str) -> netaddr.IPAddress:
 
 def take_addresses(
     wanted: Sequence[tuple[VIF, Subnet, netaddr.IPAddress | None]],
+    free: "FreeAddresses | None" = None,
 ) -> list[netaddr.IPAddress]:
     """The address each ``(vif, subnet, requested)`` gets, in the order asked: the requested
     one, the EUI-64 one, or the next free, taken out of the free ranges; ``record`` then
@@ -152,7 +154,9 @@ def take_addresses(
     Requested addresses are taken first, so a request for a subnet's lowest free address
     does not clash with a next-free one of the same launch. The next free addresses of all
     subnets then cost one read and one write together (plus a delete when a range runs
-    out), not two round trips per address: see ``_take_lowest_free``.
+    out), not two round trips per address: see :class:`FreeAddresses`. A caller that has
+    already read them (to learn how many a subnet can still give) passes ``free``; it must
+    request no address then, as taking one would change the ranges it read.
     """
     taken: dict[int, netaddr.IPAddress] = {}
     next_free: dict[Any, list[int]] = {}  # subnet id -> indexes of ``wanted``, in order
@@ -161,13 +165,15 @@ def take_addresses(
         if subnet.address_from_mac:
             taken[index] = netaddr.EUI(vif.mac).ipv6(subnet.ip_network.first)
         elif requested is not None:
+            if free is not None:
+                raise ValueError("requested addresses cannot be taken from ranges read before")
             taken[index] = _take_requested(subnet, requested)
         else:
             next_free.setdefault(subnet.pk, []).append(index)
             subnets[subnet.pk] = subnet
     if next_free:
-        lowest = _take_lowest_free({subnets[pk]: len(indexes)
-                                    for pk, indexes in next_free.items()})
+        counts = {subnets[pk]: len(indexes) for pk, indexes in next_free.items()}
+        lowest = (FreeAddresses(counts) if free is None else free).take(counts)
         for pk, indexes in next_free.items():
             taken.update(zip(indexes, lowest[pk], strict=True))
     return [taken[index] for index in range(len(wanted))]
@@ -209,39 +215,51 @@ def release(fixed_ip: FixedIP) -> None:
     _return_to_free_ranges(subnet, int(address))
 
 
-def _take_lowest_free(counts: dict[Subnet, int]) -> dict[Any, list[netaddr.IPAddress]]:
-    """The ``count`` lowest free addresses of each subnet (by subnet id), taken.
+class FreeAddresses:
+    """The lowest free ranges of some subnets, read in one statement under their locks:
+    how many addresses each can still give (up to the number asked for), and taking them.
 
     ``count`` addresses lie in at most ``count`` ranges, so one statement reads the lowest
     ``count`` ranges of every subnet (an index probe each, whatever the subnet's size or
-    fill), and one ``UPDATE`` shrinks the ranges that are left with addresses; ranges used
-    up are deleted."""
-    ranges = _lowest_free_ranges(counts)
-    taken: dict[Any, list[netaddr.IPAddress]] = {}
-    shrunk: list[tuple[Any, str]] = []  # (range id, its new first)
-    used_up: list[Any] = []
-    for subnet, count in counts.items():
-        addresses: list[int] = []
-        for pk, first, last in ranges.get(subnet.pk, ()):
-            end = min(last, first + count - len(addresses) - 1)  # the last address taken
-            addresses.extend(range(first, end + 1))
-            if end == last:
-                used_up.append(pk)
-            else:
-                shrunk.append((pk, ip_key(end + 1)))
-            if len(addresses) == count:
-                break
-        if len(addresses) < count:
-            raise SubnetExhausted(
-                f"No more IP addresses available on subnet {_subnet_label(subnet)} of network "
-                f"{subnet.network.name or subnet.network_id}"
-            )
-        taken[subnet.pk] = [netaddr.IPAddress(a, subnet.ip_version) for a in addresses]
-    if used_up:
-        FreeRange.objects.filter(pk__in=used_up).delete()
-    if shrunk:
-        _shrink_ranges(shrunk)
-    return taken
+    fill); taking them is one ``UPDATE`` shrinking the ranges that are left with addresses,
+    and one ``DELETE`` of those used up."""
+
+    def __init__(self, counts: Mapping[Subnet, int]):
+        self.ranges = _lowest_free_ranges(counts)
+
+    def available(self, subnet: Subnet) -> int:
+        """Free addresses of ``subnet`` in the ranges read: all it has, or at least the
+        number asked for."""
+        return sum(last - first + 1 for _, first, last in self.ranges.get(subnet.pk, ()))
+
+    def take(self, counts: Mapping[Subnet, int]) -> dict[Any, list[netaddr.IPAddress]]:
+        """The ``count`` lowest free addresses of each subnet (by subnet id), taken; at most
+        what was read for it."""
+        taken: dict[Any, list[netaddr.IPAddress]] = {}
+        shrunk: list[tuple[Any, str]] = []  # (range id, its new first)
+        used_up: list[Any] = []
+        for subnet, count in counts.items():
+            addresses: list[int] = []
+            for pk, first, last in self.ranges.get(subnet.pk, ()):
+                if len(addresses) == count:
+                    break
+                end = min(last, first + count - len(addresses) - 1)  # the last address taken
+                addresses.extend(range(first, end + 1))
+                if end == last:
+                    used_up.append(pk)
+                else:
+                    shrunk.append((pk, ip_key(end + 1)))
+            if len(addresses) < count:
+                raise SubnetExhausted(
+                    f"No more IP addresses available on subnet {_subnet_label(subnet)} of "
+                    f"network {subnet.network.name or subnet.network_id}"
+                )
+            taken[subnet.pk] = [netaddr.IPAddress(a, subnet.ip_version) for a in addresses]
+        if used_up:
+            FreeRange.objects.filter(pk__in=used_up).delete()
+        if shrunk:
+            _shrink_ranges(shrunk)
+        return taken
 
 
 def _shrink_ranges(new_firsts: list[tuple[Any, str]]) -> None:
@@ -259,7 +277,7 @@ def _shrink_ranges(new_firsts: list[tuple[Any, str]]) -> None:
         cursor.execute(sql, [value for row in new_firsts for value in row])
 
 
-def _lowest_free_ranges(counts: dict[Subnet, int]) -> dict[Any, list[tuple[Any, int, int]]]:
+def _lowest_free_ranges(counts: Mapping[Subnet, int]) -> dict[Any, list[tuple[Any, int, int]]]:
     """Per subnet id, its ``count`` lowest free ranges as (id, first, last), in order.
 
     One statement for all subnets: a ``UNION ALL`` of per-subnet ``ORDER BY first LIMIT n``

@@ -3,8 +3,8 @@
 Generated MACs are the configured 3-octet prefix (``MULTINIC_MAC_PREFIX``, default
 ``fa:16:3e``) plus three random octets, lowercase and colon-separated, as Nova and Neutron
 make them. Uniqueness is the database's job (``vif_unique_mac``): a generated MAC is not
-pre-checked, an insert that hits the constraint is retried with a fresh MAC, up to
-``MULTINIC_MAC_GENERATION_RETRIES`` times, then the caller gets a 409.
+pre-checked, an insert that hits the constraint is retried with fresh MACs for the ones
+taken, up to ``MULTINIC_MAC_GENERATION_RETRIES`` times, then the caller gets a 409.
 
 Who holds a MAC (a VIF, a bare-metal port, a port group) is :func:`holders`.
 """
@@ -80,93 +80,108 @@ def normalize_mac(value: str) -> str:
     return mac
 
 
-def insert_with_unique_mac(
-    insert: Callable[[str], Row], model: type[Row], requested_mac: str | None = None
-) -> Row:
-    """Insert a row with a MAC that no other row has, letting the database decide.
-
-    ``insert(mac)`` creates the row. Each attempt runs in a savepoint, so a collision rolls
-    back only that attempt and leaves the caller's transaction usable. A requested MAC gets
-    one attempt; a generated one is retried with fresh random octets.
-    """
-    if requested_mac is not None:
-        mac = normalize_mac(requested_mac)
-        row = _try_insert(insert, model, mac)
-        if row is None:
-            raise MacAddressInUse(f"MAC address {mac} is already in use by another interface")
-        return row
-
-    attempts = max(1, int(settings.MULTINIC_MAC_GENERATION_RETRIES))
-    for _ in range(attempts):
-        row = _try_insert(insert, model, generate_mac())
-        if row is not None:
-            return row
-    raise MacGenerationFailed(
-        f"Could not generate a unique MAC address in {attempts} attempts; the MAC prefix "
-        f"{settings.MULTINIC_MAC_PREFIX} may be nearly exhausted. Try again, or ask an "
-        "administrator to configure another prefix."
-    )
-
-
 def insert_all_with_unique_macs(
-    build: Callable[[str, int], Row], model: type[Row], requested_macs: list[str | None]
+    build: Callable[[str, int], Row], model: type[Row], requested_macs: list[str | None],
+    look_first: bool = False,
 ) -> list[Row]:
     """Rows ``build(mac, index)``, one per entry of ``requested_macs`` (a MAC, or None for a
     generated one), inserted in one statement: a launch's cost per NIC must not include a
-    round trip per VIF. Should any MAC be taken, that insert is undone and the rows go in one
-    by one through :func:`insert_with_unique_mac` (fresh MACs for generated ones, a 409 for
-    a requested one), so the rules are the same either way. Either way the rows go in in
-    MAC order (see below) and come back in the order of ``requested_macs``."""
-    macs = [normalize_mac(mac) if mac is not None else generate_mac() for mac in requested_macs]
-    rows = [build(mac, index) for index, mac in enumerate(macs)]
-    # Inserted in MAC order, not NIC order: an insert holds its MAC's entry in the unique
-    # index until commit, and one that meets another transaction's uncommitted entry waits
-    # for it. Two launches requesting the same MACs in different NIC orders could each hold
-    # one the other waits for: PostgreSQL's "deadlock detected", a 500 instead of a 409. In
-    # one order for everyone, the later of two waits at their first shared MAC holding
-    # none of the others. (Sorting is stable, so a MAC requested twice goes in NIC order.)
-    order = sorted(range(len(rows)), key=macs.__getitem__)
-    if len(set(macs)) == len(macs):  # else the one-by-one path says which MAC is taken twice
+    round trip per VIF, and a bulk launch inserts thousands. Each attempt runs in a
+    savepoint, so a collision leaves the caller's transaction usable: should the insert meet
+    a MAC that is taken, it is undone, one query asks which of the batch's MACs are taken, a
+    requested one is a 409 and generated ones are drawn again, and the batch goes in again
+    (at most ``MULTINIC_MAC_GENERATION_RETRIES`` times). The rows go in in MAC order (see
+    below) and come back in the order of ``requested_macs``.
+
+    ``look_first`` reads which of the generated MACs are taken before the first insert and
+    draws those again: one indexed read, where a batch of thousands among tens of thousands
+    of VIFs nearly always meets a taken MAC (each new MAC has odds of taken/2**24), and a
+    failed insert of thousands of rows costs more than the read."""
+    requested = [normalize_mac(mac) if mac is not None else None for mac in requested_macs]
+    twice = _first_repeated(mac for mac in requested if mac is not None)
+    if twice is not None:
+        raise MacAddressInUse(f"MAC address {twice} is already in use by another interface")
+    attempts = max(1, int(settings.MULTINIC_MAC_GENERATION_RETRIES))
+    wanted: list[str | None] = list(requested)
+    if look_first and None in requested:
+        drawn = _draw_missing(wanted, attempts)
+        taken = _taken(model, drawn)
+        wanted = [mac if asked is not None or mac not in taken else None
+                  for asked, mac in zip(requested, drawn, strict=True)]
+    for _ in range(attempts):
+        macs = _draw_missing(wanted, attempts)
+        rows = [build(mac, index) for index, mac in enumerate(macs)]
+        # Inserted in MAC order, not NIC order: an insert holds its MAC's entry in the unique
+        # index until commit, and one that meets another transaction's uncommitted entry
+        # waits for it. Two launches requesting the same MACs in different NIC orders could
+        # each hold one the other waits for: PostgreSQL's "deadlock detected", a 500 instead
+        # of a 409. In one order for everyone, the later of two waits at their first shared
+        # MAC holding none of the others. A failed batch gives every entry back (its
+        # savepoint), so the next attempt starts holding none either.
+        order = sorted(range(len(rows)), key=macs.__getitem__)
         try:
             with transaction.atomic():
                 inserted = model._default_manager.bulk_create([rows[i] for i in order])
         except IntegrityError:
-            pass
+            # The failed insert waited for any concurrent holder of a MAC to commit, so a
+            # plain read now sees it. If none is taken, another constraint failed: not ours.
+            taken = _taken(model, macs)
+            if not taken:
+                raise
+            lost = sorted(mac for mac in requested if mac in taken)
+            if lost:  # the first in MAC order, where the insert stopped
+                raise MacAddressInUse(
+                    f"MAC address {lost[0]} is already in use by another interface") from None
+            wanted = [mac if mac not in taken else None for mac in macs]
         else:
             by_index = dict(zip(order, inserted, strict=True))
             return [by_index[index] for index in range(len(rows))]  # NIC order again
-
-    def insert_one(index: int) -> Callable[[str], Row]:
-        def insert(mac: str) -> Row:
-            row = build(mac, index)
-            row.save(force_insert=True)
-            return row
-        return insert
-
-    # One by one in the same MAC order, for the same reason: the batch's savepoint gave its
-    # entries back, and here each insert holds its MAC while the next one may wait, so NIC
-    # order could deadlock with a batch, or another fallback, taking the MACs the other way.
-    # (A redrawn generated MAC is out of order, but it is fresh: nobody else waits for it.)
-    # A requested MAC that is taken is still a 409; with several taken, it names the first
-    # in MAC order rather than in NIC order.
-    inserted_rows = {index: insert_with_unique_mac(insert_one(index), model,
-                                                   requested_macs[index])
-                     for index in order}
-    return [inserted_rows[index] for index in range(len(rows))]
+    raise MacGenerationFailed(
+        f"Could not generate unique MAC addresses in {attempts} attempts; the MAC prefix "
+        f"{settings.MULTINIC_MAC_PREFIX} may be nearly exhausted. Try again, or "
+        "ask an administrator to configure another prefix."
+    )
 
 
-def _try_insert(insert: Callable[[str], Row], model: type[Row], mac: str) -> Row | None:
-    """The inserted row, or None when the MAC is taken; other integrity errors propagate."""
-    try:
-        with transaction.atomic():
-            return insert(mac)
-    except IntegrityError:
-        # The failed statement waited for any concurrent holder of this MAC to commit, so a
-        # plain read now sees that row. If nobody holds the MAC, the error was another
-        # constraint's and is not ours to swallow.
-        if model._default_manager.filter(mac=mac).exists():
-            return None
-        raise
+#: MACs asked about in one query: SQLite takes at most 32,766 values in a statement, and the
+#: largest launch (1,000 instances of MULTINIC_MAX_NICS_PER_LAUNCH NICs) may hold more.
+_LOOKUP_BATCH = 10_000
+
+
+def _taken(model: type[Row], macs: list[str]) -> set[str]:
+    """Which of ``macs`` rows of ``model`` hold (read without the model's ordering)."""
+    taken: set[str] = set()
+    for start in range(0, len(macs), _LOOKUP_BATCH):
+        taken.update(model._default_manager.filter(mac__in=macs[start:start + _LOOKUP_BATCH])
+                     .order_by().values_list("mac", flat=True))
+    return taken
+
+
+def _draw_missing(macs: list[str | None], attempts: int) -> list[str]:
+    """``macs`` with each None replaced by a generated MAC, none drawn twice: among
+    thousands drawn at once, two alike are likely (about even odds at 4,800 out of 2**24),
+    and would fail the whole batch. A MAC is drawn again at most ``attempts`` times."""
+    used = {mac for mac in macs if mac is not None}
+    drawn: list[str] = []
+    for mac in macs:
+        if mac is None:
+            mac = generate_mac()
+            for _ in range(attempts - 1):
+                if mac not in used:
+                    break
+                mac = generate_mac()
+        used.add(mac)
+        drawn.append(mac)
+    return drawn
+
+
+def _first_repeated(values) -> str | None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            return value
+        seen.add(value)
+    return None
 
 
 @dataclass(frozen=True)

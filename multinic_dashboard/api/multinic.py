@@ -347,7 +347,8 @@ def domain_xml(request, instance_id: str) -> str:
 
 def launch_instance(request, body: Mapping[str, Any]) -> APIObject:
     """Launch as the REST API's launch body says (``POST /api/instances/``): the instance,
-    with its interfaces and the launch's ``warnings``."""
+    with its interfaces and the launch's ``warnings``; with a ``count``, the ``instances``
+    and their ``reservation_id`` (and the ``warnings``)."""
     return APIObject(call(request, "POST", "instances/", body=dict(body)))
 
 

@@ -24,6 +24,16 @@ def test_admin_lists_and_shows_every_model(admin_client, launched, model):
     assert response.status_code == 200
 
 
+def test_admin_shows_an_instances_reservation_and_finds_it_by_it(admin_client, launched):
+    instance, _ = launched
+    page = admin_client.get(reverse("admin:multinic_api_instance_change", args=[instance.pk]))
+    html = page.content.decode()
+    assert instance.reservation_id in html and 'name="reservation_id"' not in html
+    found = admin_client.get(reverse("admin:multinic_api_instance_changelist"),
+                             {"q": instance.reservation_id})
+    assert str(instance.uuid) in found.content.decode()
+
+
 def test_admin_delete_instance_frees_addresses(admin_client, launched):
     instance, subnet = launched
     url = reverse("admin:multinic_api_instance_delete", args=[instance.pk])

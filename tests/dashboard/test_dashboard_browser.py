@@ -99,6 +99,27 @@ def test_reordered_networks_become_the_instances_nic_order(demo, chromium):
     assert order == ["storage", "public", "private"]
 
 
+def test_count_launches_several_alike_and_the_preview_says_how_many(demo, chromium):
+    chromium.sign_in(demo, "demo")
+    chromium.open("/project/launch/")
+    chromium.find("input[name='name']").send_keys("web")
+    count = chromium.find("input[name='count']")
+    count.clear()
+    count.send_keys("3")
+    chromium.next_step()
+    chromium.wait().until(ec.visibility_of_element_located((By.ID, "available-networks")))
+    chromium.add_network("private")
+    assert chromium.preview_state() == "ok"
+    assert chromium.find("#preview-status").text == (
+        "Up to date: 3 instances, 1 NIC(s) each; the first is shown.")
+    assert chromium.preview_network_data()["links"][0]["type"] == "bridge"
+    chromium.launch()
+    chromium.wait().until(lambda d: d.current_url.endswith("/project/"))
+    launched = Instance.objects.order_by("launch_index")
+    assert [(i.name, i.vifs.count()) for i in launched] == [("web-1", 1), ("web-2", 1),
+                                                           ("web-3", 1)]
+
+
 # Two of the wizard's strings as a language's catalogue would hold them (Django's gettext and
 # ngettext read django.catalog; a catalogue loaded after the page's is merged the same way).
 FRENCH = {

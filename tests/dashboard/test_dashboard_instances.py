@@ -704,3 +704,61 @@ def test_an_unreachable_api_on_an_instances_pages_is_a_message_not_a_500(alice, 
         assert response.status_code == 200, page
         assert response.redirect_chain[0][0] == INDEX, page
         assert "cannot be reached" in response.content.decode(), page
+
+
+# --- the wizard's Count ---------------------------------------------------------------------
+
+def test_the_wizard_offers_horizons_count_field(alice, cloud):
+    html = alice.get(LAUNCH).content.decode()
+    field = re.search(r'<input[^>]*name="count"[^>]*>', html).group(0)
+    assert 'type="number"' in field and 'value="1"' in field and 'min="1"' in field
+    assert re.search(r'<label [^>]*for="id_count">\s*<span class="field-label">Count</span>',
+                     html)
+
+
+def test_the_wizard_launches_count_instances_and_lands_on_the_list(alice, cloud):
+    response = wizard_post(alice, "web", [{"network_id": str(cloud.net_a.pk)},
+                                          {"network_id": str(cloud.shared.pk)}], count="3")
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response["Location"] == INDEX
+    launched = Instance.objects.order_by("launch_index")
+    assert [(i.name, i.launch_index) for i in launched] == [("web-1", 0), ("web-2", 1),
+                                                           ("web-3", 2)]
+    assert len({i.reservation_id for i in launched}) == 1
+    assert VIF.objects.count() == 6 and len(set(VIF.objects.values_list("mac", flat=True))) == 6
+    page = alice.get(INDEX).content.decode()
+    assert 'Launched 3 instances, &quot;web-1&quot; to &quot;web-3&quot;.' in page
+
+
+@pytest.mark.parametrize(("count", "message"), [
+    ("0", "Ensure this value is greater than or equal to 1."),
+    ("two", "Enter a whole number."),
+    ("1001", "At most 1000 instances may be launched in one request"),
+    ("4", "Only 3 of the 4 instances asked for could be made"),  # the shared pool holds 3
+])
+def test_a_bad_or_impossible_count_is_refused_and_creates_nothing(alice, cloud, count, message):
+    response = wizard_post(alice, "web", [{"network_id": str(cloud.shared.pk)}], count=count)
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    assert not Instance.objects.exists() and not VIF.objects.exists()
+
+
+def test_a_count_onto_one_bare_metal_node_is_refused(alice, cloud):
+    built = build_node("bm-1", cloud.project_a, [("physnet1", True)] * 4)
+    response = wizard_post(alice, "bm", [{"network_id": str(cloud.net_a.pk)}],
+                           node=str(built.node.uuid), count="2")
+    assert response.status_code == 200
+    assert "A bare-metal node carries one instance" in unescape(response.content.decode())
+    assert not Instance.objects.exists()
+    previewed = alice.post(PREVIEW, preview_fields(cloud, node=str(built.node.uuid), count="2"))
+    assert previewed.status_code == 400
+    assert "A bare-metal node carries one instance" in previewed.json()["detail"]
+
+
+def test_the_preview_previews_each_of_count_instances(alice, cloud):
+    response = alice.post(PREVIEW, preview_fields(cloud, count="2"))
+    assert response.status_code == 200, response.content
+    previews = response.json()["instances"]
+    assert [p["meta_data"]["name"] for p in previews] == ["p-1", "p-2"]
+    assert [len(p["network_info"]) for p in previews] == [1, 1]
+    assert not Instance.objects.exists() and not VIF.objects.exists()

@@ -112,7 +112,7 @@ def test_os_interface_list_attach_show_detach(nova, cloud):
         ([{"uuid": "NET_A"}], {"flavorRef": "nope"}, 400, "badRequest"),
         ([{"uuid": "NET_A"}], {"imageRef": "nope"}, 400, "badRequest"),
         ([{"uuid": "NET_A"}], {"user_data": "%%%"}, 400, "badRequest"),
-        ([{"uuid": "NET_A"}], {"max_count": 3}, 400, "badRequest"),
+        ([{"uuid": "NET_A", "fixed_ip": "10.0.0.9"}], {"max_count": 3}, 400, "badRequest"),
         ([{"uuid": "NET_A"}], {"availability_zone": 7}, 400, "badRequest"),
         ([{"uuid": "NET_A"}], {"key_name": {"k": 1}}, 400, "badRequest"),
         ([{"uuid": "NET_A"}], {"metadata": "x"}, 400, "badRequest"),

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, FixedIP, Instance
 from multinic_api.services import instances
-from tests.baremetal_fixtures import build_node
+from tests.harness.baremetal_fixtures import build_node
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
 

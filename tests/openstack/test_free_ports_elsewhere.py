@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from multinic_api.models import VIF
 from multinic_api.services import instances
-from tests.helpers import assert_subnet_consistent
+from tests.harness.helpers import assert_subnet_consistent
 
 
 def _free_port(cloud):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from multinic_api.models import VIF, Instance, Network, Subnet
-from tests.api_fixtures import Cloud
+from tests.harness.api_fixtures import Cloud
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

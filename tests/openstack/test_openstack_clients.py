@@ -245,3 +245,63 @@ def test_keystoneauth_against_a_locked_account(live, settings):
         token("pw-alice")
     assert "The account is locked for user: alice." in str(locked.value)
     assert locked.value.retry_after == settings.AXES_COOLOFF_TIME.total_seconds()
+
+
+# --- bulk launch: --min / --max, min_count / max_count --------------------------------------
+
+def test_openstack_cli_server_create_min_max(live):
+    created = json.loads(_openstack_cli(
+        live, "server", "create", "--image", "cirros-0.6.3-x86_64-disk", "--flavor",
+        "m1.tiny", "--nic", f"net-id={live.net_a.id}", "--nic", f"net-id={live.net_a.id}",
+        "--min", "3", "--max", "3", "-f", "json", "web"))
+    assert created["name"] == "web-1"
+    listed = json.loads(_openstack_cli(live, "server", "list", "-f", "json"))
+    assert sorted(s["Name"] for s in listed) == ["web-1", "web-2", "web-3"]
+    servers = Instance.objects.order_by("launch_index")
+    assert [(s.name, s.launch_index) for s in servers] == [("web-1", 0), ("web-2", 1),
+                                                          ("web-3", 2)]
+    assert len({s.reservation_id for s in servers}) == 1
+    nics = [_db_nics(s.pk) for s in servers]
+    assert all([n[0] for n in nic] == [str(live.net_a.id)] * 2 for nic in nics)
+    macs = [mac for nic in nics for _, mac, _ in nic]
+    addresses = [a for nic in nics for _, _, addrs in nic for a in addrs]
+    assert len(set(macs)) == 6 and len(set(addresses)) == 12
+    # What the CLI shows of each is what the database holds.
+    shown = json.loads(_openstack_cli(live, "server", "show", "-f", "json", "web-2"))
+    assert [a for items in shown["addresses"].values() for a in items] == [
+        a for _, _, addrs in nics[1] for a in addrs]
+
+
+def test_openstack_cli_min_beyond_the_addresses_is_refused_and_makes_nothing(live):
+    """The shared subnet has three addresses: --min 4 is Nova's 409, with how many could."""
+    refused = _run_openstack_cli(
+        live, "server", "create", "--image", "cirros-0.6.3-x86_64-disk", "--flavor",
+        "m1.tiny", "--nic", f"net-id={live.shared.id}", "--min", "4", "--max", "5", "web")
+    assert refused.returncode != 0
+    assert "Only 3 of the 4 instances asked for could be made" in refused.stderr
+    assert "ConflictException: 409" in refused.stderr, refused.stderr
+    assert not Instance.objects.exists()
+
+
+def test_openstacksdk_create_server_min_max(live):
+    import openstack
+
+    conn = openstack.connect(auth_url=live.auth_url, username="alice", password="pw-alice",
+                             project_name="project-a", user_domain_name="Default",
+                             project_domain_name="Default", region_name="RegionOne",
+                             load_yaml_config=False, load_envvars=False)
+    first = conn.compute.create_server(
+        name="sdk", image_id=IMAGE, flavor_id="1",
+        networks=[{"uuid": str(live.net_a.id)}, {"uuid": str(live.shared.id)}],
+        min_count=2, max_count=2)
+    assert first.name == "sdk-1"
+    servers = sorted(conn.compute.servers(details=True), key=lambda s: s.name)
+    assert [s.name for s in servers] == ["sdk-1", "sdk-2"]
+    assert len({s.reservation_id for s in servers}) == 1 and servers[0].reservation_id
+    for server in servers:
+        nics = _db_nics(server.id)
+        interfaces = list(conn.compute.server_interfaces(server))
+        assert [(i.net_id, i.mac_addr) for i in interfaces] == [(n, m) for n, m, _ in nics]
+    for server in servers:
+        conn.compute.delete_server(server)
+    assert not Instance.objects.exists()

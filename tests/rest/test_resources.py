@@ -91,7 +91,8 @@ class TestInstances(GetObjectViewTestCase, ListObjectsViewTestCase, CreateObject
     lookup = key = "uuid"
     fields = frozenset({"uuid", "name", "hostname", "project_id", "project_name",
                         "availability_zone", "metadata", "key_name", "config_drive",
-                        "launch_index", "node_uuid", "node_name", "created", "interfaces"})
+                        "reservation_id", "launch_index", "node_uuid", "node_name", "created",
+                        "interfaces"})
     create_extra_fields = frozenset({"warnings"})
 
     @pytest.fixture

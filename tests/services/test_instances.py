@@ -280,7 +280,7 @@ def test_bad_nic_requests_are_400s(project, dual_stack, nics, message):
         ({"name": "x" * 256}, "name may be at most 255"),
         ({"availability_zone": "z" * 256}, "availability zone may be at most 255"),
         ({"key_name": "k" * 256}, "key_name may be at most 255"),
-        ({"launch_index": -1}, "non-negative"),
+        ({"min_count": 0}, "min_count must be a positive integer"),
         ({"name": 5}, "name must be a string"),
         ({"availability_zone": ["az"]}, "availability_zone must be a string"),
         ({"key_name": 1}, "key_name must be a string"),

@@ -3,7 +3,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from multinic_api.exceptions import InvalidInput, MacAddressInUse, MacGenerationFailed
 from multinic_api.models import VIF, Instance
@@ -80,11 +81,18 @@ def network(make_network):
     return make_network()
 
 
-def _inserter(instance, network, position=0):
-    def insert(mac):
-        return VIF.objects.create(instance=instance, network=network, position=position, mac=mac)
+def _vif(instance, network, position, mac):
+    """An unsaved VIF of ``instance``, as a launch builds one for the batch insert."""
+    return VIF(instance=instance, project_id=instance.project_id, network=network,
+               position=position, mac=mac)
 
-    return insert
+
+def _insert(instance, network, position=0, requested=None):
+    """One VIF through the batch insert, as a launch of one NIC makes it."""
+    (vif,) = macs.insert_all_with_unique_macs(
+        lambda mac, index: _vif(instance, network, position + index,
+                               mac=mac), VIF, [requested])
+    return vif
 
 
 def test_mac_uniqueness_is_a_database_constraint(instance, network):
@@ -97,7 +105,7 @@ def test_collision_is_caught_from_the_database_and_retried(instance, network):
     VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:01")
     suffixes = iter([[0, 0, 1], [0, 0, 2]])  # the first draw collides
     with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(suffixes)) as draw:
-        vif = macs.insert_with_unique_mac(_inserter(instance, network, 1), VIF)
+        vif = _insert(instance, network, 1)
     assert vif.mac == "fa:16:3e:00:00:02"
     assert draw.call_count == 2
     assert VIF.objects.count() == 2
@@ -108,7 +116,7 @@ def test_collisions_give_up_after_the_configured_attempts(settings, instance, ne
     VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:01")
     with mock.patch.object(macs, "random_suffix", return_value=[0, 0, 1]) as draw:
         with pytest.raises(MacGenerationFailed, match="3 attempts") as excinfo:
-            macs.insert_with_unique_mac(_inserter(instance, network, 1), VIF)
+            _insert(instance, network, 1)
     assert draw.call_count == 3
     assert excinfo.value.status_code == 409
     # Each attempt ran in a savepoint: the surrounding transaction is still usable.
@@ -118,11 +126,11 @@ def test_collisions_give_up_after_the_configured_attempts(settings, instance, ne
 def test_requested_mac_in_use_is_a_conflict(instance, network):
     VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:01")
     with pytest.raises(MacAddressInUse, match="fa:16:3e:00:00:01"):
-        macs.insert_with_unique_mac(_inserter(instance, network, 1), VIF, "FA-16-3E-00-00-01")
+        _insert(instance, network, 1, "FA-16-3E-00-00-01")
 
 
 def test_requested_mac_is_stored_normalised(instance, network):
-    vif = macs.insert_with_unique_mac(_inserter(instance, network), VIF, "FA163E0000AA")
+    vif = _insert(instance, network, 0, "FA163E0000AA")
     vif.refresh_from_db()
     assert vif.mac == "fa:16:3e:00:00:aa"
 
@@ -131,4 +139,67 @@ def test_other_integrity_errors_are_not_mistaken_for_mac_collisions(instance, ne
     VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:01")
     with pytest.raises(IntegrityError):
         # Same position, fresh MAC: the position constraint fails, and must surface.
-        macs.insert_with_unique_mac(_inserter(instance, network, 0), VIF)
+        _insert(instance, network, 0)
+
+
+def test_a_batch_redraws_only_the_taken_macs_and_goes_in_again(instance, network):
+    """A collision costs the batch one more insert and one read, not a round trip per row."""
+    VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:02")
+    draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 4]])
+    with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
+        with CaptureQueriesContext(connection) as queries:
+            rows = macs.insert_all_with_unique_macs(
+                lambda mac, index: _vif(instance, network, 1 + index,
+                                       mac=mac), VIF, [None, None, None])
+    assert [row.mac for row in rows] == ["fa:16:3e:00:00:01", "fa:16:3e:00:00:04",
+                                         "fa:16:3e:00:00:03"]
+    # Two savepoints with an INSERT each, and the read of which MACs were taken.
+    assert sum("INSERT" in q["sql"] for q in queries) == 2
+    assert sum(q["sql"].startswith("SELECT") for q in queries) == 1
+    assert VIF.objects.count() == 4
+
+
+def test_macs_drawn_twice_in_one_batch_are_drawn_again_before_the_insert(instance, network):
+    draws = iter([[0, 0, 7], [0, 0, 7], [0, 0, 8]])
+    with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
+        with CaptureQueriesContext(connection) as queries:
+            rows = macs.insert_all_with_unique_macs(
+                lambda mac, index: _vif(instance, network, index,
+                                       mac=mac), VIF, [None, None])
+    assert [row.mac for row in rows] == ["fa:16:3e:00:00:07", "fa:16:3e:00:00:08"]
+    assert sum("INSERT" in q["sql"] for q in queries) == 1
+
+
+def test_a_mac_requested_twice_in_one_batch_is_a_conflict(instance, network):
+    with pytest.raises(MacAddressInUse, match="fa:16:3e:00:00:09"):
+        macs.insert_all_with_unique_macs(
+            lambda mac, index: _vif(instance, network, index, mac=mac),
+            VIF, ["fa:16:3e:00:00:09", "FA163E000009"])
+    assert not VIF.objects.exists()
+
+
+def test_a_batch_that_looks_first_draws_the_taken_macs_again_before_inserting(instance,
+                                                                             network):
+    """One read instead of a failed insert; requested MACs are left for the insert to judge."""
+    VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:02")
+    draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 5]])
+    with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
+        with CaptureQueriesContext(connection) as queries:
+            rows = macs.insert_all_with_unique_macs(
+                lambda mac, index: _vif(instance, network, 1 + index,
+                                       mac=mac), VIF, [None, None, "fa:16:3e:00:00:09"],
+                look_first=True)
+    assert [row.mac for row in rows] == ["fa:16:3e:00:00:01", "fa:16:3e:00:00:05",
+                                         "fa:16:3e:00:00:09"]
+    assert sum("INSERT" in q["sql"] for q in queries) == 1
+    assert sum(q["sql"].startswith("SELECT") for q in queries) == 1
+
+
+def test_the_taken_macs_are_asked_in_batches_a_database_takes(instance, network, monkeypatch):
+    monkeypatch.setattr(macs, "_LOOKUP_BATCH", 2)
+    for position, mac in enumerate(["fa:16:3e:00:00:01", "fa:16:3e:00:00:05"]):
+        VIF.objects.create(instance=instance, network=network, position=position, mac=mac)
+    with CaptureQueriesContext(connection) as queries:
+        taken = macs._taken(VIF, [f"fa:16:3e:00:00:0{n}" for n in range(1, 6)])
+    assert taken == {"fa:16:3e:00:00:01", "fa:16:3e:00:00:05"}
+    assert len(queries) == 3

@@ -170,18 +170,18 @@ def test_an_attach_answers_with_the_rows_it_wrote_as_a_read_loads_them(project):
 
 # --- the batched inserts keep the rules -----------------------------------------------------
 
-def test_a_mac_collision_in_a_batched_launch_is_retried_nic_by_nic(project):
+def test_a_mac_collision_in_a_batched_launch_redraws_that_mac_for_the_batch(project):
     (network,) = _networks(project, 1, "slaac")
     instances.launch_instance(project=project, name="holder", is_admin=True,
                               nics=[NicRequest(network.pk, mac="fa:16:3e:00:00:02")])
     draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 3],  # the batch: NIC 1's MAC is taken
-                  [0, 0, 4], [0, 0, 2], [0, 0, 5], [0, 0, 6]])  # one by one, NIC 1 redrawn
+                  [0, 0, 4]])  # NIC 1 redrawn, the batch goes in again
     with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
         instance = instances.launch_instance(project=project, name="vm",
                                              nics=[NicRequest(network.pk)] * 3)
     vifs = list(instance.vifs.order_by("position"))
     assert [(v.position, v.mac) for v in vifs] == [
-        (0, "fa:16:3e:00:00:04"), (1, "fa:16:3e:00:00:05"), (2, "fa:16:3e:00:00:06")]
+        (0, "fa:16:3e:00:00:01"), (1, "fa:16:3e:00:00:04"), (2, "fa:16:3e:00:00:03")]
     assert all(v.fixed_ips.count() == 2 for v in vifs)
 
 

@@ -70,6 +70,8 @@ def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=(),
                     "phases": [{"phase": "connect", "what": "open a connection", "ms": 0.5,
                                 "db_ms": 0.0, "per_request_ms": 6.0, "per_request_db_ms": 0.0,
                                 "queries": 0.0}]},
+        "bulk": {"small": {**stats, "p50_ms": 120.0}, "large_runs_s": [1.7, 1.2, 1.4],
+                 "large_median_s": 1.4, "large": stats, "rest_small": stats, "nics": 4},
         "crash": {"kills": 3, "launched": 9, "cut": 5, "cut_committed": 1, "refused": 0,
                   "statuses": {201: 9}, "first_after_restart_ok": 3, "restart_p50_s": 2.0,
                   "violations": list(violations)},
@@ -86,6 +88,14 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
     assert verdicts["4-NIC p50 / floor p50"] is False
     assert verdicts["VIFs/s"] is False
     assert verdicts["first launch after each restart"] is True
+    bulk = {row["measure"]: row for row in rows if row["benchmark"] == "bulk"}
+    assert [(r["value"], r.get("target"), r.get("ok")) for r in bulk.values()] == [
+        ("120.0 ms = 300 us per VIF", "<= 150 ms", True),
+        ("1.40 s = 350 us per VIF", "<= 1.5 s", True),
+        ("40.0 ms", None, None)]
+    assert list(bulk)[:2] == [
+        "bulk: 100 instances x 4 NICs in one request (Nova min/max_count), p50",
+        "bulk: 1,000 instances x 4 NICs in one request (Nova min/max_count), median of 3"]
     good = end_to_end.summary_rows(_fake_end_to_end_result(3.9, 600.0))
     assert all(row.get("ok", True) for row in good)
     broken = end_to_end.summary_rows(_fake_end_to_end_result(violations=["1 VIF without"]))
@@ -182,8 +192,16 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(
         path="/" + connection.settings_dict["NAME"]))
     args = argparse.Namespace(samples=3, warmup=1, clients=3, duration=0.5, workers=2,
-                              worker_class="sync", threads=1, crash_repeats=1, profile=2)
+                              worker_class="sync", threads=1, crash_repeats=1, profile=2,
+                              bulk_samples=1, bulk_large_runs=1)
     result = end_to_end.run(args, database_url=url)
+    # A request made 100 instances (the sample and two warm-ups), another 1,000.
+    bulk = result["bulk"]
+    assert bulk["small"]["n"] == 1 and len(bulk["large_runs_s"]) == 1
+    from multinic_api.models import Instance
+    assert Instance.objects.filter(name__startswith="bulk-large-0-").count() == 1000
+    assert Instance.objects.filter(name__regex=r"^bulk-[0-9]+-[0-9]+$").count() == 300
+    assert Instance.objects.filter(name__startswith="bulk-api-").count() == 300
     assert result["sequential"]["4"]["n"] == result["floor"]["4"]["n"] == 3
     # The request floor ran in every round, through the same server, and authenticating is
     # all it does (one query: the token and its user).
@@ -211,6 +229,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     print_summary(end_to_end.summary_rows(result), "Summary")
     out = capsys.readouterr().out
     assert "VIFs/s, 3 clients" in out
+    assert "| bulk: 1,000 instances x 4 NICs in one request (Nova min/max_count)" in out
     assert "| GET /api/bonding/modes/ (authenticated, no launch): the framework's own cost " \
            "per request | " in out
     assert "Request floor (it ran 1 query in this process, the token lookup)" in out

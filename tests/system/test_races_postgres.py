@@ -15,8 +15,8 @@ network gone (409); or, if it got there first, the delete waits for it and refus
 The last two: admin launches requesting the same MACs in different NIC orders. Each insert
 holds its MAC's entry in the unique index until commit, so in NIC order two launches could
 each hold a MAC the other waits for ("deadlock detected" again). VIFs therefore go in in MAC
-order, in the batched insert and in its one-by-one fallback: the later launch waits at the
-first MAC they share, holding none of the others, and gets a 409.
+order, in the batched insert and in each retry of it: the later launch waits at the first MAC
+they share, holding none of the others, and gets a 409.
 """
 
 import threading
@@ -199,12 +199,12 @@ def test_admin_launches_requesting_the_same_macs_in_opposite_orders(network):
     assert FixedIP.objects.count() == 2 * (1 + 3)  # an IPv4 and a SLAAC address per VIF
 
 
-def test_a_launch_falling_back_to_one_by_one_takes_the_macs_in_the_same_order(network):
-    """The one-by-one fallback keeps MAC order too. One launch wants A, B and C: it takes A
-    and waits for B, held by this test. The other wants C, A and W, where W is taken: its
-    batch fails at once. One by one in NIC order it took C, then waited for A; freed, the
-    first took B and waited for C: "deadlock detected". In MAC order it stops at W (a 409)
-    before taking anything, and the first launch goes through."""
+def test_a_launch_meeting_a_taken_mac_stops_before_taking_any_other(network):
+    """One launch wants A, B and C: it takes A and waits for B, held by this test. The other
+    wants C, A and W, where W is taken: its batch fails at once. Inserted in NIC order, it
+    would take C, then wait for A; freed, the first would take B and wait for C: "deadlock
+    detected". In MAC order it stops at W (a 409) before taking anything, and the first
+    launch goes through."""
     w, a, b, c = "fa:16:3e:00:00:01", "fa:16:3e:00:00:0a", "fa:16:3e:00:00:0b", "fa:16:3e:00:00:0c"
     holder = instances.launch_instance(project=network.project, name="holder", is_admin=True,
                                        nics=[NicRequest(network.pk, mac=w)])

@@ -37,7 +37,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from multinic_api.models import VIF, PortGroup
 from multinic_api.openstack import openapi
-from multinic_api.services import catalog
+from multinic_api.services import catalog, instances
 from multinic_identity import services as identity
 from multinic_site.wsgi import application
 from tests.harness.baremetal_fixtures import build_node
@@ -138,8 +138,12 @@ def _build_world() -> dict[str, str]:
     bob, _ = identity.issue_token(cloud.bob, cloud.project_b, ["password"])
     users = [(cloud.alice, "pw-alice"), (cloud.bob, "pw-bob"), (cloud.root, "pw-root")]
     projects = [cloud.project_a, cloud.project_b, cloud.admin_project]
+    # Ports made beforehand, free for a server to take (each case is undone, so they stay so).
+    free_ports = [instances.create_port(project=cloud.project_a, network_id=cloud.net_a.pk)
+                  for _ in range(2)]
     REAL.clear()
     REAL.update({
+        "free_port": [str(port.pk) for port in free_ports],
         "server": [str(i.pk) for i in (world.vm, world.bare_metal, world.other)],
         "port": [str(v.pk) for v in VIF.objects.all()],
         "network": [str(n.pk) for n in (cloud.net_a, cloud.net_b, cloud.shared)],
@@ -181,6 +185,7 @@ COMPUTE_BODY = {
     "flavorRef": lambda: REAL["flavor"] + ["http://compute/flavors/1"],
     "imageRef": lambda: REAL["image"] + [""], "key_name": lambda: REAL["keypair"] + [None],
     "availability_zone": _real("zone"), "uuid": _real("network"), "net_id": _real("network"),
+    "port_id": _real("free_port"), "port": _real("free_port"),
     "fixed_ip": ADDRESSES, "ip_address": ADDRESSES, "public_key": [ED25519],
     "user_data": [USER_DATA], "networks": ["auto", "none"],
 }

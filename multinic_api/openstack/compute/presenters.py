@@ -107,6 +107,11 @@ def server(request, instance: Instance, version: tuple[int, int]) -> dict:
         "OS-EXT-STS:power_state": 1,
         "os-extended-volumes:volumes_attached": [],
     }
+    if version >= (2, 3):
+        # Nova's extended attributes of microversion 2.3 that this service keeps.
+        body["OS-EXT-SRV-ATTR:reservation_id"] = instance.reservation_id
+        body["OS-EXT-SRV-ATTR:launch_index"] = instance.launch_index
+        body["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
     if version >= (2, 9):
         body["locked"] = False
     if version >= (2, 19):

@@ -160,6 +160,9 @@ class ServersView(ComputeView):
         servers = (Instance.objects.restrict(self.scope).with_interfaces()
                    .order_by("-created", "uuid"))
         visible = servers
+        reservation_id = request.query_params.get("reservation_id")
+        if reservation_id:
+            servers = servers.filter(reservation_id=reservation_id)
         name = request.query_params.get("name")
         if name:
             servers = name_filter.matching(servers, name)
@@ -195,37 +198,45 @@ class ServersView(ComputeView):
         flavor_ref = spec.get("flavorRef")
         if flavor_ref is None or catalog.find_flavor(flavor_ref) is None:
             raise InvalidInput(f"Flavor {flavor_ref} could not be found.")
-        for count in ("min_count", "max_count"):
-            if str(spec.get(count, 1)) != "1":
-                raise InvalidInput(f"{count} other than 1 is not supported: launch one server "
-                                   "per request")
+        min_count, max_count = _counts(spec)
+        return_reservation_id = _boolean("return_reservation_id",
+                                         spec.get("return_reservation_id", False))
         key_name = spec.get("key_name")
         if key_name is not None and not isinstance(key_name, str):
             raise InvalidInput("Invalid input for field/attribute key_name: a string is required")
         public_key = keypairs.public_key_for(self.scope.user_id, key_name)
         config_drive = _boolean("config_drive", spec.get("config_drive", False))
         zone, node = _zone_and_node(spec.get("availability_zone"))
+        if node is not None and max_count > 1:
+            raise InvalidInput(f"availability_zone '{spec['availability_zone']}' forces one "
+                               "bare-metal node, which carries one server: launch one server "
+                               "per node")
         try:
-            instance = self._launch(spec, name, zone, node, key_name, public_key, config_drive,
-                                    image_ref, flavor_ref)
+            launched = self._launch(spec, name, zone, node, key_name, public_key, config_drive,
+                                    image_ref, flavor_ref, min_count, max_count)
         except PortNotFound as error:
             raise InvalidInput(error.message) from None  # Nova's 400 here; an attach's 404
-        body = {**presenters.server_brief(request, instance), "OS-DCF:diskConfig": "MANUAL",
-                "security_groups": [{"name": "default"}],
+        if return_reservation_id:
+            return Response({"reservation_id": launched.reservation_id}, status=202)
+        # As Nova: with several servers, the answer is the first one.
+        body = {**presenters.server_brief(request, launched.instances[0]),
+                "OS-DCF:diskConfig": "MANUAL", "security_groups": [{"name": "default"}],
                 "adminPass": secrets.token_urlsafe(9)}
         return Response({"server": body}, status=202)
 
     def _launch(self, spec, name, zone, node, key_name, public_key, config_drive, image_ref,
-                flavor_ref) -> Instance:
+                flavor_ref, min_count, max_count) -> instances.Launched:
         user_data = spec.get("user_data")
         metadata = spec.get("metadata")
-        return instances.launch_instance(
+        return instances.launch_instances(
             project=self.scope.require_project(),
             name=name,
             nics=self._nics(spec.get("networks", "auto")),
+            min_count=min_count,
+            max_count=max_count,
             is_admin=self.scope.is_admin,
             availability_zone=zone,
-            node=node,
+            nodes=None if node is None else [node],
             metadata=metadata if metadata is not None else {},
             key_name=key_name,
             public_key=public_key,
@@ -316,6 +327,29 @@ def _boolean(field: str, value) -> bool:
     raise InvalidInput(f"Invalid input for field/attribute {field}. Value: {value!r:.80}. It is "
                        "not a boolean: true or false, or one of the strings 'true', 'false', "
                        "'1', '0', 'yes', 'no', 'on', 'off'")
+
+
+def _counts(spec: dict) -> tuple[int, int]:
+    """``min_count`` and ``max_count`` as Nova reads them: positive integers, as JSON numbers
+    or strings of digits (its ``parameter_types.positive_integer``); ``max_count`` defaults
+    to ``min_count``, which defaults to 1. The bounds are the service's to check."""
+    counts: dict[str, int] = {}
+    for field in ("min_count", "max_count"):
+        if field not in spec:
+            counts[field] = counts.get("min_count", 1)
+            continue
+        value = spec[field]
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            # No int() of thousands of digits (a ValueError, a 500): any number that long is
+            # beyond every bound.
+            value = int(value) if len(value) <= 9 else 10**9
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidInput(f"Invalid input for field/attribute {field}. Value: {value!r:.80}. "
+                               "It is not a positive integer")
+        counts[field] = value
+    if counts["min_count"] > counts["max_count"]:
+        raise InvalidInput("min_count must be <= max_count")  # Nova's message
+    return counts["min_count"], counts["max_count"]
 
 
 def _zone_and_node(value) -> tuple[str, str | None]:

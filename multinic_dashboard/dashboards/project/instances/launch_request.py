@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from multinic_dashboard import jsoninput
 
 AT_LEAST_ONE = _("At least one network must be specified.")
+ONE_PER_NODE = _("A bare-metal node carries one instance: launch a count of 1 onto it, or "
+                 "no node for several virtual machines.")
 # A carrier speaks only for what carries its NIC, never for the NIC's network, addresses or
 # MAC, which the Networks step decided.
 CARRIER_KEYS = {"port", "bond"}
@@ -80,8 +82,11 @@ def carriers(text: str) -> list:
 
 def body(*, name: str, nics: list[dict[str, Any]], carriers: list, node: str = "",
          config_drive: bool = False, metadata: Mapping[str, str] | None = None,
-         key_name: str = "", user_data: str = "") -> dict[str, Any]:
-    """The REST API's launch body: a NIC takes its carrier only on a bare-metal node."""
+         key_name: str = "", user_data: str = "", count: int = 1) -> dict[str, Any]:
+    """The REST API's launch body: a NIC takes its carrier only on a bare-metal node; with a
+    ``count`` above one, that many instances alike (all or none)."""
+    if count > 1 and node:
+        raise forms.ValidationError(ONE_PER_NODE)
     launch_nics = []
     for index, nic in enumerate(nics):
         carrier = carriers[index] if index < len(carriers) else None
@@ -95,6 +100,8 @@ def body(*, name: str, nics: list[dict[str, Any]], carriers: list, node: str = "
         launch["user_data"] = base64.b64encode(user_data.encode()).decode()
     if node:
         launch["node"] = node
+    if count > 1:
+        launch["count"] = count
     return launch
 
 
@@ -112,4 +119,20 @@ def from_fields(fields: Mapping[str, str]) -> dict[str, Any]:
                 config_drive=forms.BooleanField(required=False).clean(
                     fields.get("config_drive")),
                 metadata=metadata(field("metadata")), key_name=field("key_name"),
-                user_data=field("user_data"))
+                user_data=field("user_data"), count=count(fields.get("count")))
+
+
+def count(value: Any) -> int:
+    """The Count field as posted, read as the Details step reads it: empty (or absent) is
+    one instance."""
+    return count_field().clean(value) or 1
+
+
+def count_field() -> forms.IntegerField:
+    """Horizon's "Count": how many instances to launch alike. Its ceiling is the API's (its
+    message is what is shown)."""
+    return forms.IntegerField(
+        label=_("Count"), min_value=1, initial=1, required=False,
+        help_text=_("How many instances to launch alike, all or none. With more than one "
+                    "they are named NAME-1, NAME-2, ..., each with its own MACs and "
+                    "addresses."))

@@ -48,6 +48,7 @@ class SetDetailsAction(workflows.Action):
     metadata = forms.CharField(
         label=_("Metadata"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("key=value, one per line: the instance's meta in meta_data.json."))
+    count = launch_request.count_field()
     config_drive = forms.BooleanField(
         label=_("Configuration Drive"), required=False, initial=True,
         help_text=_("Write metadata and network data to a config drive (an ISO labelled "
@@ -71,10 +72,13 @@ class SetDetailsAction(workflows.Action):
     def clean_metadata(self) -> dict[str, str]:
         return launch_request.metadata(self.cleaned_data["metadata"])
 
+    def clean_count(self) -> int:
+        return self.cleaned_data["count"] or 1
+
 
 class SetDetails(workflows.Step):
     action_class = SetDetailsAction
-    contributes = ("name", "key_name", "user_data", "metadata", "config_drive")
+    contributes = ("name", "count", "key_name", "user_data", "metadata", "config_drive")
 
 
 class SetNetworksAction(workflows.Action):
@@ -174,7 +178,14 @@ class LaunchInstance(workflows.Workflow):
     launch_error: str | None = None
     warnings: tuple[str, ...] = ()
 
+    @property
+    def count(self) -> int:
+        return self.context.get("count") or 1
+
     def format_status_message(self, message) -> str:
+        if self.count > 1 and message == self.success_message:
+            return _('Launched %(count)d instances, "%(name)s-1" to "%(name)s-%(count)d".') % {
+                "count": self.count, "name": self.context.get("name", "")}
         return message % self.context.get("name", "")
 
     def body(self) -> dict[str, Any]:
@@ -184,11 +195,16 @@ class LaunchInstance(workflows.Workflow):
             name=context["name"], nics=context.get("nics") or [],
             carriers=context.get("carriers") or [], node=context.get("node") or "",
             config_drive=bool(context.get("config_drive")), metadata=context.get("metadata"),
-            key_name=context.get("key_name") or "", user_data=context.get("user_data") or "")
+            key_name=context.get("key_name") or "", user_data=context.get("user_data") or "",
+            count=self.count)
 
     def handle(self, request, context) -> bool:
         try:
-            self.object = multinic.launch_instance(request, self.body())
+            body = self.body()
+        except forms.ValidationError as error:
+            return self._refuse(" ".join(error.messages))
+        try:
+            self.object = multinic.launch_instance(request, body)
         except multinic.APIError as error:
             # A malformed body's message names its first field; all of them are in `fields`.
             return self._refuse(_flatten(error.fields) if error.fields else error.message)
@@ -204,6 +220,8 @@ class LaunchInstance(workflows.Workflow):
         raise forms.ValidationError(message)
 
     def get_success_url(self) -> str:
+        if self.count > 1:  # several: the list shows them all
+            return reverse("horizon:project:multinic_instances:index")
         return reverse("horizon:project:multinic_instances:detail", args=[self.object.uuid])
 
 

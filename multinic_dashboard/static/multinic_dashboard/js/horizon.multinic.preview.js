@@ -47,15 +47,24 @@ horizon.multinic.preview = {
       dataType: 'json'
     }).done(function (data) {
       if (seq !== wizard.previewSeq) { return; }
-      $('#preview-network-data-json').text(JSON.stringify(data.network_data, null, 2));
-      $('#preview-meta-data-json').text(JSON.stringify(data.meta_data, null, 2));
+      // With a Count above one the answer lists each instance: the first one is shown.
+      var shown = data.instances ? data.instances[0] : data;
+      $('#preview-network-data-json').text(JSON.stringify(shown.network_data, null, 2));
+      $('#preview-meta-data-json').text(JSON.stringify(shown.meta_data, null, 2));
       $('#preview-error').addClass('hide').text('');
       preview.showInlineError(wizard, null);
       var warnings = data.warnings || [];
       $('#preview-warnings').toggleClass('hide', !warnings.length).text(warnings.join(' '));
-      var count = data.network_info.length;
-      $('#preview-status').text(interpolate(
-        ngettext('Up to date: %s NIC.', 'Up to date: %s NICs.', count), [count]));
+      var count = shown.network_info.length;
+      var status = interpolate(
+        ngettext('Up to date: %s NIC.', 'Up to date: %s NICs.', count), [count]);
+      if (data.instances) {
+        status = interpolate(ngettext(
+          'Up to date: %(count)s instance, %(nics)s NIC(s) each; the first is shown.',
+          'Up to date: %(count)s instances, %(nics)s NIC(s) each; the first is shown.',
+          data.instances.length), {count: data.instances.length, nics: count}, true);
+      }
+      $('#preview-status').text(status);
       wizard.$root.attr('data-preview-state', 'ok');
     }).fail(function (xhr) {
       if (seq !== wizard.previewSeq) { return; }
@@ -69,8 +78,8 @@ horizon.multinic.preview = {
   },
 
   bind: function (wizard) {
-    wizard.$form.on('input change', '[name="name"], [name="metadata"], [name="user_data"], ' +
-                    '[name="key_name"], [name="config_drive"]', function () {
+    wizard.$form.on('input change', '[name="name"], [name="count"], [name="metadata"], ' +
+                    '[name="user_data"], [name="key_name"], [name="config_drive"]', function () {
       horizon.multinic.preview.schedule(wizard);
     });
   }

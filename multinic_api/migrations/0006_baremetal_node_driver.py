@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("multinic_api", "0004_vif_ports"),
+        ("multinic_api", "0005_instance_reservation_id"),
     ]
 
     operations = [

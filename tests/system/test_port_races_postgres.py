@@ -9,7 +9,7 @@ from multinic_api.exceptions import PortInUse
 from multinic_api.models import VIF, Instance, Project
 from multinic_api.services import instances, subnets
 from multinic_api.services.instances import NicRequest
-from tests.test_races_postgres import _in_thread, _wait_until_blocked
+from tests.system.test_races_postgres import _in_thread, _wait_until_blocked
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
