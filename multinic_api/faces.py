@@ -3,9 +3,10 @@ have (so that a face answers everything, even a typo, in its own format), and it
 
 The faces are ``/api/`` (its error body is :mod:`multinic_api.api.errors`, DRF's handler for
 the whole REST API), the Nova compute subset, the Keystone identity subset, the Glance image
-subset and the Neutron networking subset (:mod:`multinic_api.openstack`). Each OpenStack face
-answers an error as the service it stands in for does, because its clients (novaclient,
-keystoneauth, openstacksdk, glanceclient, the openstack CLI) read the message from there.
+subset, the Neutron networking subset and the Ironic bare-metal subset
+(:mod:`multinic_api.openstack`). Each OpenStack face answers an error as the service it
+stands in for does, because its clients (novaclient, keystoneauth, openstacksdk,
+glanceclient, ironicclient, the openstack CLI) read the message from there.
 """
 
 import json
@@ -125,14 +126,19 @@ GLANCE_UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized",
                                             "authentication."}}
 
 
+def keystonemiddleware_unauthorized(request) -> HttpResponse:
+    """The 401 keystonemiddleware answers in front of a service (Glance, Neutron, Ironic)."""
+    response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
+                            content_type="application/json")
+    response["WWW-Authenticate"] = keystone_challenge(request)
+    return response
+
+
 def glance_fault(exc, context) -> HttpResponse | None:
     """A DRF exception handler for the image face."""
     request = context["request"]
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
-                                content_type="application/json")
-        response["WWW-Authenticate"] = keystone_challenge(request)
-        return response
+        return keystonemiddleware_unauthorized(request)
     if isinstance(exc, MultinicError):
         code, message = exc.status_code, exc.message
     elif isinstance(exc, exceptions.APIException):
@@ -178,10 +184,7 @@ def neutron_fault(exc, context) -> Response | HttpResponse | None:
     """A DRF exception handler for the networking face."""
     exc = as_api_exception(exc)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        response = HttpResponse(json.dumps(GLANCE_UNAUTHORIZED), status=401,
-                                content_type="application/json")
-        response["WWW-Authenticate"] = keystone_challenge(context["request"])
-        return response
+        return keystonemiddleware_unauthorized(context["request"])
     if isinstance(exc, MultinicError):
         code, message = exc.status_code, exc.message
     elif isinstance(exc, exceptions.APIException):
@@ -191,6 +194,30 @@ def neutron_fault(exc, context) -> Response | HttpResponse | None:
     kind = getattr(exc, "neutron_type", None) or next(
         (name for error, name in _NEUTRON_ERRORS if isinstance(exc, error)), None)
     return Response(neutron_body(code, message, kind), status=code)
+
+
+# --- Ironic: a JSON document inside a JSON string ------------------------------------------
+#
+# Ironic's ParsableErrorMiddleware wraps its error (a dict with "faultstring", "faultcode"
+# and "debuginfo") as a *string* under "error_message"; python-ironicclient and openstacksdk
+# decode that string and show its faultstring. A 401 is keystonemiddleware's, in front of
+# Ironic as in front of Glance.
+
+def ironic_body(code: int, message: str) -> dict:
+    """Ironic's error body: {"error_message": "{\"faultstring\": ..., ...}"}."""
+    return {"error_message": json.dumps({"faultstring": message,
+                                         "faultcode": "Client" if code < 500 else "Server",
+                                         "debuginfo": None})}
+
+
+_ironic_errors = fault_handler(ironic_body)
+
+
+def ironic_fault(exc, context) -> HttpResponse | Response | None:
+    """A DRF exception handler for the bare-metal face."""
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return keystonemiddleware_unauthorized(context["request"])
+    return _ironic_errors(exc, context)
 
 
 # --- links ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.views.decorators.http import last_modified
 from django.views.generic import RedirectView
 from horizon.site_urls import last_modified_date
 
+from multinic_api.openstack.baremetal import views as baremetal_views
 from multinic_api.openstack.compute import views as compute_views
 from multinic_api.openstack.identity import views as identity_views
 from multinic_api.openstack.image import views as image_views
@@ -37,10 +38,12 @@ urlpatterns = [
     path("compute", compute_views.VersionsView.as_view()),
     path("image", image_views.VersionsView.as_view()),
     path("networking", networking_views.VersionsView.as_view()),
+    path("baremetal", baremetal_views.VersionsView.as_view()),
     path("identity/", include("multinic_api.openstack.identity.urls")),
     path("compute/", include("multinic_api.openstack.compute.urls")),
     path("image/", include("multinic_api.openstack.image.urls")),
     path("networking/", include("multinic_api.openstack.network.urls")),
+    path("baremetal/", include("multinic_api.openstack.baremetal.urls")),
     # Horizon's own URL and cache header for its JavaScript catalogue, resolved here first: an
     # unknown package is a 404 (horizon:jsi18n still reverses to this path).
     re_path(r"^i18n/js/(?P<packages>\S+?)/$",

@@ -22,6 +22,9 @@ class Node(models.Model):
     project = models.ForeignKey("Project", on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="nodes")
     properties = models.JSONField(default=dict, blank=True)
+    # Ironic's hardware type, as its clients name it; nothing here powers or boots the node,
+    # which is what Ironic's "manual-management" type says.
+    driver = models.CharField(max_length=255, default="manual-management")
     created = models.DateTimeField(auto_now_add=True)
 
     objects = NodeQuerySet.as_manager()

@@ -19,7 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-FACES = ("compute", "identity", "image", "network")
+FACES = ("compute", "identity", "image", "network", "baremetal")
 
 
 @cache

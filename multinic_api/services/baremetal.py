@@ -31,6 +31,10 @@ from multinic_api.services.text import has_nul, refuse_nul
 # Ironic's "logical name": RFC 3986 unreserved characters (\Z: "$" let a final newline by).
 _LOGICAL_NAME = re.compile(r"[A-Za-z0-9._~-]{1,255}\Z")
 _LINK_KEYS = ("switch_id", "port_id", "switch_info")
+# Ironic's hardware type for a node nothing here powers or boots (see models.Node.driver).
+DEFAULT_DRIVER = "manual-management"
+# A hardware type is a Python entry point's name: letters, digits, "-", "_" and ".".
+_DRIVER_NAME = re.compile(r"[A-Za-z0-9._-]{1,255}\Z")
 UNSET: Any = object()
 
 
@@ -83,20 +87,26 @@ def bound_vif_exists(carrier_field: str) -> Exists:
 # --- nodes ----------------------------------------------------------------------------------
 
 def create_node(name: str, project: Project | None = None,
-                properties: Mapping[str, Any] | None = None) -> Node:
+                properties: Mapping[str, Any] | None = None,
+                driver: str = DEFAULT_DRIVER, pk: str | None = None) -> Node:
+    """``pk``: a UUID the client chose (Ironic lets it), else a new one."""
     name = _logical_name(name, "node")
+    _unused_pk(Node, pk, "node")
     try:
         with transaction.atomic():
-            return Node.objects.create(name=name, project=project,
-                                       properties=_object(properties, "properties"))
+            return Node.objects.create(pk=pk or uuid.uuid4(), name=name, project=project,
+                                       properties=_object(properties, "properties"),
+                                       driver=_driver(driver))
     except IntegrityError:
         raise Conflict(f"A node named '{name}' already exists") from None
 
 
 def update_node(node: Node, *, name: Any = UNSET, project: Any = UNSET,
-                properties: Any = UNSET) -> Node:
+                properties: Any = UNSET, driver: Any = UNSET) -> Node:
     if name is not UNSET:
         node.name = _logical_name(name, "node")
+    if driver is not UNSET:
+        node.driver = _driver(driver)
     if project is not UNSET:
         if node.instances.exists() and project != node.project:
             raise Conflict(f"Node {node.name} has instances; delete them before giving the "
@@ -127,10 +137,12 @@ def delete_node(node: Node) -> None:
 
 def create_port(node: Node, mac: str, *, physical_network: str | None = "",
                 pxe_enabled: bool = True, port_group: PortGroup | None = None,
-                local_link_connection: Mapping[str, Any] | None = None) -> Port:
+                local_link_connection: Mapping[str, Any] | None = None,
+                pk: str | None = None) -> Port:
     with transaction.atomic():
         lock_node(node)
-        port = Port(node=node, mac=macs.normalize_mac(mac),
+        _unused_pk(Port, pk, "port")
+        port = Port(pk=pk or uuid.uuid4(), node=node, mac=macs.normalize_mac(mac),
                     physical_network=_physnet(physical_network), pxe_enabled=bool(pxe_enabled),
                     local_link_connection=_local_link(local_link_connection))
         if port_group is not None:
@@ -198,12 +210,15 @@ def create_port_group(node: Node, name: str, *, mac: str | None = None,
                       mode: str | None = None, properties: Mapping[str, Any] | None = None,
                       standalone_ports_supported: bool = True,
                       ports: Sequence[Port] | None = None,
-                      instance: Instance | None = None) -> tuple[PortGroup, bonding.Bond]:
+                      instance: Instance | None = None,
+                      pk: str | None = None) -> tuple[PortGroup, bonding.Bond]:
     """A port group on ``node``; ``ports`` (of the node, free) become its members.
     ``instance`` marks a bond made by a launch for one NIC: it goes when that NIC goes."""
     with transaction.atomic():
         lock_node(node)
-        group = PortGroup(node=node, name=_logical_name(name, "port group"), instance=instance,
+        _unused_pk(PortGroup, pk, "port group")
+        group = PortGroup(pk=pk or uuid.uuid4(), node=node, instance=instance,
+                          name=_logical_name(name, "port group"),
                           mac=macs.normalize_mac(mac) if mac else None,
                           standalone_ports_supported=bool(standalone_ports_supported))
         members = _members_for(group, ports or [])
@@ -380,6 +395,12 @@ def _check_group_mac(group: PortGroup, members: Sequence[Port]) -> None:
                        "its members")
 
 
+def _unused_pk(model: type, pk: str | None, what: str) -> None:
+    """A UUID a client chose is checked first: the unique-name refusal would not say why."""
+    if pk is not None and model.objects.filter(pk=pk).exists():
+        raise Conflict(f"A {what} with UUID {pk} already exists")
+
+
 def _save_port(port: Port) -> None:
     try:
         with transaction.atomic():
@@ -416,6 +437,13 @@ def _logical_name(value: Any, what: str) -> str:
     if not isinstance(value, str) or not _LOGICAL_NAME.match(value):
         raise InvalidInput(f"A {what} name must be 1 to 255 letters, digits and '-', '.', "
                            f"'_' or '~', not {value!r}")
+    return value
+
+
+def _driver(value: Any) -> str:
+    if not isinstance(value, str) or not _DRIVER_NAME.match(value):
+        raise InvalidInput(f"A driver (hardware type) name must be 1 to 255 letters, digits "
+                           f"and '-', '_' or '.', not {value!r}")
     return value
 
 

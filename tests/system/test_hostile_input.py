@@ -435,9 +435,10 @@ def test_a_50_mb_launch_preview_is_a_json_413_for_the_wizards_script(alice):
 
 @pytest.mark.parametrize("accept", ["text/html", "application/xml", "*/*", "text/html;q=1"])
 @pytest.mark.parametrize("path", ["/compute/v2.1/servers", "/image/v2/images",
-                                  "/identity/v3/auth/projects", "/compute/v2.1/nope"])
+                                  "/identity/v3/auth/projects", "/compute/v2.1/nope",
+                                  "/baremetal/v1/nodes", "/baremetal/v1/nope"])
 def test_the_openstack_faces_answer_json_whatever_accept_says(nova, path, accept):
-    """Nova, Keystone and Glance answer JSON to any Accept; DRF's defaults answered
+    """Nova, Keystone, Glance and Ironic answer JSON to any Accept; DRF's defaults answered
     text/html with its browsable page and an unknown type with a 406."""
     response = nova.get(path, HTTP_ACCEPT=accept)
     assert response.status_code in (200, 404), response.content

@@ -1,8 +1,8 @@
 """Hostile input on the OpenStack faces: schemathesis generates requests from each face's own
 OpenAPI document (``/api/schema/compute/``, ``/identity/``, ``/image/``, ``/network/``,
-hand-written in
-``multinic_api/openstack/<face>/openapi.yaml``) and sends them, in process, to the Django
-app, against the data ``tests/system/test_schemathesis.py`` uses too (schemathesis_support).
+``/baremetal/``, hand-written in ``multinic_api/openstack/<face>/openapi.yaml``) and sends
+them, in process, to the Django app, against the data ``tests/system/test_schemathesis.py``
+uses too (schemathesis_support).
 
 Every operation runs as a tenant (alice, a token scoped to project-a) and as an
 administrator (root, scoped to the admin project), each with a real Keystone-style token
@@ -11,7 +11,8 @@ response check but positive_data_acceptance (see schemathesis_support.config) an
 one of ours: a 4xx body is in the face's own error format (Nova's ``{"<faultName>":
 {"code", "message"}}``, Keystone's ``{"error": {"code", "title", "message"}}``, Glance's
 ``{"code", "title", "message"}``, Neutron's ``{"NeutronError": {"type", "message",
-"detail"}}``), with the answer's status as its code where the format has one.
+"detail"}}``, Ironic's ``{"error_message": "<JSON with faultstring>"}``), with the
+answer's status as its code where the format has one.
 
 A case hook per face swaps, at random, values generated valid for real ones: server, port,
 network, flavor, image and key pair ids and names, microversions, user names and their
@@ -23,6 +24,7 @@ at least 1,000 cases. Seed and counts: ``MULTINIC_SCHEMATHESIS_SEED`` and
 ``make test``, in the PostgreSQL pass.
 """
 
+import json
 from collections import Counter
 
 import pytest
@@ -33,11 +35,12 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from schemathesis.core.parameters import ParameterLocation
 
-from multinic_api.models import VIF
+from multinic_api.models import VIF, PortGroup
 from multinic_api.openstack import openapi
 from multinic_api.services import catalog, instances
 from multinic_identity import services as identity
 from multinic_site.wsgi import application
+from tests.harness.baremetal_fixtures import build_node
 from tests.harness.helpers import ED25519
 from tests.harness.schemathesis_support import (  # noqa: F401  (one_connection: an autouse fixture)
     ADDRESSES,
@@ -56,9 +59,12 @@ from tests.harness.schemathesis_support import (  # noqa: F401  (one_connection:
 # Examples per operation and caller. The faces have few operations (image: three, one without
 # parameters), so each gets more than /api/'s to reach 1,000 cases a face; writes most.
 FACE_EXAMPLES = {"compute": 2 * EXAMPLES, "identity": 6 * EXAMPLES, "image": 30 * EXAMPLES,
-                 "network": 2 * EXAMPLES}
+                 "network": 2 * EXAMPLES, "baremetal": 2 * EXAMPLES}
 WRITES = [{"include-method": ["POST", "DELETE"],
            "generation": {"max-examples": 6 * EXAMPLES}}]
+# The bare-metal face changes its resources by PATCH (JSON Patch), as often as it creates.
+FACE_WRITES = {"image": [], "baremetal": [{"include-method": ["POST", "PATCH", "DELETE"],
+                                           "generation": {"max-examples": 6 * EXAMPLES}}]}
 
 
 #: Keystone answers a missing X-Subject-Token as it answers an unknown one, 404 ("No token in
@@ -70,13 +76,13 @@ CHECKS = {"identity": {"missing_required_header": {
 def _load(face: str):
     schema = schemathesis.openapi.from_dict(
         openapi.document(face),
-        config=config(FACE_EXAMPLES[face], WRITES if face != "image" else [],
+        config=config(FACE_EXAMPLES[face], FACE_WRITES.get(face, WRITES),
                       checks=CHECKS.get(face)))
     schema.app = application  # in process, through Django's WSGI handler and middleware
     return schema
 
 
-FACES = ("compute", "identity", "image", "network")
+FACES = ("compute", "identity", "image", "network", "baremetal")
 SCHEMAS = {face: _load(face) for face in FACES}
 OPERATIONS = {face: sorted(op.ok().label for op in SCHEMAS[face].get_all_operations())
               for face in FACES}
@@ -101,6 +107,11 @@ REACHED = {
                 ("POST /v2.0/ports", 201), ("GET /v2.0/ports/{port_id}", 200),
                 ("PUT /v2.0/networks/{network_id}", 200), ("DELETE /v2.0/ports/{port_id}", 204),
                 ("GET /v2.0/subnets/{subnet_id}", 200)],
+    "baremetal": [("GET /v1/nodes/{node_ident}", 200), ("POST /v1/nodes", 201),
+                  ("PATCH /v1/nodes/{node_ident}", 200), ("POST /v1/ports", 201),
+                  ("PATCH /v1/ports/{port_id}", 200), ("DELETE /v1/ports/{port_id}", 204),
+                  ("POST /v1/portgroups", 201), ("DELETE /v1/portgroups/{portgroup_ident}", 204),
+                  ("GET /v1/portgroups/{portgroup_ident}/ports", 200)],
 }
 
 # --- real data --------------------------------------------------------------------------------
@@ -117,6 +128,10 @@ def _build_world() -> dict[str, str]:
     """The data every case runs against; returns a token per caller."""
     world = build_world()
     cloud = world.cloud
+    # An administrators' node whose port and group carry nothing: what the bare-metal face
+    # may change and delete (the world's node carries the bare-metal instance's NICs).
+    spare = build_node("rack-2", None, [("physnet1", True), ("", False)],
+                       groups=[{"name": "spare-bond", "ports": [0]}])
     tenant, _ = identity.issue_token(cloud.alice, cloud.project_a, ["password"])
     admin, _ = identity.issue_token(cloud.root, cloud.admin_project, ["password"])
     unscoped, _ = identity.issue_token(cloud.alice, None, ["password"])
@@ -144,6 +159,12 @@ def _build_world() -> dict[str, str]:
         "user_id": [str(u.pk) for u, _ in users],
         "token": [tenant, admin, unscoped, bob],
         "project": [(p.pk, p.name) for p in projects],
+        "node": [str(world.node.node.pk), world.node.node.name, str(spare.node.pk), "rack-2"],
+        "node_uuid": [str(world.node.node.pk), str(spare.node.pk)],
+        # The spare ports first: what a PATCH may change.
+        "bm_port": [str(p.pk) for p in [*spare.ports, *world.node.ports]],
+        "portgroup": [str(g.pk) for g in PortGroup.objects.all()] + ["bond0", "spare-bond"],
+        "portgroup_uuid": [str(g.pk) for g in PortGroup.objects.all()],
     })
     return {"tenant": tenant, "admin": admin}
 
@@ -262,6 +283,59 @@ def _network_case(case, rnd):
     return case
 
 
+# Hypothesis draws these choices, and its draws lean to the first item: each list starts
+# with the value most likely to get through.
+IRONIC_VERSIONS = {
+    "X-OpenStack-Ironic-API-Version": ["1.50", "latest", "1.1", "1.22", "1.23", "1.24",
+                                       "1.25", "1.26", "1.33", "1.34", "1.49", "1.51", "2.0"],
+    "OpenStack-API-Version": ["baremetal 1.50", "baremetal 1.24", "baremetal latest",
+                              "compute 2.1", "baremetal 1.99"],
+}
+BAREMETAL_BODY = {
+    "node_uuid": _real("node_uuid"), "portgroup_uuid": lambda: REAL["portgroup_uuid"] + [None],
+    "driver": ["ipmi", "redfish", "manual-management"],
+    "owner": lambda: [p[1] for p in REAL["project"]] + [None],
+    "address": ["52:54:00:fe:00:01", "52:54:00:fe:00:02", "fa:16:3e:00:00:01", None],
+    "mode": ["802.3ad", "active-backup", "balance-rr", "balance-alb", None],
+    "physical_network": ["physnet1", "physnet2", None],
+    "properties": [{"miimon": 100}, {"miimon": 100, "xmit_hash_policy": "layer3+4"},
+                   {"lacp_rate": "fast"}, {}],
+}
+BAREMETAL_PATH = {"node_ident": "node", "port_id": "bm_port", "portgroup_ident": "portgroup"}
+#: JSON Patches by the resource they are for (the first word of the path).
+BAREMETAL_PATCH = {
+    "nodes": [[{"op": "add", "path": "/properties/cpus", "value": 8}],
+              [{"op": "replace", "path": "/name", "value": "renamed"}],
+              [{"op": "add", "path": "/owner", "value": "project-b"}],
+              [{"op": "remove", "path": "/driver"}]],
+    "ports": [[{"op": "replace", "path": "/pxe_enabled", "value": False}],
+              [{"op": "replace", "path": "/physical_network", "value": "physnet2"}],
+              [{"op": "replace", "path": "/address", "value": "52:54:00:fe:00:09"}],
+              [{"op": "remove", "path": "/portgroup_uuid"}]],
+    "portgroups": [[{"op": "add", "path": "/properties/miimon", "value": 200}],
+                   [{"op": "replace", "path": "/mode", "value": "balance-xor"}],
+                   [{"op": "add", "path": "/properties/lacp_rate", "value": "fast"}],
+                   [{"op": "remove", "path": "/mode"}]],
+}
+
+
+def _baremetal_case(case, rnd):
+    _swap_path(case, rnd, BAREMETAL_PATH)
+    _swap_headers(case, rnd, IRONIC_VERSIONS)
+    # Without a version header a request is 1.1, which has none of the port group fields:
+    # most cases ask for one.
+    if not case.headers and rnd.random() < 0.8:
+        case.headers = {"X-OpenStack-Ironic-API-Version": pick(
+            rnd, IRONIC_VERSIONS["X-OpenStack-Ironic-API-Version"])}
+    if generated_valid(case, ParameterLocation.BODY):
+        if isinstance(case.body, dict):
+            case.body = swap_body(case.body, rnd, BAREMETAL_BODY)
+        elif isinstance(case.body, list) and rnd.random() < 0.7:
+            resource = case.operation.path.split("/")[2]
+            case.body = rnd.choice(BAREMETAL_PATCH[resource])
+    return case
+
+
 def _hook(face, swap):
     @SCHEMAS[face].hook
     def flatmap_case(context, case):
@@ -273,6 +347,7 @@ _hook("compute", _compute_case)
 _hook("identity", _identity_case)
 _hook("image", _image_case)
 _hook("network", _network_case)
+_hook("baremetal", _baremetal_case)
 
 
 # --- each face's error format -----------------------------------------------------------------
@@ -343,8 +418,24 @@ def _neutron_format(ctx, response, case):
     return True
 
 
+def _ironic_format(ctx, response, case):
+    """Ironic's error: ``{"error_message": "<a JSON document with faultstring, faultcode
+    and debuginfo>"}``; a 401 is keystonemiddleware's (Keystone's shape)."""
+    body = _error_body(response, case)
+    if body is None:
+        return None
+    if response.status_code == 401:
+        return _keystone_format(ctx, response, case)
+    assert isinstance(body, dict) and list(body) == ["error_message"] \
+        and isinstance(body["error_message"], str), f"not an Ironic error: {body!r}"
+    error = json.loads(body["error_message"])
+    assert isinstance(error.get("faultstring"), str) and error.get("faultcode") == "Client" \
+        and "debuginfo" in error, f"not an Ironic error: {body!r}"
+    return True
+
+
 FORMATS = {"compute": _nova_format, "identity": _keystone_format, "image": _glance_format,
-           "network": _neutron_format}
+           "network": _neutron_format, "baremetal": _ironic_format}
 
 
 # --- the tests ----------------------------------------------------------------------------------
@@ -388,6 +479,14 @@ def test_image(case, world, role):
 @SCHEMAS["network"].parametrize()
 def test_network(case, world, role):
     _run("network", case, world[role], role)
+
+
+@pytest.mark.fuzz
+@pytest.mark.django_db
+@settings(suppress_health_check=HEALTH_CHECKS, deadline=None)
+@SCHEMAS["baremetal"].parametrize()
+def test_baremetal(case, world, role):
+    _run("baremetal", case, world[role], role)
 
 
 @pytest.mark.parametrize("face", FACES)

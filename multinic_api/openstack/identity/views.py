@@ -96,6 +96,7 @@ def _catalog(request) -> list[dict]:
             service("compute", "nova", "/compute/v2.1"),
             service("image", "glance", "/image"),
             service("network", "neutron", "/networking"),
+            service("baremetal", "ironic", "/baremetal"),
             service("identity", "keystone", "/identity/v3")]
 
 
