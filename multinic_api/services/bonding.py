@@ -168,17 +168,22 @@ def check_bond(mode: Any, properties: Mapping[str, Any] | None,
         properties = {}
     if not isinstance(properties, Mapping):
         raise InvalidInput("Bonding options must be an object of option names and values")
+    unknown = [name for name in properties if name not in _OPTIONS]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown bonding option '{unknown[0]}'; options are {', '.join(_OPTIONS)}")
+    # In the table's order, not the caller's: stored options come back from PostgreSQL's
+    # jsonb in its own key order, and the same bond must get the same answer on every
+    # database (the first option refused, the order of the canonical values).
     values: dict[str, Any] = {}
-    for name, raw in properties.items():
-        option = _OPTIONS.get(name)
-        if option is None:
-            raise InvalidInput(
-                f"Unknown bonding option '{name}'; options are {', '.join(_OPTIONS)}")
+    for option in OPTIONS:
+        if option.name not in properties:
+            continue
         if mode not in option.modes:
             raise InvalidInput(
-                f"Bonding option '{name}' is not allowed in mode '{mode}': it applies only to "
-                f"{', '.join(modes_for(option))}")
-        values[name] = _value(option, raw, mode, members)
+                f"Bonding option '{option.name}' is not allowed in mode '{mode}': it applies "
+                f"only to {', '.join(modes_for(option))}")
+        values[option.name] = _value(option, properties[option.name], mode, members)
     _check_combinations(mode, values)
     return Bond(mode=mode, properties=values, warnings=tuple(_warnings(mode, values, members)))
 

@@ -101,3 +101,10 @@ def test_a_port_with_several_servers_is_a_400(nova, cloud):
                     "badRequest")
     assert "single configured port ID" in message
     assert not Instance.objects.exists()
+
+
+def test_a_reservation_id_with_a_nul_is_novas_400(nova, cloud):
+    """PostgreSQL refuses NUL in a text comparison: that was a 500 there."""
+    message = fault(nova.get("/compute/v2.1/servers", {"reservation_id": "r-\x00"}), 400,
+                    "badRequest")
+    assert "NUL" in message

@@ -202,3 +202,21 @@ def test_described_defaults():
     assert [name for name, m in described.items() if m["default"]] == ["active-backup"]
     miimon = next(o for o in described["802.3ad"]["options"] if o["name"] == "miimon")
     assert miimon["default"] == 100 and miimon["unit"] == "ms" and miimon["minimum"] == 0
+
+
+def test_the_answer_does_not_depend_on_the_order_options_come_in():
+    """PostgreSQL's jsonb hands stored options back in its own key order (shortest first):
+    the first option refused and the canonical values must not follow it."""
+    import itertools
+
+    options = {"miimon": 100, "xmit_hash_policy": "layer3+4", "lacp_rate": "fast"}
+    refusals, orders = set(), set()
+    for names in itertools.permutations(options):
+        ordered = {name: options[name] for name in names}
+        with pytest.raises(InvalidInput) as refused:
+            bonding.check_bond("balance-rr", ordered, [])
+        refusals.add(str(refused.value))
+        orders.add(tuple(bonding.check_bond("802.3ad", ordered, []).properties))
+    assert refusals == {"Bonding option 'xmit_hash_policy' is not allowed in mode "
+                        "'balance-rr': it applies only to balance-xor, 802.3ad, balance-tlb"}
+    assert orders == {("miimon", "xmit_hash_policy", "lacp_rate")}

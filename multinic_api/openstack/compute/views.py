@@ -21,7 +21,7 @@ from multinic_api.faces import (
 from multinic_api.models import Instance, Network
 from multinic_api.openstack.compute import microversions, presenters
 from multinic_api.scope import Scope
-from multinic_api.services import catalog, instances, keypairs, name_filter
+from multinic_api.services import catalog, instances, keypairs, name_filter, text
 from multinic_identity.authentication import BuiltinTokenAuthentication
 
 
@@ -162,7 +162,8 @@ class ServersView(ComputeView):
         visible = servers
         reservation_id = request.query_params.get("reservation_id")
         if reservation_id:
-            servers = servers.filter(reservation_id=reservation_id)
+            servers = servers.filter(
+                reservation_id=text.refuse_nul(reservation_id, "reservation_id"))
         name = request.query_params.get("name")
         if name:
             servers = name_filter.matching(servers, name)
