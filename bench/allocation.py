@@ -131,20 +131,29 @@ def time_allocations(subnets_by_case: list, project, count: int) -> list[list[fl
     """Time ``count`` allocations per subnet, round-robin across the subnets, so that
     whatever else the machine does (a checkpoint, an fsync stall) lands on every case alike
     instead of on whichever case happened to be running."""
-    from multinic_api.services import instances
+    from multinic_api.services import instances, limits
     from multinic_api.services.instances import NicRequest
 
-    targets = []
-    for subnet in subnets_by_case:
-        instance = instances.launch_instance(project=project, name=f"bench-{subnet.cidr}",
-                                             nics=[])
-        nic = NicRequest(subnet.network_id)
+    def holder(index: int):
+        """Case ``index``'s instance to attach to: a new one (made here, so outside any
+        timing) once the current one holds limits.max_nics() NICs, the most it may have."""
+        if attached[index] == limits.max_nics():
+            holders[index] = instances.launch_instance(
+                project=project, name=f"bench-{subnets_by_case[index].cidr}", nics=[])
+            attached[index] = 0
+        attached[index] += 1
+        return holders[index]
+
+    nics = [NicRequest(subnet.network_id) for subnet in subnets_by_case]
+    holders: list = [None] * len(nics)
+    attached = [limits.max_nics()] * len(nics)  # none yet: the first call makes one
+    timings: list[list[float]] = [[] for _ in nics]
+    for index, nic in enumerate(nics):
         for _ in range(5):  # warm caches and connections; not counted
-            instances.attach_interface(instance, nic)
-        targets.append((instance, nic))
-    timings: list[list[float]] = [[] for _ in targets]
+            instances.attach_interface(holder(index), nic)
     for _ in tqdm(range(count), desc="timed allocations", unit="round", leave=False):
-        for index, (instance, nic) in enumerate(targets):
+        for index, nic in enumerate(nics):
+            instance = holder(index)
             start = time.perf_counter()
             instances.attach_interface(instance, nic)
             timings[index].append(time.perf_counter() - start)

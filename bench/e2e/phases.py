@@ -28,7 +28,7 @@ PHASES = {
     "resolve": "_resolve_nics: the networks, their subnets and pools",
     "launch": "the launch transaction: instance, VIFs (MAC retries), subnet locks, "
               "free ranges, fixed IPs, commit",
-    "serialize": "InstanceSerializer: the response body from the rows the launch wrote "
+    "serialize": "the response body (api/presenters.py) from the rows the launch wrote "
                  "(and the view's glue: the validated body into NIC requests)",
     "render": "JSONRenderer: bytes",
 }

@@ -7,8 +7,12 @@ from bench.e2e.fixture import NETWORKS
 from bench.e2e.floor import FLOOR_VARIANTS
 from bench.e2e.phases import only_the_token_lookup
 
-TARGET_FLOOR_RATIO = 4.0
-TARGET_VIFS_PER_SECOND = 500.0
+# The targets on two cores with PostgreSQL's durability on. The raw-SQL floor has none: it is
+# the physical reference the launch's figures are read against.
+TARGET_LAUNCH_MS = {"p50": 6.0, "p99": 12.0}  # a 4-NIC launch through the API
+TARGET_REQUEST_FLOOR_MS = 1.5  # p50
+TARGET_VIFS_PER_SECOND = 1200.0  # 16 clients, 4-NIC launches
+TARGET_CPU_MS = 6.0  # per 4-NIC launch: gunicorn, PostgreSQL and the client together
 REQUEST_FLOOR_WHAT = f"GET {REQUEST_FLOOR_PATH} (authenticated, no launch)"
 
 
@@ -32,18 +36,21 @@ def summary_rows(result: dict) -> list[dict]:
 
     for nics in ("1", str(NETWORKS)):
         for q in ("p50", "p99"):
-            row(name, f"{nics}-NIC launch via API, {q}", f"{seq[nics][f'{q}_ms']:.2f} ms")
+            value = seq[nics][f"{q}_ms"]
+            verdict = ({"target": f"<= {TARGET_LAUNCH_MS[q]:g} ms",
+                        "ok": value <= TARGET_LAUNCH_MS[q]} if nics == str(NETWORKS) else {})
+            row(name, f"{nics}-NIC launch via API, {q}", f"{value:.2f} ms", **verdict)
     for key in FLOOR_VARIANTS:
         what = "one INSERT per table" if "batched" in key else "one INSERT per row"
         row("floor", f"{key.split()[0]}-NIC rows, raw SQL, {what}, p50",
             f"{floor[key]['p50_ms']:.3f} ms")
     ratio = result["ratio_to_floor"]
-    row(name, f"{NETWORKS}-NIC p50 / floor p50", f"{ratio:.1f}x",
-        target=f"<= {TARGET_FLOOR_RATIO:g}x", ok=ratio <= TARGET_FLOOR_RATIO)
+    row(name, f"{NETWORKS}-NIC p50 / floor p50", f"{ratio:.1f}x")
     request, floor_p50 = result["request_floor"], floor[str(NETWORKS)]["p50_ms"]
     own = seq[str(NETWORKS)]["p50_ms"] - request["p50_ms"]
     row("request floor", f"{REQUEST_FLOOR_WHAT}, p50: the framework's own cost per request",
-        f"{request['p50_ms']:.2f} ms")
+        f"{request['p50_ms']:.2f} ms", target=f"<= {TARGET_REQUEST_FLOOR_MS:g} ms",
+        ok=request["p50_ms"] <= TARGET_REQUEST_FLOOR_MS)
     row("request floor", f"request floor p50 / {NETWORKS}-NIC raw-SQL floor p50",
         f"{request['p50_ms'] / floor_p50:.1f}x")
     row(name, f"{NETWORKS}-NIC launch p50 minus the request floor p50: the launch's own cost",
@@ -75,7 +82,8 @@ def summary_rows(result: dict) -> list[dict]:
         ceiling = result["cores"] * 1000 / cost * NETWORKS
         row(name, f"CPU per {NETWORKS}-NIC launch, concurrent (gunicorn + PostgreSQL + "
                   "client)", f"{cost:.1f} ms: <= {ceiling:.0f} VIFs/s on "
-                             f"{result['cores']} cores")
+                             f"{result['cores']} cores",
+            target=f"<= {TARGET_CPU_MS:g} ms", ok=cost <= TARGET_CPU_MS)
     prof = result.get("profile")
     if prof:
         row("in-process profile", f"{NETWORKS}-NIC launch without HTTP, mean: as configured "
@@ -124,8 +132,7 @@ def print_report(result: dict) -> None:
     print(f"Request floor ({checked}): {request['p50_ms']:.2f} ms p50 = "
           f"{request['p50_ms'] / floor_p50:.1f}x the raw-SQL {NETWORKS}-NIC floor; the "
           f"{NETWORKS}-NIC launch's own cost over it, p50 minus p50: {own:.2f} ms = "
-          f"{own / floor_p50:.1f}x that floor (the target is the whole launch within "
-          f"{TARGET_FLOOR_RATIO:g}x)")
+          f"{own / floor_p50:.1f}x that floor")
     for key, what in runs:
         row = result[key]
         print(f"Concurrent, {row['clients']} clients on {what}: {row['launches']} launches, "

@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from multinic_api.api import presenters
 from multinic_api.models import (
     VIF,
     FixedIP,
@@ -17,7 +18,7 @@ from multinic_api.models import (
     Subnet,
     VifType,
 )
-from multinic_api.services import baremetal, binding, instances, limits, subnets
+from multinic_api.services import baremetal, instances, limits, subnets
 
 
 class StrictCharField(serializers.CharField):
@@ -245,15 +246,7 @@ class VIFSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CarrierSerializer(allow_null=True))
     def get_carrier(self, vif) -> dict | None:
-        if vif.port_id is not None:
-            return {"kind": "port", "uuid": str(vif.port_id), "mac": vif.port.mac}
-        if vif.port_group_id is not None:
-            group = vif.port_group
-            mode, properties = binding.bound_bond(vif, group)
-            return {"kind": "bond", "uuid": str(group.pk), "mac": group.mac, "name": group.name,
-                    "mode": mode, "properties": properties,
-                    "members": [p.mac for p in baremetal.in_member_order(group.ports.all())]}
-        return None
+        return presenters.carrier(vif)
 
 
 class VIFInventorySerializer(VIFSerializer):

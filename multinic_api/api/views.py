@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from multinic_api import filtersets, phases
-from multinic_api.api import keyset, launching
+from multinic_api.api import keyset, launching, presenters
 from multinic_api.api import serializers as s
 from multinic_api.api.tenancy import IsScopeAdmin, request_scope
 from multinic_api.faces import no_such_resource_view
@@ -216,7 +216,7 @@ class InstanceViewSet(keyset.KeysetMixin, ScopedViewSet):
 
     @staticmethod
     def _instance_body(instance: Instance, preview: bool) -> dict:
-        body = s.InstanceSerializer(instance).data
+        body = presenters.instance_body(instance)
         if preview:
             renderings = guest.renderings_of(instance)
             body.update(network_info=renderings.network_info,

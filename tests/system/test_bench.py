@@ -13,11 +13,13 @@ from tests.harness.helpers import assert_subnet_consistent
 def test_bench_fill_is_consistent_and_the_table_prints(capsys):
     cases = [Case("10.0.0.0/24", 0), Case("10.1.0.0/16", 500), Case("11.0.0.0/8", 1_234),
              Case("2001:db8::/64", 77, "dhcpv6-stateful")]
-    results = run(cases, allocations=3)
+    # More allocations per subnet than one instance may hold NICs (32): they go on to
+    # another instance.
+    results = run(cases, allocations=30)
     for row in results:
         assert_subnet_consistent(row["subnet"])
-    # Each subnet holds its fill plus 5 warm-up and 3 timed allocations.
-    assert [row["subnet"].fixed_ips.count() for row in results] == [8, 508, 1_242, 85]
+    # Each subnet holds its fill plus 5 warm-up and 30 timed allocations.
+    assert [row["subnet"].fixed_ips.count() for row in results] == [35, 535, 1_269, 112]
     assert results[2]["free_ranges"] > 1_234 // 10  # the holes left in the fill
     assert results[0]["ratio"] == 1.0
     print_table(results, 3)
@@ -49,8 +51,9 @@ TOKEN_LOOKUP = ('SELECT "authtoken_token"."key", "auth_user"."id" FROM "authtoke
 
 
 def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=(),
-                            request_queries=(TOKEN_LOOKUP,)):
-    stats = {"p50_ms": 40.0, "p99_ms": 70.0, "mean_ms": 42.0, "n": 3}
+                            request_queries=(TOKEN_LOOKUP,), launch=(40.0, 70.0),
+                            request_floor_ms=25.0, cpu_ms=(30.0, 9.0, 1.0)):
+    stats = {"p50_ms": launch[0], "p99_ms": launch[1], "mean_ms": 42.0, "n": 3}
     floor = {"p50_ms": 2.0, "p99_ms": 3.0, "mean_ms": 2.2, "n": 3}
     return {
         "cores": 2, "workers": 4, "worker_class": "sync", "samples": 3, "warmup": 1,
@@ -58,12 +61,14 @@ def _fake_end_to_end_result(ratio=30.0, vifs_per_second=120.0, violations=(),
         "sequential": {"1": stats, "4": stats},
         "floor": {"1": floor, "4": floor, "4 batched": floor},
         "request_floor": {"path": "/api/bonding/modes/", "queries": list(request_queries),
-                          "p50_ms": 25.0, "p99_ms": 45.0, "mean_ms": 26.0, "n": 3},
+                          "p50_ms": request_floor_ms, "p99_ms": 45.0, "mean_ms": 26.0,
+                          "n": 3},
         "ratio_to_floor": ratio,
         "concurrent": {"clients": 16, "seconds": 1.0, "launches": 30, "vifs": 120,
                        "vifs_per_second": vifs_per_second, "statuses": {201: 30}, "errors": {},
                        "failures": 0, **stats,
-                       "cpu": {"gunicorn_ms": 30.0, "postgres_ms": 9.0, "client_ms": 1.0}},
+                       "cpu": dict(zip(("gunicorn_ms", "postgres_ms", "client_ms"), cpu_ms,
+                                       strict=True))},
         "profile": {"launches": 2, "conn_max_age": 60, "missing": [], "queries": 47.0,
                     "mean_ms": 20.0, "mean_per_request_ms": 40.0, "connects": 0,
                     "per_request_connects": 2, "statements": {"SELECT": 18.0},
@@ -85,9 +90,22 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
 
     rows = end_to_end.summary_rows(_fake_end_to_end_result())
     verdicts = {row["measure"].split(",")[0]: row.get("ok") for row in rows}
-    assert verdicts["4-NIC p50 / floor p50"] is False
+    assert verdicts["4-NIC launch via API"] is False
     assert verdicts["VIFs/s"] is False
+    assert verdicts["CPU per 4-NIC launch"] is False
+    assert verdicts["GET /api/bonding/modes/ (authenticated"] is False
     assert verdicts["first launch after each restart"] is True
+    # Each target of the launch's, with its bound; the raw-SQL floor is a reference only.
+    targets = {row["measure"]: row.get("target") for row in rows}
+    assert targets["4-NIC launch via API, p50"] == "<= 6 ms"
+    assert targets["4-NIC launch via API, p99"] == "<= 12 ms"
+    assert targets["1-NIC launch via API, p50"] is None
+    assert targets["4-NIC p50 / floor p50"] is None
+    assert targets["VIFs/s, 16 clients, 4-NIC launches, 4 sync workers"] == ">= 1200"
+    assert targets["CPU per 4-NIC launch, concurrent (gunicorn + PostgreSQL + client)"] == (
+        "<= 6 ms")
+    assert targets["GET /api/bonding/modes/ (authenticated, no launch), p50: the "
+                   "framework's own cost per request"] == "<= 1.5 ms"
     bulk = {row["measure"]: row for row in rows if row["benchmark"] == "bulk"}
     assert [(r["value"], r.get("target"), r.get("ok")) for r in bulk.values()] == [
         ("120.0 ms = 300 us per VIF", "<= 150 ms", True),
@@ -96,16 +114,21 @@ def test_the_combined_table_has_every_benchmark_and_each_verdict(capsys):
     assert list(bulk)[:2] == [
         "bulk: 100 instances x 4 NICs in one request (Nova min/max_count), p50",
         "bulk: 1,000 instances x 4 NICs in one request (Nova min/max_count), median of 3"]
-    good = end_to_end.summary_rows(_fake_end_to_end_result(3.9, 600.0))
+    good = end_to_end.summary_rows(_fake_end_to_end_result(
+        3.9, 1200.0, launch=(6.0, 12.0), request_floor_ms=1.5, cpu_ms=(4.0, 1.5, 0.5)))
     assert all(row.get("ok", True) for row in good)
+    just_over = end_to_end.summary_rows(_fake_end_to_end_result(
+        3.9, 1200.0, launch=(6.0, 12.1), request_floor_ms=1.5, cpu_ms=(4.0, 1.5, 0.5)))
+    assert [row["measure"] for row in just_over if row.get("ok") is False] == [
+        "4-NIC launch via API, p99"]
     broken = end_to_end.summary_rows(_fake_end_to_end_result(violations=["1 VIF without"]))
     assert any(row.get("ok") is False for row in broken if row["benchmark"] == "crashes")
-    # The request floor explains the ratio; it has no target of its own.
+    # The request floor has its own target; the rows that read it against the floor explain.
     explained = {row["measure"]: row for row in rows
                  if row["benchmark"] == "request floor" or "own cost" in row["measure"]}
+    assert explained.pop("GET /api/bonding/modes/ (authenticated, no launch), p50: the "
+                         "framework's own cost per request")["value"] == "25.00 ms"
     assert {m: r["value"] for m, r in explained.items()} == {
-        "GET /api/bonding/modes/ (authenticated, no launch), p50: the framework's own cost "
-        "per request": "25.00 ms",
         "request floor p50 / 4-NIC raw-SQL floor p50": "12.5x",
         "4-NIC launch p50 minus the request floor p50: the launch's own cost":
             "15.00 ms = 7.5x the raw-SQL floor",

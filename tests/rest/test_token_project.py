@@ -1,0 +1,63 @@
+"""A DRF token stands for its user: a request acts in the project ``X-Project-Id`` names,
+else in the first of the user's projects by name; a user in none acts in none."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from multinic_api.models import Instance, Project
+from multinic_api.services import subnets
+from multinic_identity import services as identity
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def _launch(client: APIClient, network, **headers):
+    return client.post("/api/instances/", {"name": "vm", "nics": [
+        {"network_id": str(network.pk)}]}, format="json", **headers)
+
+
+@pytest.fixture
+def member():
+    """A user of two projects whose names sort against their creation order, and a shared
+    network both may launch on."""
+    user = get_user_model().objects.create_user("carol")
+    beta, alpha = Project.objects.create(name="beta"), Project.objects.create(name="alpha")
+    for project in (beta, alpha):
+        identity.add_member(project, user)
+    shared = subnets.create_network(beta, "shared", shared=True)
+    subnets.create_subnet(shared, "10.7.0.0/24")
+    return user, alpha, beta, shared
+
+
+def test_a_token_acts_in_its_users_first_project_by_name(member):
+    user, alpha, beta, shared = member
+    client = _client(user)
+    response = _launch(client, shared)
+    assert response.status_code == 201, response.json()
+    assert (response.json()["project_id"], response.json()["project_name"]) == (alpha.pk,
+                                                                                "alpha")
+    named = _launch(client, shared, HTTP_X_PROJECT_ID="beta")
+    assert named.status_code == 201 and named.json()["project_id"] == beta.pk
+    assert sorted(Instance.objects.values_list("project__name", flat=True)) == ["alpha", "beta"]
+
+
+def test_a_token_of_a_user_in_no_project_acts_in_none_and_an_inactive_one_is_401(member):
+    _, _, _, shared = member
+    loner = get_user_model().objects.create_user("dave")
+    client = _client(loner)
+    refused = _launch(client, shared)
+    assert refused.status_code == 403, refused.json()
+    assert Instance.objects.count() == 0
+    loner.is_active = False
+    loner.save()
+    assert client.get("/api/instances/").status_code == 401
+    assert _client(loner).get("/api/instances/").status_code == 401
+    assert APIClient(HTTP_AUTHORIZATION="Token nope").get("/api/instances/").status_code == 401
