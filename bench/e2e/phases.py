@@ -25,7 +25,7 @@ PHASES = {
     "token": "token authentication (Token + user lookup)",
     "scope": "request_scope: the caller's project",
     "validate": "LaunchSerializer validation",
-    "resolve": "_resolve_nics: the networks, their subnets and pools",
+    "resolve": "nics.resolve_nics: the networks, their subnets and pools",
     "launch": "the launch transaction: instance, VIFs (MAC retries), subnet locks, "
               "free ranges, fixed IPs, commit",
     "serialize": "the response body (api/presenters.py) from the rows the launch wrote "

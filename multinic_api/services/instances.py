@@ -33,7 +33,7 @@ import secrets
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import netaddr
@@ -43,17 +43,15 @@ from django.db.models import Count, Max, QuerySet
 from multinic_api import phases
 from multinic_api.exceptions import (
     Conflict,
-    Forbidden,
     InvalidInput,
     NotFound,
     PortInUse,
-    PortNotFound,
     SubnetExhausted,
 )
-from multinic_api.models import VIF, FixedIP, Instance, Network, Node, PortGroup, Project, Subnet
-from multinic_api.scope import Scope
+from multinic_api.models import VIF, FixedIP, Instance, Network, PortGroup, Project, Subnet
 from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
 from multinic_api.services.binding import BondRequest, CarrierRequest
+from multinic_api.services.nics import NicRequest, ResolvedNic, as_uuid, resolve_nics
 from multinic_api.services.text import refuse_nul
 
 __all__ = ["BondRequest", "CarrierRequest", "NicRequest", "Launched", "launch_instance",
@@ -61,35 +59,7 @@ __all__ = ["BondRequest", "CarrierRequest", "NicRequest", "Launched", "launch_in
            "check_nic_count", "check_instance_count", "create_port", "update_port",
            "delete_port"]
 
-# Nova's device-tag rule (no "/" or ","), and no control characters: a tag is a word the
-# guest reads in meta_data.json. \Z, not $, which also matches before a final newline.
-_TAG = re.compile(r"[^,/\x00-\x1f\x7f]+\Z")
 _RESERVATION_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-@dataclass(frozen=True)
-class NicRequest:
-    """One requested NIC: a network, and optionally fixed IPs, a device tag, (admins) a MAC,
-    and on a bare-metal node what should carry it; or an existing unattached port
-    (``port_id``, with no network: the port's), which becomes the NIC as it is."""
-
-    network_id: Any
-    fixed_ips: Sequence[str] = ()
-    tag: str | None = None
-    mac: str | None = None
-    carrier: CarrierRequest = field(default_factory=CarrierRequest)
-    port_id: Any = None
-
-
-@dataclass
-class _ResolvedNic:
-    network: Network
-    subnets: list[Subnet]
-    requested: dict[Any, netaddr.IPAddress] = field(default_factory=dict)
-    tag: str | None = None
-    mac: str | None = None
-    carrier: CarrierRequest = field(default_factory=CarrierRequest)
-    port: VIF | None = None  # an unattached port that becomes this NIC
 
 
 def holding_address(value: str) -> QuerySet[Instance]:
@@ -190,7 +160,7 @@ def launch_instances(
             raise Conflict(f"Only {len(targets)} of the {min_count} instances asked for could "
                            f"be made: {len(targets)} bare-metal node(s) named, one per instance")
         max_count = min(max_count, len(targets))
-    resolved = _resolve_nics(nics, project, is_admin, targets[0] if targets else None)
+    resolved = resolve_nics(nics, project, is_admin, targets[0] if targets else None)
     reservation_id = _reservation_id()
     rows = []
     for index in range(max_count):
@@ -280,7 +250,7 @@ def attach_interface(
     """Add a VIF at the next position after the instance's current last one (on bare metal,
     carried by a free port or port group of the instance's node); it comes back with its
     ``addresses`` set, as ``VIF.objects.with_addresses()`` loads them."""
-    (resolved,) = _resolve_nics([nic], project or instance.project, is_admin, instance.node)
+    (resolved,) = resolve_nics([nic], project or instance.project, is_admin, instance.node)
     with transaction.atomic():
         _lock_instance(instance)
         # The launch's NIC ceiling holds for the instance's life: attaching one by one must
@@ -323,7 +293,7 @@ def create_port(*, project: Project, network_id: Any, is_admin: bool = False,
     NIC (requested addresses, an administrator's MAC), so that the instance it is attached
     to later finds them unchanged."""
     _check_port_text(name=name, description=description)
-    (nic,) = _resolve_nics([NicRequest(network_id, fixed_ips=fixed_ips, mac=mac)], project,
+    (nic,) = resolve_nics([NicRequest(network_id, fixed_ips=fixed_ips, mac=mac)], project,
                            is_admin)
 
     def build(mac: str, index: int) -> VIF:
@@ -389,7 +359,7 @@ def _check_port_text(**values: str | None) -> None:
         limits.check_length(value, limits.NAME, f"A port's {what}")
 
 
-def _add_vifs(instances: list[Instance], nics: list[_ResolvedNic], first_position: int,
+def _add_vifs(instances: list[Instance], nics: list[ResolvedNic], first_position: int,
               warnings: list[str], min_count: int = 1) -> list[list[VIF]]:
     """The VIFs of ``nics`` for each of ``instances``, inserted together, with their
     addresses; per instance, in NIC order. A NIC that is a port made beforehand (one
@@ -401,7 +371,7 @@ def _add_vifs(instances: list[Instance], nics: list[_ResolvedNic], first_positio
     ports = _take_ports(instances[0], [(position, nic) for position, nic
                                        in zip(positions, nics, strict=True)
                                        if nic.port is not None])
-    if instances[0].node_id is not None:  # no ports there: _resolve_nics refuses them
+    if instances[0].node_id is not None:  # no ports there: resolve_nics refuses them
         vifs = _add_baremetal_vifs(instances, nics, first_position, warnings)
     else:
         new = [(position, nic) for position, nic in zip(positions, nics, strict=True)
@@ -439,7 +409,7 @@ def _too_few_addresses(possible: int, asked: int, per_instance: Mapping[Subnet, 
             + "; ".join(short))
 
 
-def _allocate_addresses(vifs: list[VIF], nics: list[_ResolvedNic],
+def _allocate_addresses(vifs: list[VIF], nics: list[ResolvedNic],
                         free: ipam.FreeAddresses | None = None) -> list[VIF]:
     """Each new VIF's addresses, one per subnet of its network (a port has had its own since
     it was made). ``free``: the subnets' lowest free ranges, read by the caller under their
@@ -463,7 +433,7 @@ def _allocate_addresses(vifs: list[VIF], nics: list[_ResolvedNic],
     return vifs
 
 
-def _take_ports(instance: Instance, wanted: list[tuple[int, _ResolvedNic]]) -> dict[int, VIF]:
+def _take_ports(instance: Instance, wanted: list[tuple[int, ResolvedNic]]) -> dict[int, VIF]:
     """Attach the requested unattached ports to ``instance`` at their positions, under a
     lock on their rows: of two launches asking for one port, the second finds it taken."""
     if not wanted:
@@ -485,7 +455,7 @@ def _take_ports(instance: Instance, wanted: list[tuple[int, _ResolvedNic]]) -> d
     return taken
 
 
-def _add_baremetal_vifs(instances: list[Instance], nics: list[_ResolvedNic],
+def _add_baremetal_vifs(instances: list[Instance], nics: list[ResolvedNic],
                         first_position: int, warnings: list[str]) -> list[VIF]:
     """VIFs whose MACs are their carriers' (Ironic's rule), under their nodes' locks."""
     baremetal.lock_nodes([instance.node for instance in instances])
@@ -510,7 +480,7 @@ def _add_baremetal_vifs(instances: list[Instance], nics: list[_ResolvedNic],
                                                          for bound in bindings_of])
 
 
-def _add_virtual_vifs(instances: list[Instance], nics: list[_ResolvedNic],
+def _add_virtual_vifs(instances: list[Instance], nics: list[ResolvedNic],
                       positions: list[int]) -> list[VIF]:
     """The VIFs of ``nics`` (at ``positions``) for each of ``instances``, instance by
     instance."""
@@ -582,144 +552,9 @@ def _lock_instance(instance: Instance) -> None:
 
 def _get_vif(instance: Instance, vif_uuid: Any) -> VIF:
     try:
-        return instance.vifs.get(uuid=_as_uuid(vif_uuid, "interface"))
+        return instance.vifs.get(uuid=as_uuid(vif_uuid, "interface"))
     except VIF.DoesNotExist:
         raise NotFound(f"Interface {vif_uuid} not found on instance {instance.pk}") from None
-
-
-@phases.timed("resolve")
-def _resolve_nics(
-    nics: Sequence[NicRequest], project: Project, is_admin: bool, node: Node | None = None
-) -> list[_ResolvedNic]:
-    """Turn requests into networks, subnets and checked addresses: every 400/403/404 is
-    raised here, before the transaction writes anything (carriers are checked under the
-    node's lock, in the transaction)."""
-    # All the networks and their subnets in two queries, whatever the NIC count; their
-    # pools too (a third) when fixed IPs are requested, to check those against them.
-    # (Grouped here rather than by prefetch_related, whose machinery cost more than the
-    # queries.)
-    ports = _find_ports([nic.port_id for nic in nics if nic.port_id is not None], project,
-                        is_admin)
-    wanted = [_as_uuid(nic.network_id, "network") for nic in nics if nic.port_id is None]
-    networks = {network.pk: network for network in
-                Network.objects.restrict(Scope(project, is_admin)).filter(pk__in=set(wanted))}
-    subnets_of: dict[uuid.UUID, list[Subnet]] = {pk: [] for pk in networks}
-    found = Subnet.objects.filter(network__in=list(networks)).order_by("ip_version", "cidr")
-    if any(nic.fixed_ips for nic in nics):
-        found = found.prefetch_related("allocation_pools")
-    for subnet in found if networks else ():
-        subnet.network = networks[subnet.network_id]
-        subnets_of[subnet.network_id].append(subnet)
-    resolved: list[_ResolvedNic] = []
-    seen_ips: set[netaddr.IPAddress] = set()
-    network_uuids = iter(wanted)
-    for index, nic in enumerate(nics):
-        if nic.port_id is not None:
-            resolved.append(_resolve_port(index, nic, ports[str(nic.port_id)], node))
-            continue
-        network_uuid = next(network_uuids)
-        where = f"NIC {index} (network {nic.network_id})"
-        fixed_ips = [nic.fixed_ips] if isinstance(nic.fixed_ips, str) else list(nic.fixed_ips)
-        network = networks.get(network_uuid)
-        if network is None:
-            raise NotFound(f"Network {nic.network_id} not found")
-        if nic.mac is not None and not is_admin:
-            raise Forbidden(f"{where}: only an administrator may choose a MAC address")
-        if nic.mac is not None and node is not None:
-            raise InvalidInput(f"{where}: on bare metal a NIC's MAC is its port's or port "
-                               "group's; choose the port or port group instead")
-        if nic.carrier.explicit and node is None:
-            raise InvalidInput(f"{where}: a port, port group or bond needs a bare-metal node; "
-                               "launch onto a node")
-        _check_tag(nic.tag, where)
-        if len(fixed_ips) > limits.FIXED_IPS_PER_NIC:
-            raise InvalidInput(f"{where}: at most {limits.FIXED_IPS_PER_NIC} fixed IPs may be "
-                               "requested for one NIC")
-        subnets = list(subnets_of[network.pk])
-        item = _ResolvedNic(
-            network=network,
-            subnets=subnets,
-            tag=nic.tag,
-            mac=macs.normalize_mac(nic.mac) if nic.mac is not None else None,
-            carrier=nic.carrier,
-        )
-        for value in fixed_ips:
-            address = ipam.parse_address(value)
-            subnet = next((s for s in subnets if address in s.ip_network), None)
-            if subnet is None:
-                raise InvalidInput(
-                    f"{where}: fixed IP {address} is in none of the network's subnets ("
-                    + (", ".join(s.cidr for s in subnets) or "it has none")
-                    + ")"
-                )
-            if subnet.pk in item.requested:
-                raise InvalidInput(
-                    f"{where}: more than one fixed IP requested on subnet {subnet.cidr}"
-                )
-            if address in seen_ips:
-                raise InvalidInput(f"Fixed IP {address} is requested more than once")
-            seen_ips.add(address)
-            item.requested[subnet.pk] = ipam.check_requested_address(subnet, str(address))
-        resolved.append(item)
-    return resolved
-
-
-def _check_tag(tag: str | None, where: str) -> None:
-    refuse_nul(tag, f"{where}: tag")
-    if tag is not None and (len(tag) > limits.TAG or not _TAG.match(tag)):
-        raise InvalidInput(f"{where}: a tag must be 1 to {limits.TAG} characters without "
-                           "'/', ',' or control characters")
-
-
-def _find_ports(port_ids: list[Any], project: Project, is_admin: bool) -> dict[str, VIF]:
-    """The requested ports by the id as requested: each visible to the caller, unattached,
-    the instance's project's and asked for once (Nova's PortNotFound, PortInUse and
-    PortNotUsable)."""
-    if not port_ids:
-        return {}
-    wanted = {}
-    for port_id in port_ids:
-        try:
-            wanted[str(port_id)] = _as_uuid(port_id, "port")
-        except NotFound:
-            raise PortNotFound(f"Port id {port_id} could not be found.") from None
-    if len(set(wanted.values())) < len(port_ids):
-        raise InvalidInput("A port may be requested only once")
-    found = {vif.pk: vif for vif in VIF.objects.restrict(Scope(project, is_admin))
-             .select_related("network").filter(pk__in=list(wanted.values()))}
-    ports = {}
-    for text, pk in wanted.items():
-        port = found.get(pk)
-        if port is None:
-            raise PortNotFound(f"Port id {text} could not be found.")
-        if port.instance_id is not None:
-            raise PortInUse(f"Port {pk} is still in use.")
-        if port.project_id != project.pk:
-            raise InvalidInput(f"Port {pk} is project {port.project_id}'s, not the "
-                               f"instance's ({project.pk}): it cannot be attached to it.")
-        ports[text] = port
-    return ports
-
-
-def _resolve_port(index: int, nic: NicRequest, port: VIF, node: Node | None) -> _ResolvedNic:
-    """A NIC that is an existing port: it comes with its network, MAC and addresses."""
-    where = f"NIC {index} (port {nic.port_id})"
-    if node is not None:
-        raise InvalidInput(f"{where}: on bare metal a NIC's MAC is its port's or port "
-                           "group's, and a port made beforehand has a MAC of its own; request "
-                           "a network instead")
-    if nic.fixed_ips or nic.mac is not None or nic.carrier.explicit:
-        raise InvalidInput(f"{where}: a port comes with its MAC and addresses; request "
-                           "either the port or a network with fixed IPs, not both")
-    _check_tag(nic.tag, where)
-    return _ResolvedNic(network=port.network, subnets=[], tag=nic.tag, port=port)
-
-
-def _as_uuid(value: Any, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(f"No {what} has the id '{value}'") from None
 
 
 def _hostname(text: str, instance_uuid: uuid.UUID, suffix: str = "") -> str:
