@@ -225,6 +225,13 @@ def _compute_case(case, rnd):
         if isinstance(server, dict) and "networks" not in server and rnd.random() < 0.7:
             server["networks"] = [{"uuid": rnd.choice(REAL["network"])}
                                   for _ in range(rnd.randint(1, 3))]
+        # An attachment names a network or a port, exactly one: most such cases do.
+        attachment = case.body.get("interfaceAttachment")
+        if isinstance(attachment, dict) and rnd.random() < 0.7:
+            if "net_id" in attachment and "port_id" in attachment:
+                del attachment[rnd.choice(["net_id", "port_id"])]
+            elif "net_id" not in attachment and "port_id" not in attachment:
+                attachment["net_id"] = rnd.choice(REAL["network"])
     return case
 
 
