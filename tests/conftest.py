@@ -8,7 +8,7 @@ from tests.harness.api_fixtures import Cloud
 from tests.harness.baremetal_fixtures import demo_like_node  # noqa: F401  (fixture)
 from tests.harness.guest_boot import guest_image  # noqa: F401  (session fixture)
 from tests.harness.guest_tools import guest_tools  # noqa: F401  (session fixture)
-from tests.harness.helpers import sign_in
+from tests.harness.helpers import keystone_client, sign_in
 from tests.harness.horizon_site import horizon_site  # noqa: F401  (session fixture)
 from tests.harness.keystone_server import keystone  # noqa: F401  (session fixture)
 
@@ -97,13 +97,7 @@ def cloud(db):
 
 
 def _compute_client(user: str, password: str, project: str) -> APIClient:
-    client = APIClient()
-    response = client.post("/identity/v3/auth/tokens", {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": user, "domain": {"id": "default"}, "password": password}}},
-        "scope": {"project": {"name": project, "domain": {"id": "default"}}}}},
-        format="json")
-    client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
+    client = keystone_client(user, password, project)
     client.defaults["HTTP_OPENSTACK_API_VERSION"] = "compute 2.96"  # a request may override
     return client
 

@@ -3,6 +3,7 @@ in to the dashboard and reading what its pages said."""
 
 import netaddr
 from django.contrib.messages import get_messages
+from rest_framework.test import APIClient
 
 from multinic_api.models import FreeRange, Subnet
 from multinic_api.services import ipam
@@ -48,3 +49,16 @@ def form_errors(response) -> list[str]:
     """Every error of the form a dashboard page shows again, field by field."""
     form = response.context["form"]
     return [str(e) for errors in form.errors.values() for e in errors]
+
+
+def keystone_client(user: str, password: str, project: str) -> APIClient:
+    """A test client holding the token the Identity face issues for ``user`` scoped to
+    ``project``, sent as ``X-Auth-Token``, as every OpenStack client sends it."""
+    client = APIClient()
+    response = client.post("/identity/v3/auth/tokens", {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": user, "domain": {"id": "default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"id": "default"}}}}},
+        format="json")
+    client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
+    return client

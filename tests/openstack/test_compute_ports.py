@@ -2,11 +2,11 @@
 server created on ``{"port": ID}``, ``os-interface`` with ``port_id``; and given back, not
 deleted, when the server goes or the interface is detached."""
 
-from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, FixedIP, Instance
 from multinic_api.services import instances
 from tests.harness.baremetal_fixtures import build_node
+from tests.harness.helpers import keystone_client
 
 IMAGE = "6f1b1e4e-5b5b-4d5e-9a3c-0c1a2b3c4d01"
 
@@ -71,13 +71,7 @@ def test_ports_nova_cannot_use_are_400s(nova, cloud):
 
 
 def test_an_admin_cannot_put_one_projects_port_on_anothers_server(cloud):
-    client = APIClient()
-    token = client.post("/identity/v3/auth/tokens", {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "root", "domain": {"id": "default"}, "password": "pw-root"}}},
-        "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}},
-        format="json")["X-Subject-Token"]
-    client.credentials(HTTP_X_AUTH_TOKEN=token)
+    client = keystone_client("root", "pw-root", "admin")
     alices = _port(cloud)
     refused = _server(client, {"port": str(alices.uuid)})
     assert refused.status_code == 400

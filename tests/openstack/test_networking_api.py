@@ -8,34 +8,24 @@ from rest_framework.test import APIClient
 
 from multinic_api.models import VIF, FixedIP, Network, Subnet
 from multinic_api.services import instances
+from tests.harness.helpers import keystone_client
 
 V2 = "/networking/v2.0"
 
 
-def _client(user: str, password: str, project: str) -> APIClient:
-    client = APIClient()
-    response = client.post("/identity/v3/auth/tokens", {"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": user, "domain": {"id": "default"}, "password": password}}},
-        "scope": {"project": {"name": project, "domain": {"id": "default"}}}}},
-        format="json")
-    client.credentials(HTTP_X_AUTH_TOKEN=response["X-Subject-Token"])
-    return client
-
-
 @pytest.fixture
 def alice(cloud):
-    return _client("alice", "pw-alice", "project-a")
+    return keystone_client("alice", "pw-alice", "project-a")
 
 
 @pytest.fixture
 def bob(cloud):
-    return _client("bob", "pw-bob", "project-b")
+    return keystone_client("bob", "pw-bob", "project-b")
 
 
 @pytest.fixture
 def root(cloud):
-    return _client("root", "pw-root", "admin")
+    return keystone_client("root", "pw-root", "admin")
 
 
 def _error(response, status: int, kind: str) -> str:
