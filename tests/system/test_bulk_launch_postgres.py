@@ -15,6 +15,7 @@ from multinic_api.models import VIF, FixedIP, Instance, Project, Subnet
 from multinic_api.services import instances, subnets
 from multinic_api.services.instances import NicRequest
 from support import invariants
+from tests.harness.races import in_thread, wait_until_blocked
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,37 +30,10 @@ def small_network():
     return network
 
 
-def _wait_until_blocked(count, timeout=30.0):
-    """Until ``count`` other connections wait on a lock (this thread's transaction holds
-    one they want)."""
-    with connection.cursor() as cursor:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                           "current_database() AND wait_event_type = 'Lock'")
-            if cursor.fetchone()[0] >= count:
-                return
-            time.sleep(0.02)
-    raise AssertionError(f"{count} launches never all waited on the subnet's lock")
-
-
 def _launch_in_thread(network, name, min_count, max_count):
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["result"] = instances.launch_instances(
-                project=network.project, name=name, min_count=min_count,
-                max_count=max_count, nics=[NicRequest(network.pk)] * 2)
-        except Exception as error:  # noqa: BLE001 - the test looks at what it was
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
+    return in_thread(lambda: instances.launch_instances(
+        project=network.project, name=name, min_count=min_count, max_count=max_count,
+        nics=[NicRequest(network.pk)] * 2))
 
 
 def _race(network, launches):
@@ -70,7 +44,7 @@ def _race(network, launches):
         Subnet.objects.select_for_update().get(pk=v4.pk)
         started = {name: _launch_in_thread(network, name, *counts)
                    for name, counts in launches.items()}
-        _wait_until_blocked(len(launches))
+        wait_until_blocked(len(launches))
     for thread, _ in started.values():
         thread.join(timeout=60)
         assert not thread.is_alive(), "a launch hung"
@@ -157,7 +131,7 @@ def test_two_bulk_launches_onto_the_same_nodes_named_in_opposite_orders(small_ne
         threads = [threading.Thread(target=launch, args=(label,)) for label in orders]
         for thread in threads:
             thread.start()
-        _wait_until_blocked(2)
+        wait_until_blocked(2)
     for thread in threads:
         thread.join(timeout=60)
         assert not thread.is_alive(), "a launch hung"

@@ -9,7 +9,7 @@ from multinic_api.exceptions import PortInUse
 from multinic_api.models import VIF, Instance, Project
 from multinic_api.services import instances, subnets
 from multinic_api.services.instances import NicRequest
-from tests.system.test_races_postgres import _in_thread, _wait_until_blocked
+from tests.harness.races import in_thread, wait_until_blocked
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -27,8 +27,8 @@ def test_a_port_taken_while_another_launch_waits_for_it_is_in_use():
     with transaction.atomic():
         first = instances.launch_instance(project=project, name="first",
                                           nics=[NicRequest(None, port_id=port.uuid)])
-        thread, outcome = _in_thread(second)
-        _wait_until_blocked()
+        thread, outcome = in_thread(second)
+        wait_until_blocked()
     thread.join(timeout=60)
     assert isinstance(outcome.get("error"), PortInUse), outcome
     assert list(Instance.objects.values_list("name", flat=True)) == ["first"]

@@ -19,11 +19,9 @@ order, in the batched insert and in each retry of it: the later launch waits at 
 they share, holding none of the others, and gets a 409.
 """
 
-import threading
-import time
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from rest_framework.test import APIClient
 
 from multinic_api.exceptions import Conflict, MacAddressInUse, MultinicError
@@ -32,6 +30,7 @@ from multinic_api.services import instances, subnets
 from multinic_api.services.instances import NicRequest
 from multinic_identity import services as identity
 from multinic_identity.models import User
+from tests.harness.races import in_thread, wait_until_blocked
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,38 +44,6 @@ def network():
     return network
 
 
-def _wait_until_blocked(count=1, timeout=30.0, unless=lambda: False):
-    """Until ``count`` other connections of this test wait on a lock, or ``unless()``."""
-    with connection.cursor() as cursor:  # this thread's, in the middle of its transaction
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if unless():
-                return
-            # A transaction sees one snapshot of the activity statistics unless told not to.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                           "current_database() AND wait_event_type = 'Lock'")
-            if cursor.fetchone()[0] >= count:
-                return
-            time.sleep(0.02)
-    raise AssertionError(f"{count} other connection(s) never all waited on a lock")
-
-
-def _in_thread(work):
-    """Run ``work`` in a thread with its own connection; returns (thread, outcome)."""
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except Exception as error:  # noqa: BLE001 - the test looks at what it was
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def _finish(thread):
@@ -89,9 +56,9 @@ def test_network_deleted_while_a_launch_waits_to_insert_its_vifs(network):
     the delete finishes: the launch gets a 409 and leaves nothing behind."""
     with transaction.atomic():
         Network.objects.select_for_update().get(pk=network.pk)  # as delete_network does
-        thread, outcome = _in_thread(lambda: instances.launch_instance(
+        thread, outcome = in_thread(lambda: instances.launch_instance(
             project=network.project, name="vm", nics=[NicRequest(network.pk)]))
-        _wait_until_blocked()
+        wait_until_blocked()
         subnets.delete_network(network)
     _finish(thread)
     error = outcome.get("error")
@@ -110,9 +77,9 @@ def test_network_deleted_while_a_rest_launch_waits_is_a_409_not_a_500(network):
     body = {"name": "vm", "nics": [{"network_id": str(network.pk)}]}
     with transaction.atomic():
         Network.objects.select_for_update().get(pk=network.pk)
-        thread, outcome = _in_thread(
+        thread, outcome = in_thread(
             lambda: client.post("/api/instances/", body, format="json"))
-        _wait_until_blocked()
+        wait_until_blocked()
         subnets.delete_network(network)
     _finish(thread)
     assert "result" in outcome, outcome  # the test client re-raises what was a 500
@@ -127,9 +94,9 @@ def test_launch_first_then_delete_the_delete_is_refused(network):
     with transaction.atomic():
         instance = instances.launch_instance(project=network.project, name="vm",
                                              nics=[NicRequest(network.pk)])
-        thread, outcome = _in_thread(lambda: subnets.delete_network(
+        thread, outcome = in_thread(lambda: subnets.delete_network(
             Network.objects.get(pk=network.pk)))
-        _wait_until_blocked()
+        wait_until_blocked()
     _finish(thread)
     assert isinstance(outcome.get("error"), Conflict), outcome
     assert "interface" in outcome["error"].message
@@ -145,9 +112,9 @@ def test_delete_of_a_network_an_attach_is_about_to_use(network):
                                          nics=[NicRequest(keeper.pk)])
     with transaction.atomic():
         Network.objects.select_for_update().get(pk=network.pk)
-        thread, outcome = _in_thread(lambda: instances.attach_interface(
+        thread, outcome = in_thread(lambda: instances.attach_interface(
             Instance.objects.get(pk=instance.pk), NicRequest(network.pk)))
-        _wait_until_blocked()
+        wait_until_blocked()
         subnets.delete_network(network)
     _finish(thread)
     assert isinstance(outcome.get("error"), MultinicError), outcome
@@ -175,9 +142,9 @@ def test_admin_launches_requesting_the_same_macs_in_opposite_orders(network):
     orders = {"first": [a, z, b], "second": [b, z, a]}
     with transaction.atomic():
         VIF.objects.create(instance=holder, network=network, position=1, mac=z)
-        launches = {name: _in_thread(_admin_launch(network, name, order))
+        launches = {name: in_thread(_admin_launch(network, name, order))
                     for name, order in orders.items()}
-        _wait_until_blocked(count=2)
+        wait_until_blocked(count=2)
         transaction.set_rollback(True)  # Z is free again: both launches go on
     for thread, _ in launches.values():
         _finish(thread)
@@ -210,12 +177,12 @@ def test_a_launch_meeting_a_taken_mac_stops_before_taking_any_other(network):
                                        nics=[NicRequest(network.pk, mac=w)])
     with transaction.atomic():
         VIF.objects.create(instance=holder, network=network, position=1, mac=b)
-        waiting, waiting_outcome = _in_thread(_admin_launch(network, "waiting", [a, b, c]))
-        _wait_until_blocked()
-        falling_back, fallback_outcome = _in_thread(
+        waiting, waiting_outcome = in_thread(_admin_launch(network, "waiting", [a, b, c]))
+        wait_until_blocked()
+        falling_back, fallback_outcome = in_thread(
             _admin_launch(network, "falling-back", [c, a, w]))
         # Fixed, it is done without waiting; in NIC order it would wait for A.
-        _wait_until_blocked(count=2, unless=lambda: not falling_back.is_alive())
+        wait_until_blocked(count=2, unless=lambda: not falling_back.is_alive())
         transaction.set_rollback(True)
     _finish(falling_back)
     _finish(waiting)
