@@ -434,6 +434,16 @@ def member_projects(user: User) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user=user)
 
 
+#: Which of a user's projects a request acts in when it names none: the first by name.
+DEFAULT_PROJECT_ORDER = ("name", "pk")
+
+
+def default_project(user: User) -> Project | None:
+    """The project a DRF token's or a session's request acts in without ``X-Project-Id``
+    (DRF's token authentication reads it with the token, in the same order)."""
+    return member_projects(user).order_by(*DEFAULT_PROJECT_ORDER).first()
+
+
 def add_member(project: Project, user: User) -> None:
     Membership.objects.get_or_create(project=project, user=user)
 

@@ -77,5 +77,8 @@ def _builtin_project(request, user) -> Project | None:
         if project is None:
             raise PermissionDenied(f"You are not a member of project '{wanted}'.")
         return project
-    # Admins too default to a project they belong to, not to any project at all.
-    return identity.member_projects(user).order_by("name").first()
+    # Admins too default to a project they belong to, not to any project at all. A DRF
+    # token's authentication has read it already, with the token.
+    if hasattr(request.auth, "default_project"):
+        return request.auth.default_project
+    return identity.default_project(user)

@@ -3,6 +3,8 @@ else in the first of the user's projects by name; a user in none acts in none.""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -61,3 +63,36 @@ def test_a_token_of_a_user_in_no_project_acts_in_none_and_an_inactive_one_is_401
     assert client.get("/api/instances/").status_code == 401
     assert _client(loner).get("/api/instances/").status_code == 401
     assert APIClient(HTTP_AUTHORIZATION="Token nope").get("/api/instances/").status_code == 401
+
+
+def test_the_token_its_user_and_default_project_are_one_statement(member):
+    """The request floor's only query, and all a launch needs to know who is asking."""
+    user, alpha, _, shared = member
+    client = _client(user)
+    with CaptureQueriesContext(connection) as floor:
+        assert client.get("/api/bonding/modes/").status_code == 200
+    (lookup,) = floor.captured_queries
+    assert '"authtoken_token"' in lookup["sql"] and '"identity_membership"' in lookup["sql"]
+    with CaptureQueriesContext(connection) as launch:
+        response = _launch(client, shared)
+    assert response.status_code == 201 and response.json()["project_name"] == "alpha"
+    reading_memberships = [q["sql"] for q in launch.captured_queries
+                           if '"identity_membership"' in q["sql"]]
+    assert reading_memberships == [launch.captured_queries[0]["sql"]]
+
+
+def test_projects_of_one_name_default_to_one_of_them_by_id_on_every_path(member):
+    """A session (``identity.default_project``) and a DRF token (its own SQL) agree."""
+    user, alpha, _, shared = member
+    twin = Project.objects.create(name="alpha")
+    identity.add_member(twin, user)
+    first = min(alpha, twin, key=lambda project: project.pk)
+    assert identity.default_project(user) == first
+    response = _launch(_client(user), shared)
+    assert response.status_code == 201 and response.json()["project_id"] == first.pk
+
+
+def test_a_token_holding_nul_is_a_401_not_a_500():
+    client = APIClient(HTTP_AUTHORIZATION="Token abc\x00def")
+    response = client.get("/api/instances/")
+    assert response.status_code == 401, response.content
