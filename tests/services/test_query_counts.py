@@ -31,9 +31,10 @@ REST POST /api/instances/, IPv4 + SLAAC        16     16      0
 =============================================  =====  ======  ===========
 
 (The REST launch adds one statement, the caller's token with its user and default project;
-it answers with the rows the launch wrote, without reading them back.) The per-NIC cost was 13 on IPv4 + SLAAC before batching
-(each NIC looked up its network and subnets, and each VIF and each address was its own
-INSERT in its own savepoint), then 2 (a read and a write of the free ranges per subnet).
+it answers with the rows the launch wrote, without reading them back.) The per-NIC cost was
+13 on IPv4 + SLAAC before batching (each NIC looked up its network and subnets, and each VIF
+and each address was its own INSERT in its own savepoint), then 2 (a read and a write of
+the free ranges per subnet).
 """
 
 from unittest import mock
