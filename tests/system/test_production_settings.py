@@ -91,6 +91,22 @@ def test_production_loads_with_a_key_of_its_own_and_plain_http_by_default():
     }
 
 
+def test_postgresql_keeps_connections_binds_on_the_server_and_keeps_the_urls_options():
+    """A worker keeps its connection and has the server bind parameters (prepared
+    statements), and what the URL says of the connection (application_name, sslmode) stays."""
+    url = "postgres://api:secret@db.example:5433/multinic?application_name=api-1&sslmode=require"
+    result = run(["-c", "import json, multinic_site.settings as s; "
+                        "print(json.dumps(s.DATABASES['default']))"],
+                 {**PRODUCTION, "DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr[-2000:]
+    database = json.loads(result.stdout)
+    assert (database["ENGINE"], database["HOST"], database["PORT"], database["NAME"]) == (
+        "django.db.backends.postgresql", "db.example", 5433, "multinic")
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert database["OPTIONS"] == {"application_name": "api-1", "sslmode": "require",
+                                   "server_side_binding": True}
+
+
 def test_the_tls_settings_come_from_the_environment():
     result = load_settings({**PRODUCTION, **TLS, "MULTINIC_ALLOWED_HOSTS": "cloud.example.org"})
     assert result.returncode == 0, result.stderr[-2000:]
