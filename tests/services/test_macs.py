@@ -150,7 +150,7 @@ def test_other_integrity_errors_are_not_mistaken_for_mac_collisions(instance, ne
 
 def test_a_batch_meeting_a_taken_mac_is_drawn_again_and_goes_in_again(instance, network):
     """A collision costs the batch one more insert and one read, not a round trip per row,
-    and no savepoint: the insert runs again in a new transaction, its MACs drawn anew."""
+    after the rollback of the first run: the insert runs again with its MACs drawn anew."""
     VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:02")
     draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 4], [0, 0, 5], [0, 0, 6]])
     with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
