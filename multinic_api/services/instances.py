@@ -4,7 +4,11 @@ takes as one of its NICs.
 
 A launch names networks in order; the order is the NIC order and is kept as each VIF's
 ``position``. Everything a launch writes happens in one transaction, so a failure on any NIC
-leaves no instance, VIF or address behind.
+leaves no instance, VIF or address behind. That transaction (of a launch, an attach, a port)
+holds no savepoint: an insert that meets a taken MAC or address aborts it, and what was
+taken is read after its rollback (:mod:`.transactions`), to answer a 409 or, for a
+generated MAC, to run the transaction again with MACs drawn anew. What the request names is
+read once, before it (:func:`.nics.resolve_nics`).
 
 On a bare-metal node each NIC is carried by one of the node's ports or port groups
 (:mod:`.binding`) and takes its MAC from it; nothing is generated there.
@@ -49,7 +53,7 @@ from multinic_api.exceptions import (
     SubnetExhausted,
 )
 from multinic_api.models import VIF, FixedIP, Instance, Network, PortGroup, Project, Subnet
-from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs
+from multinic_api.services import baremetal, binding, ipam, keypairs, limits, macs, transactions
 from multinic_api.services.binding import BondRequest, CarrierRequest
 from multinic_api.services.nics import NicRequest, ResolvedNic, as_uuid, resolve_nics
 from multinic_api.services.text import refuse_nul
@@ -185,10 +189,14 @@ def launch_instances(
             node=targets[index] if targets else None,
         ))
     found: list[str] = []
-    with transaction.atomic():
+
+    def launch() -> list[list[VIF]]:
+        found.clear()  # a run again warns again
         Instance.objects.bulk_create(rows)
-        placed = _add_vifs(rows, resolved, first_position=0, warnings=found,
-                           min_count=min_count)
+        return _add_vifs(rows, resolved, first_position=0, warnings=found,
+                         min_count=min_count)
+
+    placed = transactions.run_in_transaction(launch)
     if warnings is not None:
         warnings.extend(dict.fromkeys(found))  # alike instances warn alike: once each
     launched = rows[:len(placed)]
@@ -251,7 +259,10 @@ def attach_interface(
     carried by a free port or port group of the instance's node); it comes back with its
     ``addresses`` set, as ``VIF.objects.with_addresses()`` loads them."""
     (resolved,) = resolve_nics([nic], project or instance.project, is_admin, instance.node)
-    with transaction.atomic():
+    found: list[str] = []
+
+    def attach() -> VIF:
+        found.clear()  # a run again warns again
         _lock_instance(instance)
         # The launch's NIC ceiling holds for the instance's life: attaching one by one must
         # not reach what one launch may not ask for. Counted under the instance's lock, so
@@ -262,8 +273,12 @@ def attach_interface(
                            "the most an instance may have; detach one first")
         last = held["last"]
         ((vif,),) = _add_vifs([instance], [resolved],
-                              first_position=0 if last is None else last + 1,
-                              warnings=warnings if warnings is not None else [])
+                              first_position=0 if last is None else last + 1, warnings=found)
+        return vif
+
+    vif = transactions.run_in_transaction(attach)
+    if warnings is not None:
+        warnings.extend(found)
     return vif
 
 
@@ -301,11 +316,13 @@ def create_port(*, project: Project, network_id: Any, is_admin: bool = False,
                    mac=mac, vif_type=nic.network.vif_type, name=name or "",
                    description=description or "", preserve_on_delete=True)
 
-    with transaction.atomic():
+    def create() -> VIF:
         _share_networks([nic.network])
         vifs = macs.insert_all_with_unique_macs(build, VIF, [nic.mac])
         (port,) = _allocate_addresses(vifs, [nic])
-    return port
+        return port
+
+    return transactions.run_in_transaction(create)
 
 
 def update_port(port: VIF, *, name: str | None = None,

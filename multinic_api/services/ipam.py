@@ -33,7 +33,8 @@ deadlock one another. After the lock, each statement sees everything the previou
 committed. SQLite has no row locks; its transactions are ``BEGIN IMMEDIATE`` (see
 settings), which serialises writers the same way. The final guard is the database's unique
 constraint on ``(subnet, address)``: should the ranges ever disagree with the allocations,
-the insert fails and the launch rolls back instead of sharing an address.
+the insert fails and the launch rolls back instead of sharing an address (the 409 naming
+the address is read after that rollback: :mod:`.transactions`).
 
 SLAAC and DHCPv6-stateless subnets need none of this: the address is the modified EUI-64
 of the VIF's MAC (as netaddr computes it), unique because the MAC is, and still guarded by
@@ -44,11 +45,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import netaddr
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 
 from multinic_api.exceptions import Conflict, InvalidInput, IpAddressInUse, SubnetExhausted
 from multinic_api.fields import IP_KEY_LENGTH
 from multinic_api.models import VIF, FixedIP, FreeRange, Subnet
+from multinic_api.services import transactions
 
 
 def ip_key(address: int | netaddr.IPAddress) -> str:
@@ -182,19 +184,33 @@ def take_addresses(
 def record(taken: list[tuple[VIF, Subnet, netaddr.IPAddress]]) -> list[FixedIP]:
     """Insert the fixed IPs of addresses from ``take_addresses``, all in one statement (a
     launch's cost per NIC must not include a round trip per address). The unique constraint
-    on (subnet, address) is the last guard: if it fires, nothing is inserted and the caller
-    gets a 409 naming the address."""
+    on (subnet, address) is the last guard: if it fires, the caller's
+    :func:`.transactions.run_in_transaction` rolls back everything, and the caller gets a 409
+    naming the address (:class:`_AddressTaken`)."""
     rows = [FixedIP(vif=vif, subnet=subnet, address=str(address))
             for vif, subnet, address in taken]
     if not rows:
         return []
     try:
-        with transaction.atomic():
-            return FixedIP.objects.bulk_create(rows)
-    except IntegrityError:
+        return FixedIP.objects.bulk_create(rows)
+    except IntegrityError as error:
+        raise _AddressTaken(rows) from error
+
+
+class _AddressTaken(transactions.ExplainAfterRollback):
+    """The insert of ``rows`` met the unique constraint on (subnet, address): the free
+    ranges handed out an address that is allocated. Which one is read after the rollback,
+    when PostgreSQL answers again; it is never run again, as the ranges would say the same."""
+
+    def __init__(self, rows: list[FixedIP]):
+        super().__init__(f"the insert of {len(rows)} fixed IP(s) failed")
+        self.rows = rows
+
+    def explain(self, attempt: int) -> None:
         # The failed insert waited for whoever held a clashing address; it is visible now.
-        held = next((row for row in rows if FixedIP.objects.filter(
-            subnet=row.subnet, address=row.address).exists()), rows[0])
+        # Should none be held by now (its holder gone since), the batch's first is named.
+        held = next((row for row in self.rows if FixedIP.objects.filter(
+            subnet=row.subnet, address=row.address).exists()), self.rows[0])
         raise IpAddressInUse(
             f"IP address {held.address} is already allocated on subnet "
             f"{_subnet_label(held.subnet)}"

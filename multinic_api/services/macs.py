@@ -3,8 +3,9 @@
 Generated MACs are the configured 3-octet prefix (``MULTINIC_MAC_PREFIX``, default
 ``fa:16:3e``) plus three random octets, lowercase and colon-separated, as Nova and Neutron
 make them. Uniqueness is the database's job (``vif_unique_mac``): a generated MAC is not
-pre-checked, an insert that hits the constraint is retried with fresh MACs for the ones
-taken, up to ``MULTINIC_MAC_GENERATION_RETRIES`` times, then the caller gets a 409.
+pre-checked; a transaction whose insert hits the constraint is rolled back and run again
+with fresh MACs, up to ``MULTINIC_MAC_GENERATION_RETRIES`` times, then the caller gets a
+409.
 
 Who holds a MAC (a VIF, a bare-metal port, a port group) is :func:`holders`.
 """
@@ -17,10 +18,11 @@ from typing import TypeVar
 import netaddr
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 
 from multinic_api.exceptions import InvalidInput, MacAddressInUse, MacGenerationFailed
 from multinic_api.models import VIF, Port, PortGroup
+from multinic_api.services import transactions
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -86,61 +88,82 @@ def insert_all_with_unique_macs(
 ) -> list[Row]:
     """Rows ``build(mac, index)``, one per entry of ``requested_macs`` (a MAC, or None for a
     generated one), inserted in one statement: a launch's cost per NIC must not include a
-    round trip per VIF, and a bulk launch inserts thousands. Each attempt runs in a
-    savepoint, so a collision leaves the caller's transaction usable: should the insert meet
-    a MAC that is taken, it is undone, one query asks which of the batch's MACs are taken, a
-    requested one is a 409 and generated ones are drawn again, and the batch goes in again
-    (at most ``MULTINIC_MAC_GENERATION_RETRIES`` times). The rows go in in MAC order (see
+    round trip per VIF, and a bulk launch inserts thousands. The rows go in in MAC order (see
     below) and come back in the order of ``requested_macs``.
 
-    ``look_first`` reads which of the generated MACs are taken before the first insert and
-    draws those again: one indexed read, where a batch of thousands among tens of thousands
-    of VIFs nearly always meets a taken MAC (each new MAC has odds of taken/2**24), and a
-    failed insert of thousands of rows costs more than the read."""
+    Called inside :func:`.transactions.run_in_transaction`: should the insert meet a MAC
+    that is taken, the transaction is rolled back and one query then asks which of the
+    batch's MACs are taken (:class:`_MacTaken`). A requested one is a 409; otherwise the
+    transaction runs again, with the generated MACs drawn again (at most
+    ``MULTINIC_MAC_GENERATION_RETRIES`` runs, then a 409). No savepoint is spent on the
+    insert: a generated MAC is taken with odds of taken/2**24.
+
+    ``look_first`` reads which of the generated MACs are taken before the insert and draws
+    those again: one indexed read, where a batch of thousands among tens of thousands of
+    VIFs nearly always meets a taken MAC, and a failed insert of thousands of rows, with the
+    rest of the transaction run again, costs more than the read."""
     requested = [normalize_mac(mac) if mac is not None else None for mac in requested_macs]
     twice = _first_repeated(mac for mac in requested if mac is not None)
     if twice is not None:
         raise MacAddressInUse(f"MAC address {twice} is already in use by another interface")
-    attempts = max(1, int(settings.MULTINIC_MAC_GENERATION_RETRIES))
+    attempts = _attempts()
     wanted: list[str | None] = list(requested)
     if look_first and None in requested:
         drawn = _draw_missing(wanted, attempts)
         taken = _taken(model, drawn)
         wanted = [mac if asked is not None or mac not in taken else None
                   for asked, mac in zip(requested, drawn, strict=True)]
-    for _ in range(attempts):
-        macs = _draw_missing(wanted, attempts)
-        rows = [build(mac, index) for index, mac in enumerate(macs)]
-        # Inserted in MAC order, not NIC order: an insert holds its MAC's entry in the unique
-        # index until commit, and one that meets another transaction's uncommitted entry
-        # waits for it. Two launches requesting the same MACs in different NIC orders could
-        # each hold one the other waits for: PostgreSQL's "deadlock detected", a 500 instead
-        # of a 409. In one order for everyone, the later of two waits at their first shared
-        # MAC holding none of the others. A failed batch gives every entry back (its
-        # savepoint), so the next attempt starts holding none either.
-        order = sorted(range(len(rows)), key=macs.__getitem__)
-        try:
-            with transaction.atomic():
-                inserted = model._default_manager.bulk_create([rows[i] for i in order])
-        except IntegrityError:
-            # The failed insert waited for any concurrent holder of a MAC to commit, so a
-            # plain read now sees it. If none is taken, another constraint failed: not ours.
-            taken = _taken(model, macs)
-            if not taken:
-                raise
-            lost = sorted(mac for mac in requested if mac in taken)
-            if lost:  # the first in MAC order, where the insert stopped
-                raise MacAddressInUse(
-                    f"MAC address {lost[0]} is already in use by another interface") from None
-            wanted = [mac if mac not in taken else None for mac in macs]
-        else:
-            by_index = dict(zip(order, inserted, strict=True))
-            return [by_index[index] for index in range(len(rows))]  # NIC order again
-    raise MacGenerationFailed(
-        f"Could not generate unique MAC addresses in {attempts} attempts; the MAC prefix "
-        f"{settings.MULTINIC_MAC_PREFIX} may be nearly exhausted. Try again, or "
-        "ask an administrator to configure another prefix."
-    )
+    macs = _draw_missing(wanted, attempts)
+    rows = [build(mac, index) for index, mac in enumerate(macs)]
+    # Inserted in MAC order, not NIC order: an insert holds its MAC's entry in the unique
+    # index until commit, and one that meets another transaction's uncommitted entry waits
+    # for it. Two launches requesting the same MACs in different NIC orders could each hold
+    # one the other waits for: PostgreSQL's "deadlock detected", a 500 instead of a 409. In
+    # one order for everyone, the later of two waits at their first shared MAC holding none
+    # of the others. A failed insert is followed by the rollback of its whole transaction,
+    # which gives every entry back, so the next run starts holding none either.
+    order = sorted(range(len(rows)), key=macs.__getitem__)
+    try:
+        inserted = model._default_manager.bulk_create([rows[i] for i in order])
+    except IntegrityError as error:
+        raise _MacTaken(model, macs, requested, error) from error
+    by_index = dict(zip(order, inserted, strict=True))
+    return [by_index[index] for index in range(len(rows))]  # NIC order again
+
+
+class _MacTaken(transactions.ExplainAfterRollback):
+    """The batch insert of ``macs`` failed; whether on a taken MAC is read after the
+    rollback, when PostgreSQL answers again."""
+
+    def __init__(self, model: type[models.Model], macs: list[str],
+                 requested: list[str | None], error: IntegrityError):
+        super().__init__(f"the insert of {len(macs)} MAC(s) failed")
+        self.model, self.macs, self.error = model, macs, error
+        self.requested = [mac for mac in requested if mac is not None]
+
+    def explain(self, attempt: int) -> None:
+        # The failed insert waited for any concurrent holder of a MAC to commit, so a
+        # plain read now sees it. If none is taken, another constraint failed: not ours.
+        taken = _taken(self.model, self.macs)
+        if not taken:
+            raise self.error
+        lost = sorted(mac for mac in self.requested if mac in taken)
+        if lost:  # the first in MAC order, where the insert stopped
+            raise MacAddressInUse(
+                f"MAC address {lost[0]} is already in use by another interface") from None
+        if attempt >= _attempts():
+            raise MacGenerationFailed(
+                f"Could not generate unique MAC addresses in {attempt} attempts; the MAC "
+                f"prefix {settings.MULTINIC_MAC_PREFIX} may be nearly exhausted. Try again, "
+                "or ask an administrator to configure another prefix."
+            ) from None
+        # A taken MAC was a generated one: run again. The run draws every generated MAC
+        # anew, not just the taken ones; each draw has the same odds, and the rolled-back
+        # run holds nothing the next could keep.
+
+
+def _attempts() -> int:
+    return max(1, int(settings.MULTINIC_MAC_GENERATION_RETRIES))
 
 
 #: MACs asked about in one query: SQLite takes at most 32,766 values in a statement, and the

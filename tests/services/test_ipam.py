@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from multinic_api.exceptions import InvalidInput, IpAddressInUse, SubnetExhausted
 from multinic_api.models import VIF, FixedIP, FreeRange, Instance
-from multinic_api.services import ipam, macs
+from multinic_api.services import ipam, macs, transactions
 from tests.harness.helpers import assert_subnet_consistent, free_addresses
 
 _positions = itertools.count()
@@ -33,12 +33,15 @@ def allocate(make_vif):
 
     def run(subnet, requested=None, vif=None):
         vif = vif or make_vif(subnet.network)
-        with transaction.atomic():
+
+        def allocate() -> netaddr.IPAddress:
             ipam.lock_subnets([subnet])
             wanted = ipam.check_requested_address(subnet, requested) if requested else None
             (address,) = ipam.take_addresses([(vif, subnet, wanted)])
             (fixed_ip,) = ipam.record([(vif, subnet, address)])
             return netaddr.IPAddress(fixed_ip.address)
+
+        return transactions.run_in_transaction(allocate)
 
     return run
 
@@ -222,8 +225,11 @@ def test_constraint_is_the_final_guard_when_ranges_disagree(make_subnet, make_vi
     subnet = make_subnet("10.0.0.0/24")
     # Someone wrote an allocation behind the allocator's back: .2 is still in a free range.
     FixedIP.objects.create(vif=make_vif(subnet.network), subnet=subnet, address="10.0.0.2")
-    with pytest.raises(IpAddressInUse):
+    with pytest.raises(IpAddressInUse, match=r"10\.0\.0\.2 "):
         allocate(subnet)
+    # Rolled back: the address is still in a free range, allocated once.
+    assert FixedIP.objects.filter(subnet=subnet).count() == 1
+    assert netaddr.IPAddress("10.0.0.2") in free_addresses(subnet)
 
 
 def _fragment(subnet, count):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from multinic_api.exceptions import InvalidInput, MacAddressInUse, MacGenerationFailed
 from multinic_api.models import VIF, Instance
-from multinic_api.services import macs
+from multinic_api.services import macs, transactions
 
 MAC_FORMAT = re.compile(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
 
@@ -87,11 +87,17 @@ def _vif(instance, network, position, mac):
                position=position, mac=mac)
 
 
+def _insert_all(instance, network, requested, first_position=0, look_first=False):
+    """VIFs through the batch insert in a transaction of their own, as a launch makes them:
+    a taken MAC is looked into after its rollback, and a generated one runs it again."""
+    return transactions.run_in_transaction(lambda: macs.insert_all_with_unique_macs(
+        lambda mac, index: _vif(instance, network, first_position + index, mac=mac),
+        VIF, requested, look_first=look_first))
+
+
 def _insert(instance, network, position=0, requested=None):
     """One VIF through the batch insert, as a launch of one NIC makes it."""
-    (vif,) = macs.insert_all_with_unique_macs(
-        lambda mac, index: _vif(instance, network, position + index,
-                               mac=mac), VIF, [requested])
+    (vif,) = _insert_all(instance, network, [requested], position)
     return vif
 
 
@@ -119,7 +125,7 @@ def test_collisions_give_up_after_the_configured_attempts(settings, instance, ne
             _insert(instance, network, 1)
     assert draw.call_count == 3
     assert excinfo.value.status_code == 409
-    # Each attempt ran in a savepoint: the surrounding transaction is still usable.
+    # Each run was rolled back: the surrounding transaction is still usable.
     assert VIF.objects.count() == 1
 
 
@@ -142,18 +148,16 @@ def test_other_integrity_errors_are_not_mistaken_for_mac_collisions(instance, ne
         _insert(instance, network, 0)
 
 
-def test_a_batch_redraws_only_the_taken_macs_and_goes_in_again(instance, network):
-    """A collision costs the batch one more insert and one read, not a round trip per row."""
+def test_a_batch_meeting_a_taken_mac_is_drawn_again_and_goes_in_again(instance, network):
+    """A collision costs the batch one more insert and one read, not a round trip per row,
+    after the rollback of the first run: the insert runs again with its MACs drawn anew."""
     VIF.objects.create(instance=instance, network=network, position=0, mac="fa:16:3e:00:00:02")
-    draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 4]])
+    draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 4], [0, 0, 5], [0, 0, 6]])
     with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
         with CaptureQueriesContext(connection) as queries:
-            rows = macs.insert_all_with_unique_macs(
-                lambda mac, index: _vif(instance, network, 1 + index,
-                                       mac=mac), VIF, [None, None, None])
-    assert [row.mac for row in rows] == ["fa:16:3e:00:00:01", "fa:16:3e:00:00:04",
-                                         "fa:16:3e:00:00:03"]
-    # Two savepoints with an INSERT each, and the read of which MACs were taken.
+            rows = _insert_all(instance, network, [None, None, None], first_position=1)
+    assert [row.mac for row in rows] == ["fa:16:3e:00:00:04", "fa:16:3e:00:00:05",
+                                         "fa:16:3e:00:00:06"]
     assert sum("INSERT" in q["sql"] for q in queries) == 2
     assert sum(q["sql"].startswith("SELECT") for q in queries) == 1
     assert VIF.objects.count() == 4
@@ -163,18 +167,14 @@ def test_macs_drawn_twice_in_one_batch_are_drawn_again_before_the_insert(instanc
     draws = iter([[0, 0, 7], [0, 0, 7], [0, 0, 8]])
     with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
         with CaptureQueriesContext(connection) as queries:
-            rows = macs.insert_all_with_unique_macs(
-                lambda mac, index: _vif(instance, network, index,
-                                       mac=mac), VIF, [None, None])
+            rows = _insert_all(instance, network, [None, None])
     assert [row.mac for row in rows] == ["fa:16:3e:00:00:07", "fa:16:3e:00:00:08"]
     assert sum("INSERT" in q["sql"] for q in queries) == 1
 
 
 def test_a_mac_requested_twice_in_one_batch_is_a_conflict(instance, network):
     with pytest.raises(MacAddressInUse, match="fa:16:3e:00:00:09"):
-        macs.insert_all_with_unique_macs(
-            lambda mac, index: _vif(instance, network, index, mac=mac),
-            VIF, ["fa:16:3e:00:00:09", "FA163E000009"])
+        _insert_all(instance, network, ["fa:16:3e:00:00:09", "FA163E000009"])
     assert not VIF.objects.exists()
 
 
@@ -185,10 +185,8 @@ def test_a_batch_that_looks_first_draws_the_taken_macs_again_before_inserting(in
     draws = iter([[0, 0, 1], [0, 0, 2], [0, 0, 5]])
     with mock.patch.object(macs, "random_suffix", side_effect=lambda: next(draws)):
         with CaptureQueriesContext(connection) as queries:
-            rows = macs.insert_all_with_unique_macs(
-                lambda mac, index: _vif(instance, network, 1 + index,
-                                       mac=mac), VIF, [None, None, "fa:16:3e:00:00:09"],
-                look_first=True)
+            rows = _insert_all(instance, network, [None, None, "fa:16:3e:00:00:09"],
+                               first_position=1, look_first=True)
     assert [row.mac for row in rows] == ["fa:16:3e:00:00:01", "fa:16:3e:00:00:05",
                                          "fa:16:3e:00:00:09"]
     assert sum("INSERT" in q["sql"] for q in queries) == 1

@@ -15,7 +15,7 @@ network gone (409); or, if it got there first, the delete waits for it and refus
 The last two: admin launches requesting the same MACs in different NIC orders. Each insert
 holds its MAC's entry in the unique index until commit, so in NIC order two launches could
 each hold a MAC the other waits for ("deadlock detected" again). VIFs therefore go in in MAC
-order, in the batched insert and in each retry of it: the later launch waits at the first MAC
+order, in the batched insert of every run of the launch: the later launch waits at the first MAC
 they share, holding none of the others, and gets a 409.
 """
 
