@@ -22,7 +22,7 @@ PHASES = {
     "connect": "open a PostgreSQL connection (persistent: a worker's first request, then "
                "once CONN_MAX_AGE has passed; with CONN_MAX_AGE=0: every request)",
     "dispatch": "DRF dispatch: parsers, permission, negotiation, exception handling",
-    "token": "token authentication (Token + user lookup)",
+    "token": "token authentication (the token, its user and default project: one statement)",
     "scope": "request_scope: the caller's project",
     "validate": "LaunchSerializer validation",
     "resolve": "nics.resolve_nics: the networks, their subnets and pools",
@@ -159,18 +159,18 @@ def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = Non
     per phase, the part of it spent in SQL, and the queries (as configured)."""
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
-    from rest_framework.authentication import TokenAuthentication
     from rest_framework.renderers import JSONRenderer
 
     from multinic_api.api import views
     from multinic_api.phases import listening
+    from multinic_identity.authentication import BuiltinTokenAuthentication
 
     app = get_wsgi_application()
     networks = fixture.networks[:NETWORKS]
     framework = [
         (connection, "connect", "connect"),
         (views.InstanceViewSet, "dispatch", "dispatch"),
-        (TokenAuthentication, "authenticate_credentials", "token"),
+        (BuiltinTokenAuthentication, "authenticate_credentials", "token"),
         (JSONRenderer, "render", "render"),
     ]
     missing: list[str] = []
