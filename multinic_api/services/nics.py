@@ -61,22 +61,11 @@ def resolve_nics(
     """Turn requests into networks, subnets and checked addresses: every 400/403/404 is
     raised here, before the transaction writes anything (carriers are checked under the
     node's lock, in the transaction)."""
-    # All the networks and their subnets in two queries, whatever the NIC count; their
-    # pools too (a third) when fixed IPs are requested, to check those against them.
-    # (Grouped here rather than by prefetch_related, whose machinery cost more than the
-    # queries.)
     ports = _find_ports([nic.port_id for nic in nics if nic.port_id is not None], project,
                         is_admin)
     wanted = [as_uuid(nic.network_id, "network") for nic in nics if nic.port_id is None]
-    networks = {network.pk: network for network in
-                Network.objects.restrict(Scope(project, is_admin)).filter(pk__in=set(wanted))}
-    subnets_of: dict[uuid.UUID, list[Subnet]] = {pk: [] for pk in networks}
-    found = Subnet.objects.filter(network__in=list(networks)).order_by("ip_version", "cidr")
-    if any(nic.fixed_ips for nic in nics):
-        found = found.prefetch_related("allocation_pools")
-    for subnet in found if networks else ():
-        subnet.network = networks[subnet.network_id]
-        subnets_of[subnet.network_id].append(subnet)
+    networks, subnets_of = _usable_networks(set(wanted), Scope(project, is_admin),
+                                            pools=any(nic.fixed_ips for nic in nics))
     resolved: list[ResolvedNic] = []
     seen_ips: set[netaddr.IPAddress] = set()
     network_uuids = iter(wanted)
@@ -129,6 +118,35 @@ def resolve_nics(
             item.requested[subnet.pk] = ipam.check_requested_address(subnet, str(address))
         resolved.append(item)
     return resolved
+
+
+def _usable_networks(wanted: set[uuid.UUID], scope: Scope, pools: bool
+                     ) -> tuple[dict[uuid.UUID, Network], dict[uuid.UUID, list[Subnet]]]:
+    """Of the ``wanted`` networks, those the caller may use, and their subnets in
+    address-family order (with their pools when fixed IPs were requested, to check those
+    against them).
+
+    One query whatever the NIC count: the subnets, each with its network. A second only when
+    a wanted network is not among those (it has no subnet, or the caller may not use it, or
+    there is none), for the networks alone. (Grouped here rather than by prefetch_related,
+    whose machinery cost more than the queries.)"""
+    if not wanted:
+        return {}, {}
+    usable = Network.objects.restrict(scope).filter(pk__in=wanted)
+    found = (Subnet.objects.filter(network__in=usable).select_related("network")
+             .order_by("ip_version", "cidr"))
+    if pools:
+        found = found.prefetch_related("allocation_pools")
+    networks: dict[uuid.UUID, Network] = {}
+    subnets_of: dict[uuid.UUID, list[Subnet]] = {}
+    for subnet in found:
+        subnet.network = networks.setdefault(subnet.network_id, subnet.network)  # one each
+        subnets_of.setdefault(subnet.network_id, []).append(subnet)
+    if wanted - networks.keys():
+        for network in usable.filter(pk__in=wanted - networks.keys()):
+            networks[network.pk] = network
+            subnets_of[network.pk] = []
+    return networks, subnets_of
 
 
 def check_tag(tag: str | None, where: str) -> None:

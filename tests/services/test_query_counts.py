@@ -4,12 +4,13 @@ What a launch costs, counted with ``CaptureQueriesContext`` (savepoints included
 run in a transaction, so the launch's own transaction is a savepoint here, 2 statements
 that are BEGIN and COMMIT in production; it holds no other savepoint):
 
-- once per launch: the networks and their subnets (2 queries whatever the NIC count; a
-  third for the subnets' pools when fixed IPs are requested), the instance, a share lock on
-  the networks (one SELECT ... FOR KEY SHARE for all), the VIFs (one INSERT for all), the
-  subnet locks (one SELECT ... FOR NO KEY UPDATE for all), the next free addresses of every
-  subnet (one SELECT of each subnet's lowest free ranges, one UPDATE shrinking them), the
-  fixed IPs (one INSERT for all);
+- once per launch: the subnets with their networks (1 query whatever the NIC count; a
+  second for the subnets' pools when fixed IPs are requested, and one for the networks
+  alone when one of them has no subnet), the instance, a share lock on the networks (one
+  SELECT ... FOR KEY SHARE for all), the VIFs (one INSERT for all), the subnet locks (one
+  SELECT ... FOR NO KEY UPDATE for all), the next free addresses of every subnet (one
+  SELECT of each subnet's lowest free ranges, one UPDATE shrinking them), the fixed IPs (one
+  INSERT for all);
 - per NIC on a SLAAC (or DHCPv6-stateless) subnet: nothing, the address is the MAC's EUI-64;
 - per requested fixed IP: up to 3 (the free range holding it, then shrinking it, or
   splitting it in two: an UPDATE and an INSERT), and the NIC needs no next free address;
@@ -22,12 +23,12 @@ seen:
 =============================================  =====  ======  ===========
 launch                                         1 NIC  8 NICs  per NIC (K)
 =============================================  =====  ======  ===========
-service, IPv4 + SLAAC IPv6                     11     11      0
-service, IPv4 + DHCPv6-stateful IPv6           11     11      0
-service, one network 8 times (+ SLAAC)         11     11      0
-service, a fixed IPv4 per NIC (+ SLAAC)        13     34      3
-service, bare metal, IPv4 + SLAAC IPv6         16     16      0
-REST POST /api/instances/, IPv4 + SLAAC        12     12      0
+service, IPv4 + SLAAC IPv6                     10     10      0
+service, IPv4 + DHCPv6-stateful IPv6           10     10      0
+service, one network 8 times (+ SLAAC)         10     10      0
+service, a fixed IPv4 per NIC (+ SLAAC)        12     33      3
+service, bare metal, IPv4 + SLAAC IPv6         15     15      0
+REST POST /api/instances/, IPv4 + SLAAC        11     11      0
 =============================================  =====  ======  ===========
 
 (The REST launch adds one statement, the caller's token with its user and default project;
@@ -60,8 +61,8 @@ from tests.harness.baremetal_fixtures import build_node
 pytestmark = pytest.mark.django_db
 
 #: (queries of a 1-NIC launch, queries per further NIC), by kind of launch.
-COSTS = {"slaac": (11, 0), "dhcpv6-stateful": (11, 0), "fixed-ip": (13, 3),
-         "baremetal": (16, 0), "api": (12, 0)}
+COSTS = {"slaac": (10, 0), "dhcpv6-stateful": (10, 0), "fixed-ip": (12, 3),
+         "baremetal": (15, 0), "api": (11, 0)}
 
 
 def _networks(project, count, v6_mode):
@@ -140,6 +141,18 @@ def test_rest_launch_costs_a_fixed_number_of_queries_per_nic(project):
 
     counts = {n: _count(lambda n=n: launch(n)) for n in (1, 8)}
     _check("api", counts)
+
+
+def test_a_network_without_a_subnet_costs_one_query_more_the_networks_alone(project):
+    with_subnets = _networks(project, 2, "slaac")
+    bare = subnets.create_network(project, "no subnet")
+    nics = [NicRequest(with_subnets[0].pk), NicRequest(bare.pk), NicRequest(with_subnets[1].pk)]
+    with CaptureQueriesContext(connection) as queries:
+        launched = instances.launch_instance(project=project, name="vm", nics=nics)
+    assert len(queries) == COSTS["slaac"][0] + 1, [q["sql"] for q in queries]
+    assert [vif.network_id for vif in launched.interfaces] == [
+        with_subnets[0].pk, bare.pk, with_subnets[1].pk]
+    assert [len(vif.addresses) for vif in launched.interfaces] == [2, 0, 2]
 
 
 # --- what a launch answers with is what a read would load ---------------------------------
