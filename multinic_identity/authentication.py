@@ -1,5 +1,8 @@
 """``Authorization: Token <key>``: DRF's token of a built-in Identity user."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -43,47 +46,76 @@ class BuiltinTokenAuthentication(TokenAuthentication):
 def find_token(key: str) -> Token | None:
     """DRF's token ``key`` with its ``user`` and, as ``default_project``, the project its
     user acts in when a request names none (None for a user in no project); or None."""
+    lookup = _lookup()
     with connection.cursor() as cursor:
-        cursor.execute(_token_sql(), [key])
+        cursor.execute(lookup.sql, [key])
         row = cursor.fetchone()
     if row is None:
         return None
-    token_fields, user_fields, project_fields = _fields()
     values = iter(row)
-    token = Token.from_db(connection.alias, [f.attname for f in token_fields],
-                          [next(values) for _ in token_fields])
-    token.user = User.from_db(connection.alias, [f.attname for f in user_fields],
-                              [next(values) for _ in user_fields])
-    project = [next(values) for _ in project_fields]
-    token.default_project = (None if project[0] is None else Project.from_db(
-        connection.alias, [f.attname for f in project_fields], project))
+    token, user, default = (part.load(islice(values, len(part.fields)))
+                            for part in lookup.parts)
+    token.user = user
+    token.default_project = None if default.pk is None else default
     return token
 
 
-def _fields() -> tuple[list[Any], list[Any], list[Any]]:
-    return ([f for f in Token._meta.concrete_fields if f.name != "user"],
-            list(User._meta.concrete_fields), list(Project._meta.concrete_fields))
+@dataclass(frozen=True)
+class _Part:
+    """One model's columns in the lookup's row, and what turns them into its fields' values
+    (the converters the ORM applies: SQLite gives dates and UUIDs back as text)."""
+
+    model: Any
+    fields: list[Any]
+    converters: list[list[tuple[Any, Any]]]  # per field: (converter, its expression)
+
+    @classmethod
+    def of(cls, model: Any, fields: list[Any]) -> "_Part":
+        converters = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            converters.append([(converter, column) for converter in (
+                connection.ops.get_db_converters(column)
+                + column.get_db_converters(connection))])
+        return cls(model, fields, converters)
+
+    def load(self, values: Iterable[Any]) -> Any:
+        converted = []
+        for value, converters in zip(values, self.converters, strict=True):
+            for converter, column in converters:
+                value = converter(value, column, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, [f.attname for f in self.fields],
+                                  converted)
 
 
-_SQL: dict[str, str] = {}
+@dataclass(frozen=True)
+class _Lookup:
+    sql: str
+    parts: tuple[_Part, _Part, _Part]  # the token (but its user), the user, the project
 
 
-def _token_sql() -> str:
-    """``SELECT token, user, default project ... WHERE key = %s``, built once per database
-    backend (quoting differs), with the default project's order from
-    :data:`identity.DEFAULT_PROJECT_ORDER`."""
-    sql = _SQL.get(connection.vendor)
-    if sql is None:
-        sql = _SQL[connection.vendor] = _build_token_sql()
-    return sql
+_LOOKUPS: dict[str, _Lookup] = {}
 
 
-def _build_token_sql() -> str:
+def _lookup() -> _Lookup:
+    """``SELECT token, user, default project ... WHERE key = %s`` and how to read its row,
+    made once per database backend (quoting and converters differ), with the default
+    project's order from :data:`identity.DEFAULT_PROJECT_ORDER`."""
+    lookup = _LOOKUPS.get(connection.vendor)
+    if lookup is None:
+        parts = (_Part.of(Token, [f for f in Token._meta.concrete_fields if f.name != "user"]),
+                 _Part.of(User, list(User._meta.concrete_fields)),
+                 _Part.of(Project, list(Project._meta.concrete_fields)))
+        lookup = _LOOKUPS[connection.vendor] = _Lookup(_token_sql(parts), parts)
+    return lookup
+
+
+def _token_sql(parts: tuple[_Part, _Part, _Part]) -> str:
     quote = connection.ops.quote_name
-    token_fields, user_fields, project_fields = _fields()
 
-    def columns(alias: str, fields: list[Any]) -> str:
-        return ", ".join(f"{alias}.{quote(f.column)}" for f in fields)
+    def columns(alias: str, part: _Part) -> str:
+        return ", ".join(f"{alias}.{quote(f.column)}" for f in part.fields)
 
     def column(model: Any, name: str) -> str:
         meta = model._meta
@@ -98,8 +130,8 @@ def _build_token_sql() -> str:
         f"JOIN {project} q ON q.{column(Project, 'pk')} = m.{member_project} "
         f"WHERE m.{member_user} = t.{column(Token, 'user')} ORDER BY {order} LIMIT 1")
     return (
-        f"SELECT {columns('t', token_fields)}, {columns('u', user_fields)}, "
-        f"{columns('p', project_fields)} FROM {token} t "
+        f"SELECT {columns('t', parts[0])}, {columns('u', parts[1])}, "
+        f"{columns('p', parts[2])} FROM {token} t "
         f"JOIN {user} u ON u.{column(User, 'pk')} = t.{column(Token, 'user')} "
         f"LEFT JOIN {project} p ON p.{column(Project, 'pk')} = ({first_project}) "
         f"WHERE t.{column(Token, 'key')} = %s")

@@ -5,12 +5,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from multinic_api.models import Instance, Project
 from multinic_api.services import subnets
 from multinic_identity import services as identity
+from multinic_identity.authentication import find_token
+from multinic_identity.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,20 @@ def test_a_token_holding_nul_is_a_401_not_a_500():
     client = APIClient(HTTP_AUTHORIZATION="Token abc\x00def")
     response = client.get("/api/instances/")
     assert response.status_code == 401, response.content
+
+
+def test_the_token_lookup_loads_each_field_as_the_orm_does(member):
+    """Values and types alike (SQLite hands dates back as text; the ORM's converters, which
+    the lookup applies too, make them datetimes)."""
+    user, alpha, _, _ = member
+    user.last_login = timezone.now()
+    user.save()
+    key = Token.objects.create(user=user).key
+    found = find_token(key)
+    loaded = Token.objects.select_related("user").get(key=key)
+    for mine, theirs, model in ((found, loaded, Token), (found.user, loaded.user, User),
+                                (found.default_project, alpha, Project)):
+        for field in model._meta.concrete_fields:
+            value, expected = getattr(mine, field.attname), getattr(theirs, field.attname)
+            assert (value, type(value)) == (expected, type(expected)), field.attname
+    assert find_token("no such key") is None
