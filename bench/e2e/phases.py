@@ -4,6 +4,7 @@ timed per phase; and the queries the request floor runs."""
 import functools
 import io
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -26,8 +27,9 @@ PHASES = {
     "scope": "request_scope: the caller's project",
     "validate": "LaunchSerializer validation",
     "resolve": "nics.resolve_nics: the networks, their subnets and pools",
-    "launch": "the launch transaction: instance, VIFs (MAC retries), subnet locks, "
-              "free ranges, fixed IPs, commit",
+    "launch": "the launch transaction: instance, VIFs, subnet locks, free ranges, fixed IPs "
+              "(the statements below)",
+    "commit": "the launch's COMMIT (with durability on: its WAL flushed to disk)",
     "serialize": "the response body (api/presenters.py) from the rows the launch wrote "
                  "(and the view's glue: the validated body into NIC requests)",
     "render": "JSONRenderer: bytes",
@@ -51,6 +53,9 @@ class PhaseTimer:
         self.db_seconds: defaultdict[str, float] = defaultdict(float)
         self.queries: Counter = Counter()
         self.statements: Counter = Counter()
+        # per statement (its verb, table and lock): how many, and their wall time in all
+        self.statement_calls: Counter = Counter()
+        self.statement_seconds: defaultdict[str, float] = defaultdict(float)
         self.calls: Counter = Counter()
         self.patched: list[tuple[object, str, object]] = []
 
@@ -97,10 +102,28 @@ class PhaseTimer:
         try:
             return execute(sql, params, many, context)
         finally:
+            elapsed = time.perf_counter() - start
             phase = self.stack[-1][0] if self.stack else "wsgi"
-            self.db_seconds[phase] += time.perf_counter() - start
+            self.db_seconds[phase] += elapsed
             self.queries[phase] += 1
             self.statements[sql.split(None, 1)[0].upper()] += 1
+            label = f"{phase}: {statement_label(sql)}"
+            self.statement_calls[label] += 1
+            self.statement_seconds[label] += elapsed
+
+
+_TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
+_LOCK = re.compile(r"\bFOR ((?:NO )?KEY (?:SHARE|UPDATE)|UPDATE|SHARE)\b", re.IGNORECASE)
+
+
+def statement_label(sql: str) -> str:
+    """``INSERT multinic_api_vif``, ``SELECT multinic_api_subnet FOR NO KEY UPDATE``: what a
+    statement is, for the profile's table of them."""
+    verb = sql.split(None, 1)[0].upper()
+    table = _TABLE.search(sql)
+    lock = _LOCK.search(sql)
+    return " ".join([verb, *([table.group(1)] if table else []),
+                     *([f"FOR {lock.group(1).upper()}"] if lock else [])])
 
 
 def _wsgi_request(app, token: str, method: str, path: str, body: bytes | None = None) -> int:
@@ -169,6 +192,7 @@ def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = Non
     networks = fixture.networks[:NETWORKS]
     framework = [
         (connection, "connect", "connect"),
+        (connection, "commit", "commit"),
         (views.InstanceViewSet, "dispatch", "dispatch"),
         (BuiltinTokenAuthentication, "authenticate_credentials", "token"),
         (JSONRenderer, "render", "render"),
@@ -225,6 +249,9 @@ def profile(fixture: Fixture, launches: int, warmup: int, bar: tqdm | None = Non
         "phases": phases,
         "missing": missing,
         "statements": {k: v / launches for k, v in timer.statements.most_common()},
+        "statement_table": [{"statement": label, "per_launch": timer.statement_calls[label]
+                             / launches, "ms_each": seconds / timer.statement_calls[label] * 1000}
+                            for label, seconds in timer.statement_seconds.items()],
         "queries": sum(timer.queries.values()) / launches,
         "mean_ms": sum(timer.seconds.values()) / launches * 1000,
         "mean_per_request_ms": sum(per_request.seconds.values()) / launches * 1000,

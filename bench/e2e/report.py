@@ -169,6 +169,12 @@ def print_report(result: dict) -> None:
               f"{prof['queries']:.1f} | |")
         kinds = ", ".join(f"{k} {v:.2g}" for k, v in prof["statements"].items())
         print(f"Statements per launch (as configured): {kinds}")
+        print("\n| phase: statement | per launch | ms each (wall: building, sending, the "
+              "database's work, the answer) |")
+        print("|---|---|---|")
+        for statement in prof.get("statement_table", []):
+            print(f"| {statement['statement']} | {statement['per_launch']:.1f} | "
+                  f"{statement['ms_each']:.3f} |")
         print(f"(Connects in {prof['launches']} launches: {prof['connects']} as configured, "
               f"{prof['per_request_connects']} with a new connection per request.)")
         if prof["missing"]:

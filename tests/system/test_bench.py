@@ -227,7 +227,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert Instance.objects.filter(name__startswith="bulk-api-").count() == 300
     assert result["sequential"]["4"]["n"] == result["floor"]["4"]["n"] == 3
     # The request floor ran in every round, through the same server, and authenticating is
-    # all it does (one query: the token and its user).
+    # all it does (one query: the token, its user and default project).
     request = result["request_floor"]
     assert request["n"] == 3 and request["path"] == "/api/bonding/modes/"
     assert 0 < request["p50_ms"] <= request["p99_ms"] and request["mean_ms"] > 0
@@ -246,6 +246,16 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     # set to a connection per request); the comparison opens one per request.
     assert profile["connects"] == (2 if profile["conn_max_age"] == 0 else 0)
     assert profile["per_request_connects"] == 2
+    # Each statement of the launch, by phase, with its wall time; the COMMIT is a phase.
+    statements = {row["statement"]: row for row in profile["statement_table"]}
+    for label in ("token: SELECT authtoken_token", "resolve: SELECT multinic_api_subnet",
+                  "launch: INSERT multinic_api_instance", "launch: INSERT multinic_api_vif",
+                  "launch: SELECT multinic_api_network FOR KEY SHARE",
+                  "launch: SELECT multinic_api_subnet FOR NO KEY UPDATE",
+                  "launch: INSERT multinic_api_fixedip"):
+        assert statements[label]["per_launch"] == 1 and statements[label]["ms_each"] > 0, label
+    assert sum(row["per_launch"] for row in statements.values()) == profile["queries"]
+    assert next(p["ms"] for p in profile["phases"] if p["phase"] == "commit") > 0
     # The floor's hand-written rows leave its subnet as the allocator would have.
     assert check_invariants() == []
     end_to_end.print_report(result)
@@ -256,6 +266,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert "| GET /api/bonding/modes/ (authenticated, no launch): the framework's own cost " \
            "per request | " in out
     assert "Request floor (it ran 1 query in this process, the token lookup)" in out
+    assert "| launch: INSERT multinic_api_vif | 1.0 | " in out
     assert any(line.startswith("| request floor ") and "| GET /api/bonding/modes/ "
                "(authenticated, no launch), p50" in line for line in out.splitlines())
     # The killed workers' sessions end once PostgreSQL notices; the flush and the final
@@ -280,3 +291,16 @@ def test_the_table_header_says_how_durable_the_database_was():
     description = postgres_description(os.environ["DATABASE_URL"])
     assert description.startswith("PostgreSQL ")
     assert description.endswith("(fsync off, synchronous_commit off, full_page_writes off)")
+
+
+def test_a_statement_is_labelled_by_its_verb_table_and_lock():
+    from bench.e2e.phases import statement_label
+
+    assert statement_label('INSERT INTO "multinic_api_vif" ("uuid") VALUES (%s)') == \
+        "INSERT multinic_api_vif"
+    assert statement_label('SELECT "multinic_api_subnet"."id" FROM "multinic_api_subnet" '
+                           'WHERE "id" IN (%s) ORDER BY 1 FOR NO KEY UPDATE') == \
+        "SELECT multinic_api_subnet FOR NO KEY UPDATE"
+    assert statement_label('UPDATE "multinic_api_freerange" SET "first" = new.column2 FROM '
+                           '(VALUES (%s, %s)) AS new') == "UPDATE multinic_api_freerange"
+    assert statement_label("SELECT 1") == "SELECT"
