@@ -173,7 +173,7 @@ def print_report(result: dict) -> None:
               "database's work, the answer) |")
         print("|---|---|---|")
         for statement in prof.get("statement_table", []):
-            print(f"| {statement['statement']} | {statement['per_launch']:.1f} | "
+            print(f"| {statement['statement']} | {statement['per_launch']:.2g} | "
                   f"{statement['ms_each']:.3f} |")
         print(f"(Connects in {prof['launches']} launches: {prof['connects']} as configured, "
               f"{prof['per_request_connects']} with a new connection per request.)")

@@ -266,7 +266,7 @@ def test_the_end_to_end_bench_runs_on_gunicorn_with_a_kill_and_the_floor(capsys)
     assert "| GET /api/bonding/modes/ (authenticated, no launch): the framework's own cost " \
            "per request | " in out
     assert "Request floor (it ran 1 query in this process, the token lookup)" in out
-    assert "| launch: INSERT multinic_api_vif | 1.0 | " in out
+    assert "| launch: INSERT multinic_api_vif | 1 | " in out
     assert any(line.startswith("| request floor ") and "| GET /api/bonding/modes/ "
                "(authenticated, no launch), p50" in line for line in out.splitlines())
     # The killed workers' sessions end once PostgreSQL notices; the flush and the final
