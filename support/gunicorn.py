@@ -99,7 +99,7 @@ class GunicornServer:
     def __init__(self, workers: int = 2, threads: int = 1, extra_args: tuple[str, ...] = (),
                  port: int | None = None, env: dict[str, str] | None = None,
                  database_url: str | None = None, worker_class: str | None = None,
-                 access_log: bool = True):
+                 access_log: bool = True, root: Path | None = None):
         self.workers = workers
         self.threads = threads
         self.worker_class = worker_class
@@ -110,6 +110,7 @@ class GunicornServer:
         self.database_url = (tagged(database_url, self.application_name) if database_url
                              else None)
         self.log_requests = access_log
+        self.root = root or ROOT  # the tree whose code it serves (bench/compare.py: another)
         self.directory = Path(tempfile.mkdtemp(prefix="multinic-gunicorn-"))
         self.access_log = self.directory / "access.log"
         self.error_log = self.directory / "error.log"
@@ -159,7 +160,7 @@ class GunicornServer:
             stderr.write(f"--- start {self.starts}\n".encode())
             stderr.flush()
             self.process = subprocess.Popen(
-                self.command(), cwd=ROOT, env=self.environment(), stdin=subprocess.DEVNULL,
+                self.command(), cwd=self.root, env=self.environment(), stdin=subprocess.DEVNULL,
                 stdout=stderr, stderr=stderr, start_new_session=True,
             )
         self._wait_until_ready(timeout, wait)

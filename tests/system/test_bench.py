@@ -304,3 +304,55 @@ def test_a_statement_is_labelled_by_its_verb_table_and_lock():
     assert statement_label('UPDATE "multinic_api_freerange" SET "first" = new.column2 FROM '
                            '(VALUES (%s, %s)) AS new') == "UPDATE multinic_api_freerange"
     assert statement_label("SELECT 1") == "SELECT"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_compare_serves_two_trees_side_by_side_and_measures_them_in_pairs(capsys):
+    """Tiny numbers: the plumbing (a revision checked out and served beside this tree, the
+    rounds in pairs, the concurrent runs, the report), not the figures."""
+    import argparse
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.db import connection
+
+    from bench import compare
+
+    url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(
+        path="/" + connection.settings_dict["NAME"]))
+    args = argparse.Namespace(before="HEAD", after=".", rounds=3, warmup=1, clients=2,
+                              duration=0.3, workers=1)
+    worktrees_before = _worktrees()
+    result = compare.run(args, database_url=url)
+    before, after = result["sides"]
+    assert (before["revision"], after["revision"]) == ("HEAD", ".")
+    for side in (before, after):
+        assert side["launch"]["n"] == side["floor"]["n"] == 3
+        assert 0 < side["launch"]["p50_ms"] <= side["launch"]["p99_ms"]
+        assert side["vifs_per_second"] > 0
+    from multinic_api.models import Instance
+    assert Instance.objects.filter(name__startswith="compare-0-").count() == 4  # and warm-up
+    assert Instance.objects.filter(name__startswith="compare-1-").count() == 4
+    assert _worktrees() == worktrees_before  # the checked-out revision is gone again
+    compare.print_report(result)
+    out = capsys.readouterr().out
+    assert "HEAD against ., served side by side" in out and "| 4-NIC launch, p50 ms | " in out
+
+
+def test_compare_reads_each_trees_migrations():
+    from bench import compare
+
+    found = compare.migrations(compare.ROOT)
+    assert "multinic_api/migrations/0001_initial.py" in found
+    assert "multinic_identity/migrations/0001_initial.py" in found
+    assert not any("__init__" in path for path in found)
+
+
+def _worktrees() -> list[str]:
+    import subprocess
+
+    from bench.compare import ROOT
+
+    return subprocess.run(["git", "-C", str(ROOT), "worktree", "list", "--porcelain"],
+                          check=True, capture_output=True, text=True).stdout.splitlines()
