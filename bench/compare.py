@@ -23,7 +23,6 @@ refused when their migrations differ.
 import argparse
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
 from bench.e2e.client import REQUEST_FLOOR_PATH, ApiClient  # noqa: E402
 from bench.e2e.fixture import NETWORKS, setup  # noqa: E402
 from bench.e2e.launches import concurrent  # noqa: E402
+from bench.e2e.production import setup_django  # noqa: E402
 from bench.e2e.stats import cores, latency_stats, load_average  # noqa: E402
 from support.gunicorn import GunicornServer  # noqa: E402
 
@@ -196,12 +196,7 @@ def main() -> int:
                         help="gunicorn workers per side (default: two per core)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    os.environ.setdefault("MULTINIC_DEBUG", "0")
-    os.environ.setdefault("MULTINIC_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("MULTINIC_ALLOWED_HOSTS", "127.0.0.1")
-    import django
-
-    django.setup()
+    setup_django()
     result = run(args)
     print_report(result)
     if args.json:

@@ -54,7 +54,6 @@ raw-SQL floor has none: it is the physical reference the launch is read against.
 import argparse
 import json
 import os
-import secrets
 import statistics
 import sys
 from pathlib import Path
@@ -74,6 +73,7 @@ from bench.e2e.fixture import NETWORKS, Fixture, setup  # noqa: E402
 from bench.e2e.floor import FloorRunner  # noqa: E402
 from bench.e2e.launches import concurrent, sequential  # noqa: E402
 from bench.e2e.phases import profile, request_floor_queries  # noqa: E402
+from bench.e2e.production import setup_django  # noqa: E402
 from bench.e2e.report import print_report, summary_rows  # noqa: E402
 from bench.e2e.stats import cores, latency_stats, load_average  # noqa: E402
 from support.gunicorn import GunicornServer  # noqa: E402
@@ -180,14 +180,7 @@ def main() -> int:
                         help="in-process launches timed per phase (0: skip)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    os.environ.setdefault("MULTINIC_DEBUG", "0")
-    # DEBUG off needs a strong key of the site's own (this process's settings; its servers
-    # get theirs from support.gunicorn).
-    os.environ.setdefault("MULTINIC_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("MULTINIC_ALLOWED_HOSTS", "127.0.0.1")
-    import django
-
-    django.setup()
+    setup_django()
     result = run(args)
     print_report(result)
     rows = summary_rows(result)

@@ -119,7 +119,6 @@ def summary_rows(bulk: dict) -> list[dict]:
 def main() -> int:
     import argparse
     import os
-    import secrets
     import sys
     from pathlib import Path
 
@@ -127,18 +126,14 @@ def main() -> int:
 
     root = Path(__file__).resolve().parents[2]
     sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "multinic_site.settings")
-    os.environ.setdefault("MULTINIC_DEBUG", "0")
-    os.environ.setdefault("MULTINIC_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("MULTINIC_ALLOWED_HOSTS", "127.0.0.1")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--large-runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    import django
+    from bench.e2e.production import setup_django
 
-    django.setup()
+    setup_django()
     from django.db import connection
 
     from bench.e2e.fixture import setup
