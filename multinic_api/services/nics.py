@@ -142,8 +142,9 @@ def _usable_networks(wanted: set[uuid.UUID], scope: Scope, pools: bool
     for subnet in found:
         subnet.network = networks.setdefault(subnet.network_id, subnet.network)  # one each
         subnets_of.setdefault(subnet.network_id, []).append(subnet)
-    if wanted - networks.keys():
-        for network in usable.filter(pk__in=wanted - networks.keys()):
+    without_subnets = wanted - networks.keys()
+    if without_subnets:
+        for network in usable.filter(pk__in=without_subnets):
             networks[network.pk] = network
             subnets_of[network.pk] = []
     return networks, subnets_of
